@@ -1,0 +1,198 @@
+"""Project configuration: the options of the ``csdocs`` plugin in ``mkdocs.yml``.
+
+One file configures the site and the tools (see the contract). The CLI finds
+the nearest ``mkdocs.yml`` upward from the working directory, or takes
+``--config``; the MkDocs plugin hands over its own options. Both go through
+:func:`config_from_options`, so the two can never read the same file
+differently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from .model import DEFAULT_HANDOFF, Severity
+
+DEFAULT_TIERS: tuple[tuple[str, str], ...] = (
+    ("L1", "Front-line agent"),
+    ("L2", "Specialist or team lead"),
+    ("L3", "Management or specialist team"),
+)
+CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
+KNOWN_OPTIONS = ("sops_dir", "glossary", "tiers", "handoff", "allow_terms", "rules", "flowchart_url", "cache_dir")
+
+
+class ConfigError(Exception):
+    """An invalid configuration: the CLI exits 2 with this message."""
+
+    def __init__(self, option: str, message: str, *, source: Path | None = None) -> None:
+        where = f"{source}: " if source else ""
+        super().__init__(f"{where}csdocs option '{option}': {message}")
+        self.option = option
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    root: Path  # the folder that relative options are read against
+    config_file: Path | None = None  # None: no mkdocs.yml was found, defaults apply
+    sops_dir: Path = Path("sops")
+    glossary: Path | None = Path("sops/glossary.yaml")
+    tiers: tuple[tuple[str, str], ...] = DEFAULT_TIERS  # (id, name), lowest first
+    handoff: tuple[str, ...] = DEFAULT_HANDOFF
+    allow_terms: frozenset[str] = frozenset()
+    rules: Mapping[str, Severity] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def tier_ids(self) -> tuple[str, ...]:
+        return tuple(tier_id for tier_id, _ in self.tiers)
+
+    def tier_rank(self, tier_id: str) -> int | None:
+        try:
+            return self.tier_ids.index(tier_id)
+        except ValueError:
+            return None
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest ``mkdocs.yml`` in ``start`` or a folder above it."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def load_config(config_file: Path | None = None, *, start: Path | None = None) -> Config:
+    """Read the project's config: ``config_file``, else the nearest one upward, else defaults."""
+    from .loader import load_plain_yaml  # the loader imports the model; keep config light
+
+    if config_file is None:
+        config_file = find_config_file(start or Path.cwd())
+        if config_file is None:
+            return Config(root=(start or Path.cwd()).resolve())
+    config_file = Path(config_file)
+    try:
+        data = load_plain_yaml(config_file.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError("config", f"cannot read {config_file}: {error.strerror}") from None
+    except Exception as error:  # a broken mkdocs.yml is a configuration error, exit 2
+        raise ConfigError("config", f"{config_file} is not valid YAML: {str(error)[:200]}") from None
+    if not isinstance(data, dict):
+        raise ConfigError("config", f"{config_file} is not a mapping")
+    options = plugin_options(data)
+    docs_dir = data.get("docs_dir")
+    if "sops_dir" not in options and isinstance(docs_dir, str):
+        options = {**options, "sops_dir": docs_dir}
+    return config_from_options(options, root=config_file.parent.resolve(), config_file=config_file.resolve())
+
+
+def plugin_options(mkdocs_config: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``csdocs`` entry of ``plugins`` (list or mapping form), or {}."""
+    plugins = mkdocs_config.get("plugins") or []
+    if isinstance(plugins, dict):
+        options = plugins.get("csdocs")
+        return dict(options) if isinstance(options, dict) else {}
+    for entry in plugins:
+        if isinstance(entry, dict) and "csdocs" in entry:
+            options = entry["csdocs"]
+            return dict(options) if isinstance(options, dict) else {}
+    return {}
+
+
+def config_from_options(options: Mapping[str, Any], *, root: Path, config_file: Path | None = None) -> Config:
+    """Validate plugin options and build the typed config; raise ConfigError naming the option."""
+    unknown = sorted(set(options) - set(KNOWN_OPTIONS))
+    if unknown:
+        import difflib
+
+        close = difflib.get_close_matches(unknown[0], KNOWN_OPTIONS, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(KNOWN_OPTIONS)})"
+        raise ConfigError(unknown[0], f"unknown option{hint}", source=config_file)
+
+    def _path(name: str, default: str | None) -> Path | None:
+        value = options.get(name, default)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(name, "must be a path (text)", source=config_file)
+        return Path(value)
+
+    sops_dir = _path("sops_dir", "sops") or Path("sops")
+    glossary_default = str(sops_dir / "glossary.yaml")
+    glossary = _path("glossary", glossary_default)
+
+    tiers = DEFAULT_TIERS
+    if "tiers" in options:
+        raw = options["tiers"]
+        if not isinstance(raw, dict) or not raw:
+            raise ConfigError("tiers", "must be a mapping of tier id to name, lowest first "
+                              "(e.g. {L1: Front-line agent, L2: Specialist})", source=config_file)
+        parsed = []
+        for tier_id, name in raw.items():
+            if isinstance(name, dict):
+                name = name.get("name", tier_id)
+            if not isinstance(tier_id, str) or not isinstance(name, str):
+                raise ConfigError("tiers", f"tier {tier_id!r} must map to a name (text)", source=config_file)
+            parsed.append((tier_id, name))
+        tiers = tuple(parsed)
+
+    handoff = DEFAULT_HANDOFF
+    if "handoff" in options:
+        raw = options["handoff"]
+        if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+            raise ConfigError("handoff", "must be a list of item names", source=config_file)
+        # The four default items are always required; the config may add more.
+        handoff = tuple(dict.fromkeys([*DEFAULT_HANDOFF, *raw]))
+
+    allow = options.get("allow_terms", [])
+    if not isinstance(allow, list) or not all(isinstance(term, str) for term in allow):
+        raise ConfigError("allow_terms", "must be a list of terms", source=config_file)
+
+    rules_raw = options.get("rules", {}) or {}
+    if not isinstance(rules_raw, dict):
+        raise ConfigError("rules", "must be a mapping of rule name to error | warning | info | off",
+                          source=config_file)
+    from .lint.registry import RULES  # late: the registry imports every rule module
+
+    rules: dict[str, Severity] = {}
+    for name, level in rules_raw.items():
+        if name not in RULES:
+            import difflib
+
+            close = difflib.get_close_matches(str(name), list(RULES), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else " (`csdocs rules` lists them)"
+            raise ConfigError(f"rules.{name}", f"unknown rule{hint}", source=config_file)
+        if level is False:  # YAML reads a bare `off` as false
+            level = "off"
+        try:
+            rules[name] = Severity(str(level))
+        except ValueError:
+            raise ConfigError(f"rules.{name}", f"{level!r} is not one of error, warning, info, off",
+                              source=config_file) from None
+
+    for name in ("flowchart_url", "cache_dir"):
+        if name in options and not isinstance(options[name], str):
+            raise ConfigError(name, "must be text", source=config_file)
+
+    return Config(
+        root=root,
+        config_file=config_file,
+        sops_dir=sops_dir,
+        glossary=glossary,
+        tiers=tiers,
+        handoff=handoff,
+        allow_terms=frozenset(allow),
+        rules=MappingProxyType(rules),
+    )
+
+
+def resolve(config: Config, path: Path | None) -> Path | None:
+    """An option's path, relative to the config file's folder."""
+    if path is None:
+        return None
+    return path if path.is_absolute() else config.root / path

@@ -1,0 +1,103 @@
+"""``csdocs lint``, ``csdocs rules``, ``csdocs rule NAME``, ``csdocs schema``."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..config import Config, ConfigError, load_config, resolve
+from ..loader import json_schema
+
+
+def config_option(function):
+    return click.option(
+        "--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+        help="mkdocs.yml to read the csdocs options from (default: the nearest one upward).",
+    )(function)
+
+
+def get_config(config_file: Path | None) -> Config:
+    """Load the project config or exit 2 with the message naming the option."""
+    if config_file is not None and not config_file.is_file():
+        raise click.UsageError(f"no such config file: {config_file}")
+    try:
+        return load_config(config_file)
+    except ConfigError as error:
+        click.echo(f"csdocs: {error}", err=True)
+        sys.exit(2)
+
+
+def parse_today(value: str | None) -> _dt.date:
+    if value is None:
+        return _dt.date.today()
+    try:
+        return _dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--today") from None
+
+
+@click.command("lint")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-f", "--format", "output_format", type=click.Choice(["text", "json", "github", "sarif"]),
+              default="text", show_default=True, help="How to print the findings.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--today", metavar="YYYY-MM-DD", help="The date review-overdue compares with (for tests).")
+@config_option
+def lint_command(paths: tuple[Path, ...], output_format: str, strict: bool, today: str | None,
+                 config_file: Path | None) -> None:
+    """Check SOPs: schema, flow, escalations, terms, reviews.
+
+    PATHS are SOP files or folders (searched recursively); default: the
+    project's sops_dir. Exit 0 when no finding is an error, 1 when one is
+    (or a warning, with --strict), 2 for a usage or configuration error.
+    """
+    from .engine import PathNotFound, lint_paths
+    from .report import FORMATTERS
+
+    config = get_config(config_file)
+    day = parse_today(today)
+    targets = list(paths) or [resolve(config, config.sops_dir)]
+    try:
+        report = lint_paths(targets, config=config, today=day)
+    except PathNotFound as error:
+        click.echo(f"csdocs: {error}", err=True)
+        sys.exit(2)
+    click.echo(FORMATTERS[output_format](report), nl=False)
+    sys.exit(1 if report.has_errors(strict=strict) else 0)
+
+
+@click.command("rules")
+def rules_command() -> None:
+    """List every rule with its default severity and summary."""
+    from .registry import RULES
+
+    width = max(len(name) for name in RULES)
+    for rule in RULES.values():
+        click.echo(f"{rule.name:<{width}}  {rule.severity.value:<7}  {rule.summary}")
+
+
+@click.command("rule")
+@click.argument("name")
+def rule_command(name: str) -> None:
+    """Print one rule's documentation: what it does, why, an example and the fix."""
+    import difflib
+
+    from .registry import RULES
+
+    rule = RULES.get(name)
+    if rule is None:
+        close = difflib.get_close_matches(name, list(RULES), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else " (`csdocs rules` lists them)"
+        raise click.UsageError(f"unknown rule {name!r}{hint}")
+    click.echo(f"{rule.name} ({rule.severity.value} by default)\n")
+    click.echo(rule.doc.strip())
+
+
+@click.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of the SOP format (for editors and other tools)."""
+    click.echo(json.dumps(json_schema(), indent=2))

@@ -1,0 +1,115 @@
+"""What a rule is, what it yields, and what it may look at."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Mapping, NamedTuple
+
+from ..config import Config
+from ..model import Glossary, Severity, Sop, Span
+
+
+class Issue(NamedTuple):
+    """What a rule yields: where, and a short message (what and where, with a fix)."""
+
+    span: Span
+    message: str
+
+
+class Finding(NamedTuple):
+    """An issue stamped by the engine with its file, rule and severity; sorts deterministically."""
+
+    path: str
+    line: int
+    column: int
+    rule: str
+    severity: str
+    message: str
+
+    def as_dict(self) -> dict[str, object]:
+        return self._asdict()
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """Every SOP the cross-SOP checks resolve against."""
+
+    sops_by_id: Mapping[str, tuple[Sop, ...]] = field(default_factory=dict)
+    glossary: Glossary = Glossary()
+    entries: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def sop(self, sop_id: str) -> Sop | None:
+        found = self.sops_by_id.get(sop_id)
+        return found[0] if found else None
+
+    def entered_steps(self, sop_id: str) -> frozenset[str]:
+        """Step ids of ``sop_id`` that another SOP enters with ``goto: sop#step``."""
+        return self.entries.get(sop_id, frozenset())
+
+
+def build_project(sops: Iterable[Sop], glossary: Glossary = Glossary()) -> Project:
+    """Index SOPs by id and record which steps other SOPs enter with ``goto``."""
+    by_id: dict[str, list[Sop]] = {}
+    entries: dict[str, set[str]] = {}
+    for sop in sops:
+        by_id.setdefault(sop.id, []).append(sop)
+        for step in sop.steps:
+            for move in (step.move, *(branch.move for branch in step.branches)):
+                if move.goto and "#" in move.goto:
+                    target, _, step_id = move.goto.partition("#")
+                    entries.setdefault(target, set()).add(step_id)
+    return Project(
+        sops_by_id={key: tuple(value) for key, value in by_id.items()},
+        glossary=glossary,
+        entries={key: frozenset(value) for key, value in entries.items()},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LintContext:
+    """Read-only facts a rule may use besides the SOP itself."""
+
+    config: Config
+    today: _dt.date
+    project: Project = Project()
+
+
+Check = Callable[[Sop, LintContext], Iterable[Issue]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One rule: its name, default severity, documentation and check.
+
+    ``check`` is None for the rules the loader reports (``yaml-syntax``,
+    ``yaml-duplicate-key``, ``schema``): they need the raw YAML, which only
+    the loader sees.
+    """
+
+    name: str
+    severity: Severity
+    doc: str
+    check: Check | None = None
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0].strip()
+
+    def section(self, heading: str) -> str:
+        """The text of one ``## heading`` section of the docstring."""
+        match = re.search(rf"^## {re.escape(heading)}\s*$(.*?)(?=^## |\Z)", self.doc, re.M | re.S)
+        return match.group(1).strip() if match else ""
+
+    def example(self) -> str:
+        """The YAML of the docstring's Example section (a whole SOP that fires the rule)."""
+        return _code_block(self.section("Example"))
+
+    def fixed_example(self) -> str:
+        return _code_block(self.section("Use instead"))
+
+
+def _code_block(text: str) -> str:
+    match = re.search(r"```ya?ml\n(.*?)```", text, re.S)
+    return match.group(1) if match else ""

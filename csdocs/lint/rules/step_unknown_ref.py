@@ -1,0 +1,96 @@
+"""`next`, `escalate` or `goto` names a step, escalation or SOP that does not exist.
+
+## What it does
+Checks every `next` (a step of this SOP), `escalate` (an escalation of this
+SOP) and `goto` (another SOP of the project, or `sop-id#step-id`), on steps
+and on decision branches, and suggests the nearest existing id. A `goto` to
+an unknown SOP is reported once per place it is written.
+
+## Why is this bad?
+An agent following the procedure reaches a dead end in the middle of a
+contact; the flowchart has an arrow to nowhere.
+
+## Example
+```yaml
+title: Refund request
+department: Billing
+owner: Billing team lead
+purpose: Give every refund request the same fair answer.
+steps:
+  - id: log
+    title: Log the request
+    next: refnd
+  - id: refund
+    title: Issue the refund
+```
+
+## Use instead
+```yaml
+title: Refund request
+department: Billing
+owner: Billing team lead
+purpose: Give every refund request the same fair answer.
+steps:
+  - id: log
+    title: Log the request
+    next: refund
+  - id: refund
+    title: Issue the refund
+```
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterator
+
+from ...graph import split_goto
+from ...loader import clip
+from ...model import Move, Severity, Sop, Span
+from ..rule import Issue, LintContext, Rule
+
+
+def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
+    step_ids = [step.id for step in sop.steps if step.has_id]
+    escalation_ids = [escalation.id for escalation in sop.escalations]
+    for step in sop.steps:
+        if step.branches:
+            for branch in step.branches:
+                yield from _check_move(branch.move, f"branch {branch.answer!r} of step {step.id!r}",
+                                       branch.at, sop, ctx, step_ids, escalation_ids)
+        else:
+            yield from _check_move(step.move, f"step {step.id!r}", step.at, sop, ctx, step_ids, escalation_ids)
+
+
+def _check_move(move: Move, who: str, at, sop: Sop, ctx: LintContext,
+                step_ids: list[str], escalation_ids: list[str]) -> Iterator[Issue]:
+    if move.next is not None and move.next not in step_ids:
+        yield Issue(at("next"), f"{who} goes to unknown step {clip(move.next, 40)!r}{_hint(move.next, step_ids)}")
+    if move.escalate is not None and move.escalate not in escalation_ids:
+        yield Issue(at("escalate"), f"{who} escalates to unknown escalation "
+                                    f"{clip(move.escalate, 40)!r}{_hint(move.escalate, escalation_ids)}")
+    if move.goto is not None:
+        issue = _check_goto(move.goto, who, at("goto"), sop, ctx)
+        if issue is not None:
+            yield issue
+
+
+def _check_goto(target: str, who: str, span: Span, sop: Sop, ctx: LintContext) -> Issue | None:
+    sop_id, step_id = split_goto(target)
+    other = sop if sop_id == sop.id else ctx.project.sop(sop_id)
+    if other is None:
+        known = sorted(ctx.project.sops_by_id)
+        return Issue(span, f"{who} goes to unknown SOP {clip(sop_id, 40)!r}{_hint(sop_id, known)}")
+    if step_id is not None and other.step(step_id) is None:
+        known = [step.id for step in other.steps if step.has_id]
+        return Issue(span, f"{who} goes to unknown step {clip(step_id, 40)!r} of SOP "
+                           f"{sop_id!r}{_hint(step_id, known)}")
+    return None
+
+
+def _hint(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+RULE = Rule(name="step-unknown-ref", severity=Severity.ERROR, doc=__doc__, check=check)

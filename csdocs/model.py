@@ -1,0 +1,229 @@
+"""The typed, frozen model of an SOP.
+
+Only :mod:`csdocs.loader` builds these objects; every other part of csdocs
+(lint rules, renderers, the site, the review diff) reads them and never
+touches raw YAML. Every node keeps where it came from, so a rule can point
+at the exact line and column of the key or value it complains about.
+
+Positions live in a per-node ``spans`` mapping keyed by field name
+(``"next"``), by ``"field:key"`` for the key itself, and by ``"field[i]"``
+for the items of a list (``"related[2]"``). ``node.at("next")`` falls back to
+the node's own span when the field is absent.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from enum import Enum
+from types import MappingProxyType
+from typing import Mapping, NamedTuple
+
+
+class Span(NamedTuple):
+    """A 1-based line and column in the SOP file."""
+
+    line: int
+    column: int
+
+
+NO_SPAN = Span(1, 1)
+EMPTY_SPANS: Mapping[str, Span] = MappingProxyType({})
+
+
+def _no_spans() -> Mapping[str, Span]:
+    return EMPTY_SPANS
+
+STAGES = ("intake", "triage", "resolution", "follow-up", "feedback")
+OUTCOMES = ("resolved", "unresolved", "escalated", "transferred", "closed")
+STATUSES = ("draft", "active", "retired")
+PRIORITIES = ("emergency", "high", "medium", "low")
+CHANNELS = ("phone", "email", "chat", "social", "app", "store", "web", "sms")
+DEFAULT_HANDOFF = ("contact_reason", "attempted_resolution", "escalation_reason", "customer_told")
+DEFAULT_REVIEW_EVERY = "90d"
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+    OFF = "off"
+
+
+class _Located:
+    """Mixin: find the position of one of this node's fields."""
+
+    __slots__ = ()
+    span: Span
+    spans: Mapping[str, Span]
+
+    def at(self, name: str) -> Span:
+        return self.spans.get(name, self.span)
+
+    def key_at(self, name: str) -> Span:
+        return self.spans.get(name + ":key", self.at(name))
+
+
+class Move(NamedTuple):
+    """Where a step or branch goes next: at most one field is set."""
+
+    next: str | None = None
+    escalate: str | None = None
+    goto: str | None = None
+    outcome: str | None = None
+
+    @property
+    def kind(self) -> str | None:
+        for name in ("next", "escalate", "goto", "outcome"):
+            if getattr(self, name) is not None:
+                return name
+        return None
+
+    @property
+    def target(self) -> str | None:
+        kind = self.kind
+        return None if kind is None else getattr(self, kind)
+
+
+MOVE_FIELDS = Move._fields
+
+
+@dataclass(frozen=True, slots=True)
+class Branch(_Located):
+    answer: str
+    move: Move
+    path: str
+    span: Span = NO_SPAN
+    spans: Mapping[str, Span] = field(default_factory=_no_spans)
+
+
+@dataclass(frozen=True, slots=True)
+class Step(_Located):
+    index: int  # 0-based position in the file's step list
+    id: str  # "<step N>" when the author left it out (never matches a reference)
+    title: str
+    path: str
+    stage: str | None = None
+    actor: str | None = None
+    action: str | None = None
+    say: str | None = None
+    automated: bool = False
+    decision: str | None = None
+    branches: tuple[Branch, ...] = ()
+    move: Move = Move()
+    has_id: bool = True
+    span: Span = NO_SPAN
+    spans: Mapping[str, Span] = field(default_factory=_no_spans)
+
+    @property
+    def is_decision(self) -> bool:
+        return self.decision is not None or bool(self.branches)
+
+
+@dataclass(frozen=True, slots=True)
+class Escalation(_Located):
+    id: str
+    path: str
+    trigger: str | None = None
+    from_tier: str = "L1"
+    to_tier: str | None = None
+    owner: str | None = None
+    sla: str | None = None
+    handoff: tuple[str, ...] | None = None  # None: the project's required items
+    span: Span = NO_SPAN
+    spans: Mapping[str, Span] = field(default_factory=_no_spans)
+
+
+@dataclass(frozen=True, slots=True)
+class Definition(_Located):
+    term: str
+    meaning: str
+    span: Span = NO_SPAN
+    spans: Mapping[str, Span] = field(default_factory=_no_spans)
+
+
+@dataclass(frozen=True, slots=True)
+class Tier(_Located):
+    id: str
+    name: str
+    authority: str | None = None
+    span: Span = NO_SPAN
+    spans: Mapping[str, Span] = field(default_factory=_no_spans)
+
+
+@dataclass(frozen=True, slots=True)
+class Script(_Located):
+    greeting: str | None = None
+    questions: tuple[str, ...] = ()
+    closing: str | None = None
+    span: Span = NO_SPAN
+    spans: Mapping[str, Span] = field(default_factory=_no_spans)
+
+
+@dataclass(frozen=True, slots=True)
+class Sop(_Located):
+    """One SOP file. Fields absent or malformed in the file hold their default."""
+
+    path: str  # as given on the command line or found under sops_dir
+    id: str
+    title: str = ""
+    department: str = ""
+    owner: str | None = None
+    purpose: str = ""
+    status: str = "active"
+    version: str | None = None
+    last_reviewed: _dt.date | None = None
+    review_every: str = DEFAULT_REVIEW_EVERY
+    channels: tuple[str, ...] = ()
+    contact_types: tuple[str, ...] = ()
+    priority: str | None = None
+    tags: tuple[str, ...] = ()
+    definitions: tuple[Definition, ...] = ()
+    sla: Mapping[str, str] = field(default_factory=_no_spans)  # type: ignore[arg-type]
+    tiers: tuple[Tier, ...] = ()
+    script: Script = Script()
+    steps: tuple[Step, ...] = ()
+    escalations: tuple[Escalation, ...] = ()
+    metrics: Mapping[str, str] = field(default_factory=_no_spans)  # type: ignore[arg-type]
+    related: tuple[str, ...] = ()
+    span: Span = NO_SPAN
+    spans: Mapping[str, Span] = field(default_factory=_no_spans)
+
+    def step(self, step_id: str) -> Step | None:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        return None
+
+    def escalation(self, escalation_id: str) -> Escalation | None:
+        for escalation in self.escalations:
+            if escalation.id == escalation_id:
+                return escalation
+        return None
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.department)
+
+
+@dataclass(frozen=True, slots=True)
+class Glossary:
+    """Project-wide term -> meaning, from ``sops/glossary.yaml``."""
+
+    path: str | None = None
+    terms: Mapping[str, str] = field(default_factory=_no_spans)  # type: ignore[arg-type]
+    spans: Mapping[str, Span] = field(default_factory=_no_spans)
+
+
+def slugify(text: str) -> str:
+    """``"Billing & Payments"`` -> ``"billing-payments"``; stable and ASCII-only."""
+    out: list[str] = []
+    dash = False
+    for char in text.lower():
+        if char.isascii() and char.isalnum():
+            out.append(char)
+            dash = False
+        elif not dash and out:
+            out.append("-")
+            dash = True
+    return "".join(out).strip("-") or "general"

@@ -1,0 +1,92 @@
+"""Every rule against its fixtures, and against the examples in its own docs.
+
+Fixtures are data, globbed into one parametrized test (``pytest -k step-unreachable``):
+
+* ``tests/rules/<rule>/fail_*.yaml`` must give exactly the findings marked by a
+  trailing ``# expect: <rule>`` (or ``# expect: <rule>@<column>``) comment on the
+  line that must fire, and no other finding: one mistake, one finding.
+* ``tests/rules/<rule>/pass_*.yaml`` must give no finding at all.
+* A folder ``fail_*/`` or ``pass_*/`` is linted as one set of files (cross-SOP rules).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from csdocs.config import Config
+from csdocs.lint.engine import lint_paths
+from csdocs.lint.registry import RULES
+
+from ..conftest import TODAY
+
+HERE = Path(__file__).parent
+EXPECT = re.compile(r"#\s*expect:\s*([a-z0-9-]+)(?:@(\d+))?")
+
+
+def _cases(prefix: str) -> list[Path]:
+    return sorted(p for p in HERE.glob(f"*/{prefix}_*") if p.suffix in (".yaml", ".yml") or p.is_dir())
+
+
+def _lint(case: Path):
+    config = Config(root=case.parent)
+    return lint_paths([case], config=config, today=TODAY).findings
+
+
+def _expected(case: Path) -> set[tuple[str, int, int | None]]:
+    files = sorted(case.rglob("*.y*ml")) if case.is_dir() else [case]
+    expected = set()
+    for file in files:
+        for number, line in enumerate(file.read_text("utf-8").splitlines(), start=1):
+            for match in EXPECT.finditer(line):
+                column = int(match.group(2)) if match.group(2) else None
+                expected.add((file.name, number, match.group(1), column))
+    return expected
+
+
+@pytest.mark.parametrize("case", _cases("fail"), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fail_fixture_fires_exactly_where_marked(case: Path) -> None:
+    expected = _expected(case)
+    assert expected, f"{case} marks no '# expect: <rule>' line"
+    assert {rule for _, _, rule, _ in expected} >= {case.parent.name} or case.parent.name not in RULES
+    found = {(Path(f.path).name, f.line, f.rule) for f in _lint(case)}
+    assert found == {(name, line, rule) for name, line, rule, _ in expected}
+    columns = {(Path(f.path).name, f.line, f.rule): f.column for f in _lint(case)}
+    for name, line, rule, column in expected:
+        if column is not None:
+            assert columns[(name, line, rule)] == column, (name, line, rule)
+
+
+@pytest.mark.parametrize("case", _cases("pass"), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_pass_fixture_has_no_finding(case: Path) -> None:
+    assert [tuple(f) for f in _lint(case)] == []
+
+
+def test_every_rule_has_fixtures_that_fire_and_pass() -> None:
+    missing = [name for name in RULES
+               if not list(HERE.glob(f"{name}/fail_*")) or not list(HERE.glob(f"{name}/pass_*"))]
+    assert missing == []
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_rule_docs_have_every_section(name: str) -> None:
+    rule = RULES[name]
+    for heading in ("What it does", "Why is this bad?", "Example", "Use instead"):
+        assert rule.section(heading), f"{name}: no '## {heading}' section"
+    assert rule.summary.endswith("."), f"{name}: the summary line is a sentence"
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_rule_docs_example_fires_and_fix_passes(name: str, tmp_path: Path) -> None:
+    rule = RULES[name]
+    example = tmp_path / "example" / "example-sop.yaml"
+    example.parent.mkdir()
+    example.write_text(rule.example(), "utf-8")
+    fired = {f.rule for f in lint_paths([example], config=Config(root=tmp_path), today=TODAY).findings}
+    assert name in fired, f"{name}: the docs' example does not fire the rule (fired: {fired})"
+    fixed = tmp_path / "fixed" / "example-sop.yaml"
+    fixed.parent.mkdir()
+    fixed.write_text(rule.fixed_example(), "utf-8")
+    assert [tuple(f) for f in lint_paths([fixed], config=Config(root=tmp_path), today=TODAY).findings] == []
