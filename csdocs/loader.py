@@ -122,36 +122,47 @@ def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
 
 
 class _YNode:
-    __slots__ = ("value", "line", "column")
+    __slots__ = ("value", "span")
 
-    def __init__(self, value: Any, line: int, column: int) -> None:
+    def __init__(self, value: Any, span: Span) -> None:
         self.value = value  # scalar: the Python value; map: list of (key, node); seq: list
-        self.line = line
-        self.column = column
+        self.span = span
 
     @property
-    def span(self) -> Span:
-        return Span(self.line, self.column)
+    def line(self) -> int:
+        return self.span[0]
 
 
 class _YScalar(_YNode):
     __slots__ = ()
 
+    def __init__(self, value: Any, span: Span) -> None:  # no super() call: this runs per scalar
+        self.value = value
+        self.span = span
+
 
 class _YMap(_YNode):
     __slots__ = ("keys",)
 
-    def __init__(self, line: int, column: int) -> None:
-        super().__init__([], line, column)
+    def __init__(self, span: Span) -> None:
+        self.value = []
+        self.span = span
         self.keys: dict[Any, _YScalar] = {}
 
 
 class _YSeq(_YNode):
     __slots__ = ()
 
-    def __init__(self, line: int, column: int) -> None:
-        super().__init__([], line, column)
+    def __init__(self, span: Span) -> None:
+        self.value = []
+        self.span = span
 
+
+def _span(line0: int, column0: int) -> Span:
+    return _new_tuple(Span, (line0 + 1, column0 + 1))
+
+
+_new_tuple = tuple.__new__
 
 _RESOLVER = yaml.resolver.Resolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
@@ -165,25 +176,32 @@ _CONSTRUCT = {
 _STR = "tag:yaml.org,2002:str"
 
 
+# First characters with which a plain scalar may be something other than text
+# (bool, null, int, float, timestamp, merge, value: PyYAML's implicit resolvers).
+_MAYBE_TYPED = frozenset("yYnNtTfFoO~-+0123456789.<=")
+
+
 def _scalar_value(event: _ev.ScalarEvent) -> Any:
     tag = event.tag
     value = event.value
     if tag is None or tag == "!":
         if not event.implicit[0]:  # quoted or block scalar: always text
             return value
+        if value and value[0] not in _MAYBE_TYPED:
+            return value  # most plain scalars: skip the resolver's regexes
         tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
         if tag == _STR:
             return value
     elif tag not in STANDARD_TAGS:
-        raise _Refused(f"tag {clip(tag)!r} is not allowed in an SOP", event.start_mark.line + 1,
-                       event.start_mark.column + 1)
+        raise _Refused(f"tag {clip(tag)!r} is not allowed in an SOP",
+                       *_span(event.start_mark.line, event.start_mark.column))
     if tag == _STR:
         return value
     try:
         return _CONSTRUCT[tag](yaml.ScalarNode(tag, value))
     except (KeyError, ValueError, yaml.YAMLError):
         raise _Refused(f"{clip(value)!r} is not a valid {tag.rsplit(':', 1)[-1]}",
-                       event.start_mark.line + 1, event.start_mark.column + 1) from None
+                       *_span(event.start_mark.line, event.start_mark.column)) from None
 
 
 def compose(text: str) -> tuple[_YNode | None, list[Problem]]:
@@ -191,98 +209,114 @@ def compose(text: str) -> tuple[_YNode | None, list[Problem]]:
 
     Returns the root (None for an empty document) and the duplicate-key
     problems; raises ``_Refused`` for anything that stops the parse.
+
+    (Letting libyaml's C composer build the tree and converting it after was
+    measured no faster: converting its nodes costs what walking events does.)
     """
-    parser = _Parser(text)
-    duplicates: list[Problem] = []
-    stack: list[list[Any]] = []  # [container, pending key]
-    root: _YNode | None = None
-    documents = 0
     try:
-        get_event = parser.get_event
-        while True:
-            event = get_event()
-            kind = event.__class__
-            if kind is _ev.ScalarEvent or kind is _ev.MappingStartEvent or kind is _ev.SequenceStartEvent:
-                line = event.start_mark.line + 1
-                column = event.start_mark.column + 1
-                if event.anchor is not None:
-                    raise _Refused(f"anchor '&{clip(event.anchor, 40)}' is not allowed: "
-                                   "write the value out in full", line, column)
-                if kind is _ev.ScalarEvent:
-                    node: _YNode = _YScalar(_scalar_value(event), line, column)
-                else:
-                    if event.tag is not None and event.tag not in STANDARD_TAGS and event.tag != "!":
-                        raise _Refused(f"tag {clip(event.tag)!r} is not allowed in an SOP", line, column)
-                    node = _YMap(line, column) if kind is _ev.MappingStartEvent else _YSeq(line, column)
-                    if len(stack) >= MAX_DEPTH:
-                        raise _Refused(f"the file nests deeper than {MAX_DEPTH} levels; "
-                                       "an SOP needs no more than 6", line, column)
-                    _attach(stack, node, duplicates, event)
-                    stack.append([node, None])
-                    continue
-                if not stack:
-                    root = node
-                else:
-                    _attach(stack, node, duplicates, event)
-            elif kind is _ev.MappingEndEvent or kind is _ev.SequenceEndEvent:
-                done = stack.pop()[0]
-                if not stack:
-                    root = done
-            elif kind is _ev.AliasEvent:
-                raise _Refused(f"alias '*{clip(event.anchor, 40)}' is not allowed: write the value "
-                               "out in full", event.start_mark.line + 1, event.start_mark.column + 1)
-            elif kind is _ev.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    raise _Refused("the file holds more than one YAML document ('---'); "
-                                   "put each SOP in its own file",
-                                   event.start_mark.line + 1, event.start_mark.column + 1)
-            elif kind is _ev.StreamEndEvent:
-                break
+        return _compose_events(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = error.problem or error.context or "invalid YAML"
+        if "expected a single document" in message:
+            message = "the file holds more than one YAML document ('---'); put each SOP in its own file"
+            raise _Refused(message, line, column) from None
         if "\t" in message or "tab" in message:
             message += " (indent with spaces, not tabs)"
         raise _Refused(f"invalid YAML: {clip(message, 120)}", line, column) from None
     except yaml.YAMLError as error:
         raise _Refused(f"invalid YAML: {clip(error, 120)}", 1, 1) from None
+
+
+def _add_item(container: _YMap, key: _YScalar, value: _YNode, duplicates: list[Problem]) -> bool:
+    """Add key: value unless the key repeats (then record the problem); True if added."""
+    name = key.value
+    try:
+        first = container.keys.get(name)
+    except TypeError:  # an unhashable scalar cannot happen; be safe
+        first = None
+    if first is not None:
+        duplicates.append(Problem("yaml-duplicate-key", key.span,
+                                  f"key {clip(name, 40)!r} repeats the one on line {first.span[0]}; "
+                                  "the first is used: merge them or remove one"))
+        return False
+    container.keys[name] = key
+    container.value.append((key, value))
+    return True
+
+
+def _compose_events(text: str) -> tuple[_YNode | None, list[Problem]]:
+    """One pass over libyaml's events: no recursion, nothing expands.
+
+    This loop runs once per YAML node of every SOP, so it is written for
+    speed: the open container and its pending key are locals, and scalars
+    are attached inline.
+    """
+    parser = _Parser(text)
+    duplicates: list[Problem] = []
+    stack: list[tuple[Any, Any]] = []  # outer (container, pending key) frames
+    container: Any = None  # the open mapping or sequence, None at the top level
+    pending: Any = None  # a mapping's key waiting for its value
+    root: _YNode | None = None
+    documents = 0
+    scalar_event, alias_event = _ev.ScalarEvent, _ev.AliasEvent
+    map_start, seq_start = _ev.MappingStartEvent, _ev.SequenceStartEvent
+    map_end, seq_end = _ev.MappingEndEvent, _ev.SequenceEndEvent
+    try:
+        get_event = parser.get_event
+        while True:
+            event = get_event()
+            kind = event.__class__
+            if kind is scalar_event or kind is map_start or kind is seq_start:
+                mark = event.start_mark
+                span = _new_tuple(Span, (mark.line + 1, mark.column + 1))
+                if event.anchor is not None:
+                    raise _Refused(f"anchor '&{clip(event.anchor, 40)}' is not allowed: "
+                                   "write the value out in full", *span)
+                if kind is scalar_event:
+                    node: Any = _YScalar(_scalar_value(event), span)
+                else:
+                    tag = event.tag
+                    if tag is not None and tag != "!" and tag not in STANDARD_TAGS:
+                        raise _Refused(f"tag {clip(tag)!r} is not allowed in an SOP", *span)
+                    node = _YMap(span) if kind is map_start else _YSeq(span)
+                    if len(stack) >= MAX_DEPTH:
+                        raise _Refused(f"the file nests deeper than {MAX_DEPTH} levels; "
+                                       "an SOP needs no more than 6", *span)
+                # attach the node to the open container
+                if container is None:
+                    root = node
+                elif container.__class__ is _YSeq:
+                    container.value.append(node)
+                elif pending is None:  # the node is a key
+                    if kind is not scalar_event:
+                        raise _Refused("a key must be a plain word, not a list or mapping", *span)
+                    if node.value == "<<" and event.implicit[0]:
+                        raise _Refused("merge keys ('<<') are not allowed: write the fields out in full", *span)
+                    pending = node
+                else:
+                    _add_item(container, pending, node, duplicates)
+                    pending = None
+                if kind is not scalar_event:
+                    stack.append((container, pending))
+                    container, pending = node, None
+            elif kind is map_end or kind is seq_end:
+                container, pending = stack.pop()
+            elif kind is alias_event:
+                raise _Refused(f"alias '*{clip(event.anchor, 40)}' is not allowed: write the value "
+                               "out in full", *_span(event.start_mark.line, event.start_mark.column))
+            elif kind is _ev.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise _Refused("the file holds more than one YAML document ('---'); "
+                                   "put each SOP in its own file",
+                                   *_span(event.start_mark.line, event.start_mark.column))
+            elif kind is _ev.StreamEndEvent:
+                break
     finally:
         parser.dispose()
     return root, duplicates
-
-
-def _attach(stack: list[list[Any]], node: _YNode, duplicates: list[Problem], event: Any) -> None:
-    if not stack:
-        return
-    frame = stack[-1]
-    container = frame[0]
-    if container.__class__ is _YSeq:
-        container.value.append(node)
-        return
-    key = frame[1]
-    if key is None:  # this node is a key
-        if node.__class__ is not _YScalar:
-            raise _Refused("a key must be a plain word, not a list or mapping", node.line, node.column)
-        if node.value == "<<" and event.implicit[0]:
-            raise _Refused("merge keys ('<<') are not allowed: write the fields out in full",
-                           node.line, node.column)
-        frame[1] = node
-        return
-    frame[1] = None
-    try:
-        seen = key.value in container.keys
-    except TypeError:  # an unhashable key cannot happen for scalars; be safe
-        seen = False
-    if seen:
-        first = container.keys[key.value]
-        duplicates.append(Problem("yaml-duplicate-key", key.span,
-                                  f"key {clip(key.value, 40)!r} repeats the one on line {first.line}; "
-                                  "the first is used: merge them or remove one"))
-        return
-    container.keys[key.value] = key
-    container.value.append((key, node))
 
 
 # --------------------------------------------------------------------------
