@@ -174,6 +174,7 @@ _CONSTRUCT = {
     "tag:yaml.org,2002:timestamp": _CONSTRUCTOR.construct_yaml_timestamp,
 }
 _STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 # First characters with which a plain scalar may be something other than text
@@ -195,13 +196,20 @@ def _scalar_value(event: _ev.ScalarEvent) -> Any:
     elif tag not in STANDARD_TAGS:
         raise _Refused(f"tag {clip(tag)!r} is not allowed in an SOP",
                        *_span(event.start_mark.line, event.start_mark.column))
-    if tag == _STR:
+    if tag == _STR or tag == _MERGE:  # a merge key is refused where it is used as a key
         return value
     try:
         return _CONSTRUCT[tag](yaml.ScalarNode(tag, value))
     except (KeyError, ValueError, yaml.YAMLError):
         raise _Refused(f"{clip(value)!r} is not a valid {tag.rsplit(':', 1)[-1]}",
                        *_span(event.start_mark.line, event.start_mark.column)) from None
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.splitlines()
+    if 0 < line <= len(lines) and 0 < column <= len(lines[line - 1]):
+        return lines[line - 1][column - 1]
+    return ""
 
 
 def compose(text: str) -> tuple[_YNode | None, list[Problem]]:
@@ -222,7 +230,7 @@ def compose(text: str) -> tuple[_YNode | None, list[Problem]]:
         if "expected a single document" in message:
             message = "the file holds more than one YAML document ('---'); put each SOP in its own file"
             raise _Refused(message, line, column) from None
-        if "\t" in message or "tab" in message:
+        if "tab" in message or _char_at(text, line, column) == "\t":
             message += " (indent with spaces, not tabs)"
         raise _Refused(f"invalid YAML: {clip(message, 120)}", line, column) from None
     except yaml.YAMLError as error:
