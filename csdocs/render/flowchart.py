@@ -1,0 +1,403 @@
+"""An SOP as a Graphviz flowchart: a pure function ``Sop -> DOT text``.
+
+The shapes are the ones a reader knows at a glance:
+
+* the start: a dark oval;
+* an action step: a rounded box (dashed when the helpdesk does it itself);
+* a decision: a diamond holding the question; its edges carry the answers;
+* an escalation: a hexagon filled by the colour of its target tier, with the
+  tier, the SLA and the owner; escalations no step names are "standing
+  triggers", valid at any step, and sit in their own box;
+* a ``goto`` another SOP: a link node (``cds`` shape), clickable in the SVG
+  when the caller gives ``sop_url``;
+* an outcome: an oval terminal coloured by the outcome.
+
+Safety: SOP text is untrusted. Every value goes into a *quoted* DOT string
+with backslashes and quotes escaped, ``&`` written as ``&amp;`` (Graphviz
+passes entities through to the SVG), control characters dropped and line
+breaks written by us as ``\\n``. No HTML-like ``<...>`` label is ever built,
+node names are ours (``s0``, ``e1``...), never the author's, and a URL only
+comes from the caller's ``sop_url`` and only if it is http(s) or relative.
+So no SOP text can end a string, add an attribute, or make a link.
+
+Every node carries an SVG ``id`` (``step-<id>``, ``escalation-<id>``,
+``outcome-<word>``, ``goto-<n>``, ``start``) and a ``class`` so the site can
+highlight a step; ids that are not plain slugs fall back to their position
+(``step-_3``), so the SVG never holds a surprising id.
+
+Order is stable: nodes in file order (start, steps, escalations, links,
+outcomes), edges in the order :func:`csdocs.graph.edges` gives them.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from dataclasses import dataclass
+from typing import Callable, Iterable, Literal, Mapping
+
+from .. import graph
+from ..config import DEFAULT_TIERS, Config
+from ..model import OUTCOMES, Escalation, Sop, Step
+from .text import clip_text, tidy, wrap
+
+SopUrl = Callable[[str, "str | None"], "str | None"]
+Lanes = Literal["stage", "actor"]
+
+STEP_WIDTH = 28  # characters per label line: boxes stay readable at the site's column width
+DECISION_WIDTH = 24  # diamonds grow fast with width
+EDGE_WIDTH = 20
+TOOLTIP_LIMIT = 400
+
+OUTCOME_COLOURS: Mapping[str, str] = {
+    "resolved": "#c8e6c9",
+    "unresolved": "#ffcdd2",
+    "escalated": "#ffe0b2",
+    "transferred": "#bbdefb",
+    "closed": "#e0e0e0",
+}
+UNKNOWN_OUTCOME_COLOUR = "#ffffff"
+TIER_COLOURS = ("#fff59d", "#ffcc80", "#ef9a9a", "#ce93d8", "#90caf9")  # lowest tier first
+UNKNOWN_TIER_COLOUR = "#eeeeee"
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+_URL_SAFE = "/:?#[]@!$'()*+,;=%-._~"  # `&` is percent-encoded: Graphviz would write it raw into the SVG
+
+
+# --------------------------------------------------------------------------
+# escaping
+
+
+def quote(text: str) -> str:
+    """A DOT quoted string holding ``text`` literally (it is never read as an escape or entity)."""
+    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
+    return '"' + text + '"'
+
+
+def label(lines: Iterable[str]) -> str:
+    """Lines of tidy text as one quoted, centred DOT label: our ``\\n`` breaks, the author's none."""
+    escaped = [quote(line)[1:-1] for line in lines]
+    return '"' + "\\n".join(escaped) + '"'
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` if it is http(s) or relative, percent-encoded so it cannot break out; else None."""
+    if not url:
+        return None
+    url = url.strip()
+    if any(ord(char) < 32 or char in "\\\x7f" for char in url):
+        return None
+    scheme = urllib.parse.urlsplit(url).scheme.lower()
+    if scheme not in ("", "http", "https"):
+        return None
+    if not scheme and ":" in url.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]:
+        return None  # "javascript&colon;..." tricks and "c:..." are not relative links
+    return urllib.parse.quote(url, safe=_URL_SAFE)
+
+
+def url_from_pattern(pattern: str) -> SopUrl:
+    """A ``sop_url`` from a pattern such as ``"../{sop}/#step-{step}"``.
+
+    ``{sop}`` and ``{step}`` are filled with percent-encoded ids; when the
+    ``goto`` names no step, everything from the ``{step}`` placeholder's
+    ``#`` on is dropped (``"../{sop}/"``).
+    """
+
+    def sop_url(sop_id: str, step_id: str | None) -> str | None:
+        chosen = pattern
+        if step_id is None and "{step}" in chosen:
+            head = chosen.split("{step}", 1)[0]
+            chosen = head[: head.rfind("#")] if "#" in head else head
+        return (chosen.replace("{sop}", urllib.parse.quote(sop_id, safe=""))
+                .replace("{step}", urllib.parse.quote(step_id or "", safe="")))
+
+    return sop_url
+
+
+# --------------------------------------------------------------------------
+# node names and svg ids
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    name: str  # the DOT node name: ours, never SOP text
+    svg_id: str
+    attrs: tuple[tuple[str, str], ...]  # attribute -> already-quoted DOT value
+
+
+def _svg_id(prefix: str, value: str, position: int, used: set[str]) -> str:
+    candidate = f"{prefix}-{value}" if _SLUG.fullmatch(value) else f"{prefix}-_{position}"
+    if candidate in used:
+        candidate = f"{candidate}_{position}"
+    used.add(candidate)
+    return candidate
+
+
+def tier_order(sop: Sop, config: Config | None) -> dict[str, tuple[int, str]]:
+    """Tier id -> (rank, name): the project's tiers, then the SOP's own additions."""
+    tiers = list(config.tiers if config is not None else DEFAULT_TIERS)
+    names = dict(tiers)
+    for tier in sop.tiers:
+        if tier.id not in names:
+            tiers.append((tier.id, tier.name))
+        names[tier.id] = tier.name
+    return {tier_id: (rank, names[tier_id]) for rank, (tier_id, _) in enumerate(tiers)}
+
+
+# --------------------------------------------------------------------------
+# the graph
+
+
+@dataclass(frozen=True, slots=True)
+class Flowchart:
+    """The nodes and edges of one SOP's chart, before they are written as DOT."""
+
+    start: Node
+    steps: tuple[Node, ...]
+    escalations: tuple[Node, ...]  # named by a step, in file order
+    standing: tuple[Node, ...]  # named by no step: valid at any step
+    links: tuple[Node, ...]  # goto another SOP, in order of first appearance
+    outcomes: tuple[Node, ...]
+    unknown: tuple[Node, ...]  # references to steps or escalations that do not exist
+    edges: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]  # (tail, head, attrs)
+    lanes: tuple[tuple[str, tuple[str, ...]], ...]  # (lane title, step node names)
+
+
+def build(sop: Sop, *, sop_url: SopUrl | None = None, lanes: Lanes | None = None,
+          config: Config | None = None) -> Flowchart:
+    used: set[str] = set()
+    start = Node("start", "start", (("label", '"Start"'), ("shape", "oval"), ("style", "filled"),
+                                    ("fillcolor", '"#37474f"'), ("fontcolor", "white"),
+                                    ("class", '"start"')))
+    used.add("start")
+
+    step_name: dict[str, str] = {}
+    steps = []
+    for step in sop.steps:
+        name = f"s{step.index}"
+        step_name.setdefault(step.id, name)
+        steps.append(Node(name, _svg_id("step", step.id, step.index + 1, used), _step_attrs(step)))
+
+    named = {edge.target for edge in graph.edges(sop) if edge.kind == "escalate"}
+    tiers = tier_order(sop, config)
+    escalation_name: dict[str, str] = {}
+    escalations, standing = [], []
+    for index, escalation in enumerate(sop.escalations):
+        if escalation.id in escalation_name:
+            continue  # id-duplicate reports it; the first one is the one steps reach
+        name = f"e{index}"
+        escalation_name[escalation.id] = name
+        node = Node(name, _svg_id("escalation", escalation.id, index + 1, used),
+                    _escalation_attrs(escalation, tiers))
+        (escalations if escalation.id in named else standing).append(node)
+
+    links: dict[str, Node] = {}
+    outcomes: dict[str, Node] = {}
+    unknown: dict[tuple[str, str], Node] = {}
+    edges: list[tuple[str, str, tuple[tuple[str, str], ...]]] = [("start", steps[0].name, ())] if steps else []
+    for step in sop.steps:  # by position, not id: a duplicated step id keeps its own edges
+        for edge in graph.step_edges(sop, step):
+            head = _edge_head(edge, step_name, escalation_name, links, outcomes, unknown, used, sop_url)
+            edges.append((f"s{step.index}", head, _edge_attrs(edge)))
+
+    return Flowchart(
+        start=start,
+        steps=tuple(steps),
+        escalations=tuple(escalations),
+        standing=tuple(standing),
+        links=tuple(links.values()),
+        outcomes=tuple(outcomes.values()),
+        unknown=tuple(unknown.values()),
+        edges=tuple(edges),
+        lanes=_lanes(sop, lanes),
+    )
+
+
+def _edge_head(edge: graph.Edge, step_name: Mapping[str, str], escalation_name: Mapping[str, str],
+               links: dict[str, Node], outcomes: dict[str, Node], unknown: dict[tuple[str, str], Node],
+               used: set[str], sop_url: SopUrl | None) -> str:
+    if edge.kind == "next":
+        if edge.target in step_name:
+            return step_name[edge.target]
+        return _unknown(unknown, "step", edge.target, used)
+    if edge.kind == "escalate":
+        if edge.target in escalation_name:
+            return escalation_name[edge.target]
+        return _unknown(unknown, "escalation", edge.target, used)
+    if edge.kind == "goto":
+        if edge.target not in links:
+            position = len(links) + 1
+            svg_id = f"goto-{position}"
+            used.add(svg_id)
+            links[edge.target] = Node(f"g{position}", svg_id, _goto_attrs(edge.target, sop_url))
+        return links[edge.target].name
+    # outcome
+    if edge.target not in outcomes:
+        position = len(outcomes) + 1
+        outcomes[edge.target] = Node(f"o{position}", _svg_id("outcome", edge.target, position, used),
+                                     _outcome_attrs(edge.target))
+    return outcomes[edge.target].name
+
+
+def _unknown(unknown: dict[tuple[str, str], Node], kind: str, target: str, used: set[str]) -> str:
+    key = (kind, target)
+    if key not in unknown:
+        position = len(unknown) + 1
+        svg_id = f"unknown-{position}"
+        used.add(svg_id)
+        unknown[key] = Node(f"u{position}", svg_id, (
+            ("label", label([f"unknown {kind}", *wrap(repr(tidy(target)), STEP_WIDTH, limit=60)])),
+            ("shape", "box"), ("style", '"dashed"'), ("color", '"#c62828"'), ("fontcolor", '"#c62828"'),
+            ("class", '"unknown"')))
+    return unknown[key].name
+
+
+# --------------------------------------------------------------------------
+# attributes
+
+
+def _tooltip(*texts: str | None) -> tuple[tuple[str, str], ...]:
+    text = " — ".join(t for t in (tidy(x) for x in texts) if t)
+    return (("tooltip", quote(clip_text(text, TOOLTIP_LIMIT))),) if text else ()
+
+
+def _step_attrs(step: Step) -> tuple[tuple[str, str], ...]:
+    if step.is_decision:
+        lines = wrap(step.decision or step.title, DECISION_WIDTH) or [step.id]
+        return (("label", label(lines)), ("shape", "diamond"), ("style", '"filled"'),
+                ("fillcolor", '"#e3f2fd"'), ("class", '"step decision"'),
+                *_tooltip(step.title, step.decision))
+    lines = wrap(step.title, STEP_WIDTH) or [step.id]
+    if step.automated:
+        lines.append("(automated)")
+    style = '"rounded,filled,dashed"' if step.automated else '"rounded,filled"'
+    return (("label", label(lines)), ("shape", "box"), ("style", style), ("fillcolor", '"#fafafa"'),
+            ("class", '"step action"' if not step.automated else '"step action automated"'),
+            *_tooltip(step.action, step.say and f"Say: {step.say}"))
+
+
+def _escalation_attrs(escalation: Escalation, tiers: Mapping[str, tuple[int, str]]) -> tuple[tuple[str, str], ...]:
+    target = escalation.to_tier or "?"
+    rank, name = tiers.get(target, (None, ""))
+    colour = UNKNOWN_TIER_COLOUR if rank is None else TIER_COLOURS[min(rank, len(TIER_COLOURS) - 1)]
+    heading = f"Escalate to {tidy(target)}" + (f" ({tidy(name)})" if name and name != target else "")
+    lines = [*wrap(heading, STEP_WIDTH, limit=80), f"SLA {clip_text(tidy(escalation.sla) or '?', 20)}"]
+    lines += wrap(escalation.owner, STEP_WIDTH, limit=80)
+    tier_class = f"tier-{target}" if _SLUG.fullmatch(target.lower()) else "tier-unknown"
+    return (("label", label(lines)), ("shape", "hexagon"), ("style", '"filled"'),
+            ("fillcolor", quote(colour)), ("class", quote(f"escalation {tier_class.lower()}")),
+            *_tooltip(escalation.trigger and f"When: {escalation.trigger}"))
+
+
+def _goto_attrs(target: str, sop_url: SopUrl | None) -> tuple[tuple[str, str], ...]:
+    sop_id, step_id = graph.split_goto(target)
+    lines = ["Go to SOP", *wrap(sop_id, STEP_WIDTH, limit=80)]
+    if step_id:
+        lines += wrap(f"step {step_id}", STEP_WIDTH, limit=80)
+    attrs: list[tuple[str, str]] = [("label", label(lines)), ("shape", "cds"), ("style", '"filled"'),
+                                    ("fillcolor", '"#e8eaf6"'), ("class", '"goto"')]
+    url = safe_url(sop_url(sop_id, step_id)) if sop_url is not None else None
+    if url:
+        attrs += [("URL", quote(url)), ("target", '"_top"'), ("fontcolor", '"#1a237e"')]
+    return tuple(attrs)
+
+
+def _outcome_attrs(word: str) -> tuple[tuple[str, str], ...]:
+    colour = OUTCOME_COLOURS.get(word, UNKNOWN_OUTCOME_COLOUR)
+    text = tidy(word)
+    outcome_class = f"outcome-{word}" if word in OUTCOMES else "outcome-other"
+    return (("label", label(wrap(text[:1].upper() + text[1:], STEP_WIDTH, limit=40) or ["?"])),
+            ("shape", "oval"), ("style", '"filled"'), ("fillcolor", quote(colour)), ("peripheries", "2"),
+            ("class", quote(f"outcome {outcome_class}")))
+
+
+def _edge_attrs(edge: graph.Edge) -> tuple[tuple[str, str], ...]:
+    attrs: list[tuple[str, str]] = []
+    if edge.answer is not None:
+        attrs.append(("label", label(wrap(edge.answer, EDGE_WIDTH, limit=80) or ["(no answer)"])))
+    if edge.kind == "escalate":
+        attrs += [("color", '"#e65100"'), ("penwidth", "1.5")]
+    elif edge.kind == "goto":
+        attrs.append(("style", "dashed"))
+    elif edge.implicit:
+        attrs.append(("color", '"#607d8b"'))
+    attrs.append(("class", quote(f"edge-{edge.kind}")))
+    return tuple(attrs)
+
+
+def _lanes(sop: Sop, lanes: Lanes | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Lane title -> step node names; a step without a stage (actor) stays in the lane above."""
+    if lanes is None:
+        return ()
+    order: dict[str, list[str]] = {}
+    current: str | None = None
+    for step in sop.steps:
+        value = step.stage if lanes == "stage" else step.actor
+        if value:
+            current = tidy(value)
+        order.setdefault(current or "", []).append(f"s{step.index}")
+    return tuple((title, tuple(names)) for title, names in order.items())
+
+
+# --------------------------------------------------------------------------
+# writing DOT
+
+
+def graph_name(sop: Sop) -> str:
+    """The SVG's <title>: the SOP's title with only plain characters (Graphviz also
+    writes it into an XML comment, where ``--`` would break the file)."""
+    text = re.sub(r"[^\w .,:;'()!?/+]", " ", tidy(sop.title) or sop.id)
+    return "Flowchart: " + (clip_text(re.sub(r" +", " ", text).strip(), 80) or "SOP")
+
+
+def _node_line(node: Node, indent: str) -> str:
+    attrs = [("id", quote(node.svg_id)), *node.attrs]
+    return f"{indent}{node.name} [" + ", ".join(f"{key}={value}" for key, value in attrs) + "];"
+
+
+def to_dot(sop: Sop, *, sop_url: SopUrl | None = None, lanes: Lanes | None = None,
+           config: Config | None = None) -> str:
+    """The DOT text of ``sop``'s flowchart (pure; same SOP, same bytes).
+
+    ``sop_url(sop_id, step_id_or_None)`` gives the link of a ``goto`` node
+    (the site supplies it); ``lanes`` groups steps into ``stage`` or
+    ``actor`` swimlanes; ``config`` gives the tier order for colours.
+    """
+    chart = build(sop, sop_url=sop_url, lanes=lanes, config=config)
+    out = [
+        f"digraph {quote(graph_name(sop))} {{",
+        '  graph [rankdir=TB, fontname="Helvetica", fontsize=11, nodesep=0.35, ranksep=0.4, '
+        'newrank=true, id="flowchart", class="csdocs-flowchart"];',
+        '  node [fontname="Helvetica", fontsize=11, margin="0.15,0.06"];',
+        '  edge [fontname="Helvetica", fontsize=10, arrowsize=0.8];',
+        _node_line(chart.start, "  "),
+    ]
+    by_name = {node.name: node for node in chart.steps}
+    if chart.lanes:
+        placed: set[str] = set()
+        for position, (title, names) in enumerate(chart.lanes, start=1):
+            if not title:
+                continue
+            out.append(f"  subgraph cluster_lane_{position} {{")
+            out.append(f"    graph [label={label(wrap(title, 40, limit=60))}, style=\"rounded,filled\", "
+                       f"fillcolor=\"#f5f5f5\", color=\"#bdbdbd\", labeljust=l, id={quote(f'lane-{position}')}, "
+                       'class="lane"];')
+            out.extend(_node_line(by_name[name], "    ") for name in names)
+            placed.update(names)
+            out.append("  }")
+        out.extend(_node_line(node, "  ") for node in chart.steps if node.name not in placed)
+    else:
+        out.extend(_node_line(node, "  ") for node in chart.steps)
+    out.extend(_node_line(node, "  ") for node in chart.escalations)
+    if chart.standing:
+        out.append("  subgraph cluster_standing {")
+        out.append('    graph [label="Standing triggers (any step)", style="dashed", color="#9e9e9e", '
+                   'labeljust=l, id="standing", class="standing"];')
+        out.extend(_node_line(node, "    ") for node in chart.standing)
+        out.append("  }")
+    out.extend(_node_line(node, "  ") for node in (*chart.links, *chart.outcomes, *chart.unknown))
+    for number, (tail, head, attrs) in enumerate(chart.edges, start=1):
+        fields = [("id", quote(f"edge-{number}")), *attrs]
+        out.append(f"  {tail} -> {head} [" + ", ".join(f"{key}={value}" for key, value in fields) + "];")
+    out.append("}")
+    return "\n".join(out) + "\n"

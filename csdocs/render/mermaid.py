@@ -1,0 +1,136 @@
+"""An SOP as a Mermaid flowchart, for places without Graphviz (GitHub renders it in PR comments).
+
+The same nodes and edges as the Graphviz chart (:func:`csdocs.render.flowchart.build`),
+in the same order. Node ids are ours (``s0``, ``e1``, ``o1``...), never the
+author's. Every label is a quoted Mermaid string whose special characters
+are written as Mermaid entity codes (``#quot;``, ``#35;``, ``#60;``...), so
+SOP text cannot end a label, start a new statement, or smuggle HTML or a
+``click`` link; line breaks are ours (``<br/>``). No ``click`` lines are
+written at all: a link in a PR comment is not worth a way to inject one.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..config import Config
+from ..model import Sop
+from .flowchart import (DECISION_WIDTH, EDGE_WIDTH, STEP_WIDTH, Flowchart, Lanes, build, tier_order)
+from .text import tidy, wrap
+
+# Characters that mean something to Mermaid's parser or to the HTML it renders labels into.
+_ENTITIES = {
+    "#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;", "|": "#124;",
+    "[": "#91;", "]": "#93;", "{": "#123;", "}": "#125;", "(": "#40;", ")": "#41;", ";": "#59;",
+    "\\": "#92;", "*": "#42;", "_": "#95;", "~": "#126;", "%": "#37;", "=": "#61;", ":": "#58;",
+}
+_TABLE = str.maketrans(_ENTITIES)
+
+
+def escape(text: str) -> str:
+    """Mermaid label text with every special character as an entity code."""
+    return text.translate(_TABLE)
+
+
+def mermaid_label(lines: Iterable[str]) -> str:
+    return '"' + "<br/>".join(escape(line) for line in lines) + '"'
+
+
+SHAPES = {  # node kind -> (open, close) around the quoted label
+    "start": ("([", "])"),
+    "action": ("(", ")"),
+    "decision": ("{", "}"),
+    "escalation": ("{{", "}}"),
+    "goto": (">", "]"),
+    "outcome": ("(((", ")))"),
+    "unknown": ("[/", "/]"),
+}
+
+
+def to_mermaid(sop: Sop, *, lanes: Lanes | None = None, config: Config | None = None) -> str:
+    """The Mermaid ``flowchart TD`` text of ``sop`` (pure; same SOP, same bytes)."""
+    chart = build(sop, lanes=lanes, config=config)
+    tiers = tier_order(sop, config)
+    out = ["flowchart TD"]
+    lines_of = _node_lines(sop, chart, tiers)
+    out.append(f"  {lines_of[chart.start.name]}")
+    placed: set[str] = {chart.start.name}
+    if chart.lanes:
+        for position, (title, names) in enumerate(chart.lanes, start=1):
+            if not title:
+                continue
+            out.append(f"  subgraph lane{position}[{mermaid_label(wrap(title, 40, limit=60))}]")
+            out.extend(f"    {lines_of[name]}" for name in names)
+            out.append("  end")
+            placed.update(names)
+    for node in (*chart.steps, *chart.escalations):
+        if node.name not in placed:
+            out.append(f"  {lines_of[node.name]}")
+    if chart.standing:
+        out.append(f"  subgraph standing[{mermaid_label(['Standing triggers (any step)'])}]")
+        out.extend(f"    {lines_of[node.name]}" for node in chart.standing)
+        out.append("  end")
+    out.extend(f"  {lines_of[node.name]}" for node in (*chart.links, *chart.outcomes, *chart.unknown))
+    for tail, head, attrs in chart.edges:
+        answer = dict(attrs).get("label")
+        arrow = "-.->" if ('class', '"edge-goto"') in attrs else "-->"
+        if answer is None:
+            out.append(f"  {tail} {arrow} {head}")
+        else:
+            out.append(f"  {tail} {arrow}|{mermaid_label(_answer_lines(answer))}| {head}")
+    out += [
+        "  classDef start fill:#37474f,color:#ffffff",
+        "  classDef decision fill:#e3f2fd",
+        "  classDef escalation fill:#ffcc80",
+        "  classDef goto fill:#e8eaf6",
+        "  classDef outcome fill:#c8e6c9",
+        "  classDef unknown stroke:#c62828,stroke-dasharray:4",
+    ]
+    for kind, names in _classes(chart, lines_of).items():
+        if names:
+            out.append(f"  class {','.join(names)} {kind}")
+    return "\n".join(out) + "\n"
+
+
+def _answer_lines(quoted: str) -> list[str]:
+    """Back from the DOT label to its text lines: we only ever wrote ``\\n`` between lines."""
+    body = quoted[1:-1]
+    lines = body.split("\\n")
+    return [line.replace('\\"', '"').replace("\\\\", "\\").replace("&amp;", "&") for line in lines]
+
+
+def _node_lines(sop: Sop, chart: Flowchart, tiers) -> dict[str, str]:
+    out = {chart.start.name: f"{chart.start.name}{_shape('start', ['Start'])}"}
+    for node, step in zip(chart.steps, sop.steps):
+        if step.is_decision:
+            out[node.name] = node.name + _shape("decision", wrap(step.decision or step.title, DECISION_WIDTH)
+                                                or [step.id])
+        else:
+            lines = wrap(step.title, STEP_WIDTH) or [step.id]
+            if step.automated:
+                lines.append("(automated)")
+            out[node.name] = node.name + _shape("action", lines)
+    for node in (*chart.escalations, *chart.standing, *chart.links, *chart.outcomes, *chart.unknown):
+        out[node.name] = node.name + _shape(_kind(node.name), _answer_lines(dict(node.attrs)["label"]))
+    return out
+
+
+def _kind(name: str) -> str:
+    return {"e": "escalation", "g": "goto", "o": "outcome", "u": "unknown"}[name[0]]
+
+
+def _shape(kind: str, lines: list[str]) -> str:
+    opening, closing = SHAPES[kind]
+    return f"{opening}{mermaid_label(lines)}{closing}"
+
+
+def _classes(chart: Flowchart, lines_of: dict[str, str]) -> dict[str, list[str]]:
+    decisions = [node.name for node in chart.steps if ("shape", "diamond") in node.attrs]
+    return {
+        "start": [chart.start.name],
+        "decision": decisions,
+        "escalation": [node.name for node in (*chart.escalations, *chart.standing)],
+        "goto": [node.name for node in chart.links],
+        "outcome": [node.name for node in chart.outcomes],
+        "unknown": [node.name for node in chart.unknown],
+    }
