@@ -1,0 +1,111 @@
+"""A decision has fewer than two branches, two branches share an answer, or a branch has no target.
+
+## What it does
+Checks every step that asks a question (`decision`) or splits the flow
+(`branches`):
+
+- a `decision` needs `branches`, and `branches` need a `decision` (the
+  question the agent asks);
+- there are at least two branches;
+- no two branches give the same answer (compared case-insensitively);
+- every branch has an answer and exactly one of `next`, `escalate`, `goto`
+  or `outcome`.
+
+Each mistake is reported once, at the field to fix.
+
+## Why is this bad?
+An agent at the question cannot tell what to do for the answer the SOP
+forgot, or which of two identical answers applies; a branch with two
+targets sends the contact two ways at once, and every tool picks one of
+them silently.
+
+## Example
+```yaml
+title: Refund request
+department: Billing
+owner: Billing team lead
+purpose: Give every refund request the same fair answer.
+steps:
+  - id: eligible
+    title: Check eligibility
+    decision: Is the order within the 30-day refund window?
+    branches:
+      - answer: "Yes"
+        next: refund
+  - id: refund
+    title: Issue the refund
+```
+
+## Use instead
+```yaml
+title: Refund request
+department: Billing
+owner: Billing team lead
+purpose: Give every refund request the same fair answer.
+steps:
+  - id: eligible
+    title: Check eligibility
+    decision: Is the order within the 30-day refund window?
+    branches:
+      - answer: "Yes"
+        next: refund
+      - answer: "No"
+        outcome: unresolved
+  - id: refund
+    title: Issue the refund
+```
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ...loader import clip
+from ...model import MOVE_FIELDS, Severity, Sop, Step
+from ..rule import Issue, LintContext, Rule
+
+
+def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
+    for step in sop.steps:
+        if step.is_decision:
+            yield from _check_decision(step)
+
+
+def _check_decision(step: Step) -> Iterator[Issue]:
+    name = clip(step.id, 40)
+    if not step.branches:
+        if "branches" in step.spans:
+            yield Issue(step.at("branches"), f"decision step {name!r} has no branches: "
+                                             "add one branch per answer (at least two)")
+        elif "decision" in step.spans:
+            yield Issue(step.key_at("decision"), f"decision step {name!r} has no branches: "
+                                                 "add one branch per answer (at least two)")
+        return
+    if step.decision is None and "decision" not in step.spans:
+        yield Issue(step.key_at("branches"), f"step {name!r} has branches but no decision: "
+                                             "add the question the agent asks")
+    if len(step.branches) < 2:
+        yield Issue(step.key_at("branches"), f"decision step {name!r} has only one branch: add a branch "
+                                             "for every other answer, or replace the decision with next")
+    seen: dict[str, str] = {}
+    for number, branch in enumerate(step.branches, start=1):
+        label = f"branch {clip(branch.answer, 40)!r}" if branch.answer.strip() else f"branch {number}"
+        where = f"{label} of step {name!r}"
+        if "answer" in branch.spans and not branch.answer.strip():
+            yield Issue(branch.at("answer"), f"branch {number} of step {name!r} has an empty answer")
+        folded = " ".join(branch.answer.lower().split())
+        if folded:
+            if folded in seen:
+                yield Issue(branch.at("answer"), f"{where} repeats the answer {seen[folded]!r}: "
+                                                 "merge the two branches or reword one answer")
+            else:
+                seen[folded] = clip(branch.answer, 40)
+        written = sorted((field for field in MOVE_FIELDS if field in branch.spans), key=branch.key_at)
+        if not written:
+            yield Issue(branch.span, f"{where} goes nowhere: add one of next, escalate, goto or outcome")
+        elif len(written) > 1:
+            yield Issue(branch.key_at(written[1]),
+                        f"{where} has {' and '.join(written)}: a branch goes exactly one way, keep one")
+
+
+RULE = Rule(name="decision-incomplete", severity=Severity.ERROR, doc=__doc__, check=check)

@@ -1,0 +1,114 @@
+"""An escalation's `from` or `to` is not a known tier, or the escalation does not go up.
+
+## What it does
+Checks that `from` (default `L1`, or the lowest tier if the project has no `L1`) and
+`to` name known tiers: the project's
+tiers (by default `L1`, `L2`, `L3`, lowest first; the `tiers` option of the
+`csdocs` plugin in `mkdocs.yml` renames or adds them) and the SOP's own
+`tiers`. It then checks that the escalation goes up: `to` must rank above
+`from`. An SOP's own tier that the project does not know ranks just above
+the tier listed before it in the SOP's `tiers`, or just below the one
+listed after it, or above every project tier.
+
+## Why is this bad?
+A misspelt tier routes the contact to a queue that does not exist. An
+escalation sideways or down hands the contact to someone with less
+authority than the agent who could not resolve it, and the customer waits
+for nothing.
+
+## Example
+```yaml
+title: Refund request
+department: Billing
+owner: Billing team lead
+purpose: Give every refund request the same fair answer.
+steps:
+  - id: refund
+    title: Issue the refund
+    escalate: high-value
+escalations:
+  - id: high-value
+    trigger: The refund amount is above 100 EUR
+    from: L2
+    to: L1
+    owner: Billing specialists queue
+    sla: 4h
+```
+
+## Use instead
+```yaml
+title: Refund request
+department: Billing
+owner: Billing team lead
+purpose: Give every refund request the same fair answer.
+steps:
+  - id: refund
+    title: Issue the refund
+    escalate: high-value
+escalations:
+  - id: high-value
+    trigger: The refund amount is above 100 EUR
+    from: L1
+    to: L2
+    owner: Billing specialists queue
+    sla: 4h
+```
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ...loader import clip
+from ...model import Severity, Sop
+from ..rule import Issue, LintContext, Rule
+from ..text import did_you_mean
+
+
+def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
+    if not sop.escalations:
+        return
+    order = tier_order(ctx.config.tier_ids, tuple(tier.id for tier in sop.tiers))
+    rank = {tier_id: position for position, tier_id in enumerate(order)}
+    for escalation in sop.escalations:
+        name = clip(escalation.id, 40)
+        # `from` defaults to L1, or to the lowest tier where the project renamed L1.
+        source = escalation.from_tier if "from" in escalation.spans or "L1" in rank else order[0]
+        known = True
+        for field, tier_id, verb in (("from", source, "starts at"), ("to", escalation.to_tier, "goes to")):
+            if tier_id is None or field not in escalation.spans or tier_id in rank:
+                continue
+            known = False
+            yield Issue(escalation.at(field), f"escalation {name!r} {verb} unknown tier {clip(tier_id, 40)!r}"
+                                              f"{did_you_mean(tier_id, order)}; known tiers: {', '.join(order)}")
+        if not known or escalation.to_tier is None or "to" not in escalation.spans:
+            continue
+        low, high = rank[source], rank[escalation.to_tier]
+        if high <= low:
+            way = "sideways" if high == low else "down"
+            yield Issue(escalation.at("to"), f"escalation {name!r} goes {way}, from {source} to "
+                                             f"{escalation.to_tier}: escalate to a tier above {source}")
+
+
+def tier_order(project: tuple[str, ...], own: tuple[str, ...]) -> list[str]:
+    """The project's tiers, lowest first, with the SOP's new tiers put in place.
+
+    A new tier goes just above the tier the SOP lists before it, else just
+    below the one it lists after it, else at the top.
+    """
+    order = list(dict.fromkeys(project))
+    for position, tier_id in enumerate(own):
+        if tier_id in order:
+            continue
+        before = next((t for t in reversed(own[:position]) if t in order), None)
+        after = next((t for t in own[position + 1:] if t in order), None)
+        if before is not None:
+            order.insert(order.index(before) + 1, tier_id)
+        elif after is not None:
+            order.insert(order.index(after), tier_id)
+        else:
+            order.append(tier_id)
+    return order
+
+
+RULE = Rule(name="escalation-tier", severity=Severity.ERROR, doc=__doc__, check=check)

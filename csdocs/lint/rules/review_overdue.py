@@ -1,0 +1,72 @@
+"""The SOP's last review plus its review interval is before today.
+
+## What it does
+Adds `review_every` (default `90d`, quarterly) to `last_reviewed` and
+reports the SOP, at `last_reviewed`, when that due date is before today,
+saying by how many days and when it was due. An SOP without
+`last_reviewed` is not checked; a malformed `review_every` is left to
+`duration-format`. `csdocs lint --today YYYY-MM-DD` fixes today, for tests
+and for asking "what falls due by the end of the month?".
+
+## Why is this bad?
+Products, policies and prices change; an SOP nobody has looked at for a
+year tells agents to do things that are no longer true. Teams review each
+SOP at least quarterly.
+
+## Example
+```yaml
+title: Refund request
+department: Billing
+owner: Billing team lead
+purpose: Give every refund request the same fair answer.
+last_reviewed: 2020-01-15
+review_every: 90d
+steps:
+  - id: log
+    title: Log the request
+```
+
+## Use instead
+```yaml
+title: Refund request
+department: Billing
+owner: Billing team lead
+purpose: Give every refund request the same fair answer.
+last_reviewed: 2026-10-01
+review_every: 90d
+steps:
+  - id: log
+    title: Log the request
+```
+Review the SOP with its owner, then set `last_reviewed` to the review's date.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ...model import Severity, Sop
+from ..rule import Issue, LintContext, Rule
+from ..text import parse_duration
+
+
+def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
+    if sop.last_reviewed is None:
+        return
+    interval = parse_duration(sop.review_every)
+    if interval is None or not interval:
+        return  # duration-format reports it
+    try:
+        due = sop.last_reviewed + interval
+    except OverflowError:  # due after the year 9999
+        return
+    late = (ctx.today - due).days
+    if late <= 0:
+        return
+    days = "1 day" if late == 1 else f"{late} days"
+    yield Issue(sop.at("last_reviewed"), f"review overdue by {days}: last reviewed {sop.last_reviewed}, "
+                                         f"due {due} (every {sop.review_every}); review it and update "
+                                         "last_reviewed")
+
+
+RULE = Rule(name="review-overdue", severity=Severity.WARNING, doc=__doc__, check=check)

@@ -1,0 +1,81 @@
+"""A step's action or `say` line uses weasel words.
+
+## What it does
+Reports, once per action or `say` line, the words that leave the decision
+to whoever reads them: "as needed", "if necessary", "where possible",
+"appropriate", "ASAP", "as soon as possible", "etc.", "and so on",
+"relevant", "in a timely manner". The finding points at the first of them
+and names them all.
+
+## Why is this bad?
+An instruction that says "escalate if necessary" or "refund the
+appropriate amount" is not an instruction: each agent fills the gap
+differently, and the customer gets a different answer from each. Say
+when, how much, and what exactly.
+
+## Example
+```yaml
+title: Refund request
+department: Billing
+owner: Billing team lead
+purpose: Give every refund request the same fair answer.
+steps:
+  - id: refund
+    title: Issue the refund
+    action: Refund the appropriate amount and update the customer as needed.
+```
+
+## Use instead
+```yaml
+title: Refund request
+department: Billing
+owner: Billing team lead
+purpose: Give every refund request the same fair answer.
+steps:
+  - id: refund
+    title: Issue the refund
+    action: Refund the price of the returned items and email the customer the refund reference.
+```
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ...loader import clip
+from ...model import Severity, Sop
+from ..rule import Issue, LintContext, Rule
+from ..text import TextLocator, compile_phrases, normal
+
+WEASEL = compile_phrases([
+    "as needed", "if needed", "when needed", "as necessary", "if necessary", "when necessary",
+    "as required", "as appropriate", "appropriate", "appropriately", "where possible", "if possible",
+    "when possible", "whenever possible", "as soon as possible", "asap", "etc", "and so on", "and so forth",
+    "relevant", "in a timely manner", "timely", "as applicable", "if applicable", "where applicable",
+    "and/or", "various", "reasonable", "reasonably", "accordingly",
+])
+
+
+def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
+    locator: TextLocator | None = None
+    for step in sop.steps:
+        for field in ("action", "say"):
+            text = getattr(step, field)
+            if not text:
+                continue
+            found = list(WEASEL.finditer(text))
+            if not found:
+                continue
+            words = ", ".join(dict.fromkeys(repr(_shown(match.group(0))) for match in found))
+            locator = locator or TextLocator(sop)
+            name = clip(step.id, 40) if step.has_id else f"{step.index + 1}"
+            yield Issue(locator.at(step.at(field), text, found[0].start()),
+                        f"the {field} of step {name!r} uses {words}: say exactly when, how much or what")
+
+
+def _shown(phrase: str) -> str:
+    word = normal(phrase)
+    return {"asap": "ASAP", "etc": "etc."}.get(word, word)
+
+
+RULE = Rule(name="vague-language", severity=Severity.INFO, doc=__doc__, check=check)

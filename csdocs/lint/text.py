@@ -1,0 +1,286 @@
+"""Reading SOP prose for the rules: acronyms, phrases, defined terms, durations.
+
+Shared by the rules that read what people wrote (``undefined-term``,
+``escalation-vague-trigger``, ``vague-language``, ``duration-format``,
+``review-overdue``), so that they agree on what a word, a term and a
+duration are. Everything here is pure and linear in the text's length: a
+hostile 4 MiB action must not make a regex backtrack for minutes.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import re
+from bisect import bisect_right
+from functools import lru_cache
+from typing import Iterable, Iterator, NamedTuple
+
+import yaml
+
+from ..model import Sop, Span
+
+# --------------------------------------------------------------------------
+# acronyms
+
+# A run of capitals and digits, then an optional plural "s", as a whole word.
+# Two or more capitals are checked in Python: a regex that counts them would
+# backtrack polynomially on a long run of capitals.
+_CAPS_WORD = re.compile(r"(?<!\w)([A-Z0-9]{2,})(s?)(?!\w)")
+_URL_OR_EMAIL = re.compile(r"\S+://\S+|[\w.+-]+@[\w-]+\.[\w.-]+")
+
+# Common words written in capitals for emphasis ("do NOT promise a date"),
+# which no reader takes for jargon. "IT" and "US" stay acronyms on purpose.
+EMPHASIS_WORDS = frozenset(
+    "NOT NO NEVER ALWAYS ONLY MUST DO DON DOES DOESN DID DIDN CAN CANNOT WON ISN AREN WASN SHOULD "
+    "SHOULDN WILL ALL ANY EVERY BEFORE AFTER THEN STOP AND OR IF THE YES IMPORTANT NOTE WARNING "
+    "CAUTION URGENT NOW OK OKAY YOU YOUR WE".split()
+)
+
+# ISO 4217 currency codes (and the fund/metal/test codes of the same list):
+# "100 EUR" is a threshold, not jargon to define.
+CURRENCY_CODES = frozenset(
+    """AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN
+    BWP BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN
+    ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HRK HTG HUF IDR ILS INR IQD IRR ISK JMD
+    JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP
+    MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON
+    RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP
+    TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VES VND VUV WST XAF XAG XAU XBA XBB XBC XBD
+    XCD XCG XDR XOF XPD XPF XPT XSU XTS XUA XXX YER ZAR ZMW ZWG ZWL""".split()
+)
+
+
+class Word(NamedTuple):
+    """A word found in a text: the word as written, its normal form, its offset."""
+
+    written: str
+    term: str
+    offset: int
+
+
+def acronyms(text: str) -> Iterator[Word]:
+    """Every acronym in ``text``: two or more capitals, digits allowed, optional plural s.
+
+    ``term`` is the singular (``SLAs`` -> ``SLA``). Words inside a URL or an
+    e-mail address, and capitals used for emphasis (``NOT``), are skipped.
+    """
+    if not text:
+        return
+    skip: list[tuple[int, int]] = []
+    if "://" in text or "@" in text:
+        skip = [match.span() for match in _URL_OR_EMAIL.finditer(text)]
+    for match in _CAPS_WORD.finditer(text):
+        core = match.group(1)
+        capitals = sum(1 for char in core if "A" <= char <= "Z")
+        if capitals < 2 or core in EMPHASIS_WORDS:
+            continue
+        start = match.start()
+        if skip and any(low <= start < high for low, high in skip):
+            continue
+        yield Word(match.group(0), core, start)
+
+
+# --------------------------------------------------------------------------
+# phrases and defined terms
+
+_WORDS = re.compile(r"\w+")
+
+
+def compile_phrases(phrases: Iterable[str]) -> re.Pattern[str]:
+    """One case-insensitive regex matching any of ``phrases`` as whole words.
+
+    Spaces in a phrase match any run of white space (folded YAML text keeps
+    line breaks); longer phrases are tried first so "as soon as possible"
+    wins over "as soon".
+    """
+    ordered = sorted(set(phrases), key=lambda phrase: (-len(phrase), phrase))
+    parts = [r"\s+".join(re.escape(word) for word in phrase.split()) for phrase in ordered]
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
+
+
+def find_phrases(pattern: re.Pattern[str], text: str | None) -> list[re.Match[str]]:
+    return list(pattern.finditer(text)) if text else []
+
+
+def normal(phrase: str) -> str:
+    """A matched phrase as the rule names it: lower-case, single spaces."""
+    return " ".join(phrase.lower().split())
+
+
+TermIndex = dict[str, tuple[tuple[str, ...], ...]]
+
+
+@lru_cache(maxsize=16)
+def term_index(terms: tuple[str, ...]) -> TermIndex:
+    """Defined terms as word tuples, indexed by their first word (case-insensitive)."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for term in terms:
+        words = tuple(_WORDS.findall(term.lower()))
+        if words:
+            index.setdefault(words[0], []).append(words)
+    return {first: tuple(sorted(set(found), key=len, reverse=True)) for first, found in index.items()}
+
+
+def mentioned_term(text: str, *indexes: TermIndex) -> str | None:
+    """The first defined term ``text`` mentions as whole words, case-insensitively.
+
+    The last word may carry a plural ``s`` ("formal complaints" mentions
+    "formal complaint").
+    """
+    words = _WORDS.findall(text.lower())
+    for position, word in enumerate(words):
+        for index in indexes:
+            candidates = index.get(word)
+            if candidates is None and word.endswith("s"):
+                candidates = index.get(word[:-1])
+            for term in candidates or ():
+                if _matches_at(words, position, term):
+                    return " ".join(term)
+    return None
+
+
+def _matches_at(words: list[str], position: int, term: tuple[str, ...]) -> bool:
+    end = position + len(term)
+    if end > len(words):
+        return False
+    for offset, expected in enumerate(term):
+        got = words[position + offset]
+        if got != expected and not (offset == len(term) - 1 and got == expected + "s"):
+            return False
+    return True
+
+
+# --------------------------------------------------------------------------
+# durations
+
+DURATION = re.compile(r"[0-9]+[mhdw]")
+_UNIT_DAYS = {"m": 1 / 1440, "h": 1 / 24, "d": 1, "w": 7}
+_SPELLED = re.compile(
+    r"^(\d+(?:[.,]\d+)?)\s*(minutes?|mins?|m|hours?|hrs?|h|business\s+days?|working\s+days?|days?|d|"
+    r"weeks?|wks?|w|months?|mo|years?|yrs?|y)\.?$"
+)
+_ISO = re.compile(r"^p(?:(\d+)w|(\d+)d|t(\d+)h|t(\d+)m)$")
+_UNIT_OF = {"minute": "m", "min": "m", "m": "m", "hour": "h", "hr": "h", "h": "h", "day": "d", "d": "d",
+            "business day": "d", "working day": "d", "week": "w", "wk": "w", "w": "w"}
+_SMALLER = {"w": ("d", 7), "d": ("h", 24), "h": ("m", 60)}
+
+
+def parse_duration(text: str) -> _dt.timedelta | None:
+    """``"90d"`` -> 90 days; None when ``text`` is not a valid duration."""
+    if not DURATION.fullmatch(text):
+        return None
+    try:
+        return _dt.timedelta(days=int(text[:-1]) * _UNIT_DAYS[text[-1]])
+    except OverflowError:  # "99999999999w": valid syntax, beyond any calendar
+        return None
+
+
+def suggest_duration(text: str) -> str | None:
+    """The valid spelling of a duration written another way: ``"4 hours"`` -> ``"4h"``."""
+    value = " ".join(text.strip().lower().split())
+    iso = _ISO.match(value)
+    if iso:
+        for group, unit in zip(iso.groups(), "wdhm"):
+            if group is not None:
+                return f"{int(group)}{unit}"
+    match = _SPELLED.match(value)
+    if not match:
+        return None
+    amount = float(match.group(1).replace(",", "."))
+    word = " ".join(match.group(2).split())
+    if word.startswith(("month", "mo")):
+        return _whole(amount * 30, "d")
+    if word.startswith(("year", "yr")) or word == "y":
+        return _whole(amount * 52, "w")
+    unit = _UNIT_OF.get(word[:-1] if len(word) > 1 and word.endswith("s") else word)
+    return _whole(amount, unit) if unit else None
+
+
+def _whole(amount: float, unit: str) -> str | None:
+    """1.5h -> 90m: step down to a smaller unit until the amount is whole."""
+    while amount != int(amount):
+        if unit not in _SMALLER:
+            return None
+        unit, factor = _SMALLER[unit]
+        amount *= factor
+        amount = round(amount, 6)
+    return f"{int(amount)}{unit}" if amount > 0 else None
+
+
+# --------------------------------------------------------------------------
+# suggestions and positions
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """``" (did you mean 'refund'?)"`` for the nearest known name, or ``""``."""
+    known = list(known)
+    folded = {item.lower(): item for item in known}
+    if name.lower() in folded and folded[name.lower()] != name:
+        return f" (did you mean {folded[name.lower()]!r}?)"
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+_PLAIN_START_FORBIDDEN = frozenset("[]{}#&*!|>'\"%@`,")
+_RESOLVER = yaml.resolver.Resolver()
+
+
+class TextLocator:
+    """Where a word inside a value sits in the file, as far as spans can tell.
+
+    The model keeps the position of each value's first character, not its
+    text as written. A word's column is the value's column plus the word's
+    offset only when the value is a single-line scalar: a plain one (the
+    next field starts on the very next line, or later on the same line) or a
+    quoted one without escapes. Otherwise (block and folded scalars, escapes,
+    a comment line after the value) the finding points at the value itself.
+    """
+
+    def __init__(self, sop: Sop) -> None:
+        positions: set[Span] = set()
+        nodes: list = [sop, sop.script, *sop.tiers, *sop.definitions, *sop.escalations]
+        for step in sop.steps:
+            nodes.append(step)
+            nodes.extend(step.branches)
+        for node in nodes:
+            positions.add(node.span)
+            positions.update(node.spans.values())
+        self._lines = sorted({span.line for span in positions})
+        self._positions = positions
+
+    def at(self, span: Span, value: str, offset: int) -> Span:
+        if offset <= 0 or "\n" in value or "\r" in value:
+            return span
+        shift = _content_shift(value)
+        if shift is None or not self._single_line(span):
+            return span
+        return Span(span.line, span.column + shift + offset)
+
+    def _single_line(self, span: Span) -> bool:
+        following = bisect_right(self._lines, span.line)
+        if following < len(self._lines) and self._lines[following] == span.line + 1:
+            return True
+        return any(p.line == span.line and p.column > span.column for p in self._positions)
+
+
+def _content_shift(value: str) -> int | None:
+    """0 if ``value`` reads as a plain scalar, 1 if it must have been quoted
+    (and has no quote or backslash that an escape would lengthen), else None."""
+    if not value:
+        return None
+    must_quote = (
+        value[0] in _PLAIN_START_FORBIDDEN
+        or value[0].isspace()
+        or value[-1].isspace()
+        or value.startswith(("- ", "? ", ": "))
+        or ": " in value
+        or " #" in value
+        or value.endswith(":")
+        or _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) != "tag:yaml.org,2002:str"
+    )
+    if not must_quote:
+        return 0
+    if "'" in value or '"' in value or "\\" in value:
+        return None
+    return 1
