@@ -1,0 +1,84 @@
+"""``csdocs diff``: a thin adapter over :mod:`csdocs.review`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..lint.commands import config_option, get_config
+from .changes import Risk
+from .report import FORMATS, FORMATTERS
+from .revisions import ReviewError
+
+
+@click.command("diff")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path), metavar="[OLD NEW]")
+@click.option("--base", metavar="REV", help="Review every SOP changed since this git revision.")
+@click.option("--head", metavar="REV", help="Compare --base with this revision (default: the working tree).")
+@click.option("-f", "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text, json, markdown (a pull-request comment) or github (workflow annotations).")
+@click.option("--fail-on", type=click.Choice([r.value for r in Risk]), default=None,
+              help="Exit 1 when a change at or above this risk exists.")
+@click.option("--svg", "svg_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write a flowchart of each changed SOP's changes to DIR/<sop-id>.svg.")
+@config_option
+def diff_command(files: tuple[Path, ...], base: str | None, head: str | None, output_format: str,
+                 fail_on: str | None, svg_dir: Path | None, config_file: Path | None) -> None:
+    """Show what an SOP change means: escalations, thresholds, SLAs, steps and paths, with a risk each.
+
+    Give two files (OLD NEW), or --base REV [--head REV] to review every SOP
+    added, removed or changed between two git revisions (or the working
+    tree), matched by SOP id. Exit 0, or 1 when --fail-on finds a change at
+    or above that risk; 2 for a usage error.
+    """
+    from .engine import review_files, review_revisions
+
+    if base is None and head is not None:
+        raise click.UsageError("--head needs --base")
+    if base is not None and files:
+        raise click.UsageError("give either OLD NEW or --base REV, not both")
+    if base is None and len(files) != 2:
+        raise click.UsageError("give two SOP files (OLD NEW), or --base REV")
+    try:
+        if base is not None:
+            result = review_revisions(get_config(config_file), base, head, start=Path.cwd())
+        else:
+            result = review_files(files[0], files[1])
+    except ReviewError as error:
+        click.echo(f"csdocs: {error}", err=True)
+        sys.exit(2)
+    for warning in result.warnings:
+        click.echo(f"csdocs: warning: {warning}", err=True)
+    mermaid = None
+    if output_format == "markdown":
+        from ..render.mermaid import to_mermaid as mermaid
+    click.echo(FORMATTERS[output_format](result.review, sops=result.pairs, mermaid=mermaid), nl=False)
+    if svg_dir is not None:
+        _write_svgs(svg_dir, result)
+    sys.exit(1 if result.review.fails(Risk(fail_on) if fail_on else None) else 0)
+
+
+def _write_svgs(folder: Path, result) -> None:
+    from ..render.dot import DotError
+    from .flowdiff import to_diff_dot, write_svgs
+
+    if folder.exists() and not folder.is_dir():
+        click.echo(f"csdocs: --svg {folder} is a file, not a folder", err=True)
+        sys.exit(2)
+    graphs = []
+    for diff in result.review.sops:
+        old, new = result.pairs[diff.sop]
+        if old is not None and new is not None and diff.changes:
+            graphs.append((diff.sop, to_diff_dot(old, new, diff)))
+    try:
+        written = write_svgs(folder, graphs)
+    except DotError as error:
+        click.echo(f"csdocs: {error}", err=True)
+        sys.exit(2)
+    except OSError as error:
+        click.echo(f"csdocs: cannot write to {folder}: {error.strerror}", err=True)
+        sys.exit(2)
+    for path in written:
+        click.echo(f"csdocs: wrote {path}", err=True)

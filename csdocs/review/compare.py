@@ -1,0 +1,791 @@
+"""The semantic diff of two versions of one SOP: pure functions over the model.
+
+Steps, escalations and definitions are matched by id (term for
+definitions), so key order, quoting, flow or block style, comments and
+reflowed text never show up: the loader already forgot them, and text is
+compared after whitespace is normalised. A step (or escalation) that
+disappears under one id while one with nearly the same content and the same
+references appears under another is a rename: one ``step-changed``, and the
+references that moved with it are no change at all.
+
+Risk follows the contract's table; every message says why, in words a
+process owner uses ("fewer contacts escalate", "skips 'verify'").
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, NamedTuple
+
+from ..graph import Edge, step_edges
+from ..loader import clip
+from ..model import Escalation, Sop, Step
+from .changes import Change, PathChange, Risk, SopDiff, highest
+from .text import Moved, fmt_number, holds_for_more, minutes, moved_numbers, norm
+
+YES = frozenset({"yes", "y", "true"})
+NO = frozenset({"no", "n", "false"})
+RENAME_THRESHOLD = 0.6  # combined content + reference similarity a rename needs
+
+
+# --------------------------------------------------------------------------
+# entry point
+
+
+class PathLike(NamedTuple):
+    """What :func:`csdocs.render.paths.resolution_paths` yields, as the diff reads it."""
+
+    steps: tuple[str, ...]
+    answers: tuple[tuple[str, str], ...]  # (decision step id, answer)
+    end_kind: str
+    end_target: str
+
+
+PathsFn = Callable[[Sop], Sequence[Any]]
+
+
+def diff_sops(old: Sop | None, new: Sop | None, *, old_path: str | None = None, new_path: str | None = None,
+              paths_fn: PathsFn | None = None) -> SopDiff:
+    """Every meaningful change from ``old`` to ``new`` (either may be None: added or removed).
+
+    ``paths_fn`` lists an SOP's resolution paths (default: the renderers'
+    :func:`csdocs.render.paths.resolution_paths` when it is installed).
+    """
+    if old is None and new is None:
+        raise ValueError("diff_sops needs at least one SOP")
+    old_path = old_path or (old.path if old else None)
+    new_path = new_path or (new.path if new else None)
+    if paths_fn is None:
+        paths_fn = default_paths_fn()
+    if old is None:
+        assert new is not None
+        change = Change(new.id, "sop-added", "", Risk.MEDIUM,
+                        f"new SOP {new.id!r}: a procedure agents will now follow", None,
+                        {"title": new.title, "version": new.version}, new_path or new.path, 1)
+        paths = _path_changes(new.id, (), _paths(paths_fn, new))
+        return SopDiff(new.id, None, new_path, (change,), paths, None, new.version)
+    if new is None:
+        change = Change(old.id, "sop-removed", "", Risk.HIGH,
+                        f"SOP {old.id!r} removed: agents lose this procedure", {"title": old.title,
+                                                                                "version": old.version},
+                        None, old_path or old.path, 1)
+        paths = _path_changes(old.id, _paths(paths_fn, old), ())
+        return SopDiff(old.id, old_path, None, (change,), paths, old.version, None)
+
+    ctx = _Context(old, new, new_path or new.path)
+    changes: list[Change] = []
+    changes.extend(_top_level(ctx))
+    changes.extend(_definitions(ctx))
+    changes.extend(_sla(ctx, old.sla, new.sla, prefix="sla", owner=None, at=new))
+    changes.extend(_metrics(ctx))
+    changes.extend(_escalations(ctx))
+    changes.extend(_steps(ctx))
+    if any(change.risk is Risk.HIGH for change in changes) and old.version == new.version:
+        changes.append(_version_not_bumped(ctx))
+    paths = _path_changes(new.id, [_map_path(ctx, p) for p in _paths(paths_fn, old)], _paths(paths_fn, new))
+    return SopDiff(new.id, old_path, ctx.path, tuple(sorted(changes, key=Change.sort_key)), paths,
+                   old.version, new.version, tuple(sorted(ctx.step_map.items())),
+                   tuple(sorted(ctx.escalation_map.items())))
+
+
+def default_paths_fn() -> PathsFn | None:
+    try:
+        from ..render.paths import resolution_paths
+    except ImportError:  # the renderers are not installed: the diff still works, without paths
+        return None
+    return resolution_paths
+
+
+class _Context:
+    """The two versions and the id renames found so far."""
+
+    def __init__(self, old: Sop, new: Sop, path: str) -> None:
+        self.old = old
+        self.new = new
+        self.path = path
+        self.sop = new.id
+        self.step_map: dict[str, str] = {}  # old step id -> new step id (renames only)
+        self.escalation_map: dict[str, str] = {}
+
+    def change(self, kind: str, target: str, risk: Risk, message: str, old: Any = None, new: Any = None,
+               *, line: int | None = None) -> Change:
+        return Change(self.sop, kind, target, risk, message, old, new, self.path,
+                      line if line is not None else self.new.span.line)
+
+    def map_step(self, step_id: str) -> str:
+        return self.step_map.get(step_id, step_id)
+
+    def map_edge(self, edge: Edge) -> tuple[str, str]:
+        if edge.kind == "next":
+            return edge.kind, self.map_step(edge.target)
+        if edge.kind == "escalate":
+            return edge.kind, self.escalation_map.get(edge.target, edge.target)
+        return edge.kind, edge.target
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _q(text: object, limit: int = 60) -> str:
+    """A user's value quoted for a message: clipped, one line, no terminal control characters."""
+    return repr(clip(_CONTROL.sub("?", norm(str(text))) if text is not None else "", limit))
+
+
+# --------------------------------------------------------------------------
+# top-level fields
+
+_WORDING_FIELDS = ("title", "department", "purpose")
+_LIST_FIELDS_MEDIUM = ("channels", "contact_types")
+_LIST_FIELDS_LOW = ("tags", "related")
+
+
+def _top_level(ctx: _Context) -> Iterable[Change]:
+    old, new = ctx.old, ctx.new
+    if old.owner != new.owner and norm(old.owner) != norm(new.owner):
+        what = "removed" if not new.owner else f"changed from {_q(old.owner)} to {_q(new.owner)}"
+        yield ctx.change("owner-changed", "owner", Risk.HIGH,
+                         f"SOP owner {what}: someone else is now accountable", old.owner, new.owner,
+                         line=new.at("owner").line)
+    for name in _WORDING_FIELDS:
+        if norm(getattr(old, name)) != norm(getattr(new, name)):
+            yield ctx.change("field-changed", name, Risk.LOW, f"{name} reworded (wording)",
+                             getattr(old, name), getattr(new, name), line=new.at(name).line)
+    if old.status != new.status:
+        if new.status == "retired":
+            risk, why = Risk.HIGH, "the SOP is retired: agents stop following it"
+        else:
+            risk, why = Risk.MEDIUM, f"status changed from {old.status!r} to {new.status!r}"
+        yield ctx.change("field-changed", "status", risk, why, old.status, new.status, line=new.at("status").line)
+    if old.version != new.version:
+        yield ctx.change("field-changed", "version", Risk.LOW,
+                         f"version changed from {_q(old.version)} to {_q(new.version)}", old.version,
+                         new.version, line=new.at("version").line)
+    if old.last_reviewed != new.last_reviewed:
+        yield ctx.change("field-changed", "last_reviewed", Risk.LOW, "review date changed",
+                         old.last_reviewed.isoformat() if old.last_reviewed else None,
+                         new.last_reviewed.isoformat() if new.last_reviewed else None,
+                         line=new.at("last_reviewed").line)
+    if old.review_every != new.review_every:
+        yield ctx.change("field-changed", "review_every", Risk.LOW,
+                         f"review interval changed from {_q(old.review_every)} to {_q(new.review_every)}",
+                         old.review_every, new.review_every, line=new.at("review_every").line)
+    if old.priority != new.priority:
+        yield ctx.change("field-changed", "priority", Risk.MEDIUM,
+                         f"priority changed from {_q(old.priority)} to {_q(new.priority)}: routing and "
+                         "SLAs follow it", old.priority, new.priority, line=new.at("priority").line)
+    for name in (*_LIST_FIELDS_MEDIUM, *_LIST_FIELDS_LOW):
+        before, after = getattr(old, name), getattr(new, name)
+        if set(before) == set(after):
+            continue
+        removed = [item for item in before if item not in after]
+        added = [item for item in after if item not in before]
+        parts = []
+        if removed:
+            parts.append("no longer " + ", ".join(_q(item, 30) for item in removed))
+        if added:
+            parts.append("adds " + ", ".join(_q(item, 30) for item in added))
+        risk = Risk.MEDIUM if name in _LIST_FIELDS_MEDIUM and removed else Risk.LOW
+        why = ": contacts there lose this procedure" if risk is Risk.MEDIUM else ""
+        yield ctx.change("field-changed", name, risk, f"{name}: {'; '.join(parts)}{why}", list(before),
+                         list(after), line=new.at(name).line)
+    yield from _tiers(ctx)
+    yield from _script(ctx)
+
+
+def _tiers(ctx: _Context) -> Iterable[Change]:
+    old = {tier.id: tier for tier in ctx.old.tiers}
+    new = {tier.id: tier for tier in ctx.new.tiers}
+    for tier_id in sorted(set(old) | set(new)):
+        before, after = old.get(tier_id), new.get(tier_id)
+        data_before = _tier_data(before)
+        data_after = _tier_data(after)
+        if data_before == data_after:
+            continue
+        what = "added" if before is None else "removed" if after is None else "changed"
+        line = after.span.line if after else ctx.new.at("tiers").line
+        yield ctx.change("field-changed", f"tiers.{tier_id}", Risk.MEDIUM,
+                         f"tier {tier_id!r} {what}: who may do what changed", data_before, data_after,
+                         line=line)
+
+
+def _tier_data(tier: Any) -> dict[str, Any] | None:
+    if tier is None:
+        return None
+    return {"name": norm(tier.name), "authority": norm(tier.authority) or None}
+
+
+def _script(ctx: _Context) -> Iterable[Change]:
+    old, new = ctx.old.script, ctx.new.script
+    for name in ("greeting", "closing"):
+        if norm(getattr(old, name)) != norm(getattr(new, name)):
+            yield ctx.change("field-changed", f"script.{name}", Risk.LOW, f"script {name} reworded (wording)",
+                             getattr(old, name), getattr(new, name), line=new.at(name).line)
+    if [norm(q) for q in old.questions] != [norm(q) for q in new.questions]:
+        yield ctx.change("field-changed", "script.questions", Risk.LOW, "script questions changed (wording)",
+                         list(old.questions), list(new.questions), line=new.at("questions").line)
+
+
+def _definitions(ctx: _Context) -> Iterable[Change]:
+    old = {d.term: d for d in ctx.old.definitions}
+    new = {d.term: d for d in ctx.new.definitions}
+    for term in sorted(set(old) | set(new)):
+        before, after = old.get(term), new.get(term)
+        if before and after and norm(before.meaning) == norm(after.meaning):
+            continue
+        what = "added" if before is None else "removed" if after is None else "changed"
+        line = after.span.line if after else ctx.new.at("definitions").line
+        yield ctx.change("definition-changed", f"definitions.{term}", Risk.LOW, f"definition of {term!r} {what}",
+                         before.meaning if before else None, after.meaning if after else None, line=line)
+
+
+def _metrics(ctx: _Context) -> Iterable[Change]:
+    old, new = ctx.old.metrics, ctx.new.metrics
+    for name in sorted(set(old) | set(new)):
+        before, after = old.get(name), new.get(name)
+        if before == after:
+            continue
+        what = ("added" if before is None else "removed" if after is None
+                else f"changed from {_q(before, 20)} to {_q(after, 20)}")
+        yield ctx.change("metric-changed", f"metrics.{name}", Risk.LOW, f"target for {name!r} {what}", before,
+                         after, line=ctx.new.at(f"metrics.{name}").line)
+
+
+def _sla(ctx: _Context, old: Mapping[str, str | None], new: Mapping[str, str | None], *, prefix: str,
+         owner: str | None, at: Any) -> Iterable[Change]:
+    """SLA durations: longer (or gone) is loosened, high; shorter (or new) is tightened, low."""
+    for name in sorted(set(old) | set(new)):
+        before, after = old.get(name), new.get(name)
+        if before == after:
+            continue
+        label = f"SLA of escalation {owner!r}" if owner else f"{name.replace('_', ' ')} SLA"
+        target = f"{prefix}.{name}" if name != "sla" else prefix
+        old_minutes, new_minutes = minutes(before), minutes(after)
+        if after is None:
+            risk, why = Risk.HIGH, f"{label} removed ({_q(before, 20)}): loosened, nothing is promised"
+        elif before is None:
+            risk, why = Risk.LOW, f"{label} added ({_q(after, 20)}): tightened"
+        elif old_minutes is None or new_minutes is None:
+            risk, why = Risk.MEDIUM, f"{label} changed from {_q(before, 20)} to {_q(after, 20)}"
+        elif new_minutes > old_minutes:
+            risk, why = Risk.HIGH, f"{label} loosened from {before} to {after}: customers wait longer"
+        elif new_minutes < old_minutes:
+            risk, why = Risk.LOW, f"{label} tightened from {before} to {after}"
+        else:
+            continue  # 1d and 24h: the same promise written differently
+        line = at.at(f"sla.{name}").line if prefix == "sla" else at.at("sla").line
+        yield ctx.change("sla-changed", target, risk, why, before, after, line=line)
+
+
+def _version_not_bumped(ctx: _Context) -> Change:
+    version = ctx.new.version
+    why = (f"high-risk change but version is still {_q(version, 20)}: bump it so agents see the procedure changed"
+           if version is not None else
+           "high-risk change and the SOP has no version: add one so agents see the procedure changed")
+    return ctx.change("version-not-bumped", "version", Risk.HIGH, why, ctx.old.version, version,
+                      line=ctx.new.at("version").line)
+
+
+# --------------------------------------------------------------------------
+# matching by id, then renames by content and references
+
+
+def _match(old_ids: Sequence[str], new_ids: Sequence[str], content: Callable[[str, str], float],
+           references: Callable[[str, str], float]) -> dict[str, str]:
+    """Old id -> new id for the removed ids that reappear renamed.
+
+    A pair scores 0.6 x content similarity + 0.4 x reference similarity;
+    pairs at or above :data:`RENAME_THRESHOLD` are taken best first.
+    """
+    removed = [i for i in old_ids if i not in set(new_ids)]
+    added = [i for i in new_ids if i not in set(old_ids)]
+    if not removed or not added:
+        return {}
+    scored = []
+    for old_id in removed:
+        for new_id in added:
+            similarity = content(old_id, new_id)
+            if similarity < 0.4:
+                continue
+            score = 0.6 * similarity + 0.4 * references(old_id, new_id)
+            if score >= RENAME_THRESHOLD:
+                scored.append((-score, old_id, new_id))
+    mapping: dict[str, str] = {}
+    taken: set[str] = set()
+    for _, old_id, new_id in sorted(scored):
+        if old_id not in mapping and new_id not in taken:
+            mapping[old_id] = new_id
+            taken.add(new_id)
+    return mapping
+
+
+def _similarity(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < 0.4 or matcher.quick_ratio() < 0.4:
+        return 0.0
+    return matcher.ratio()
+
+
+def _jaccard(a: set[Any], b: set[Any]) -> float:
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)
+
+
+# --------------------------------------------------------------------------
+# escalations
+
+
+def _escalation_content(escalation: Escalation) -> str:
+    return "\n".join(norm(part) for part in (escalation.trigger, escalation.from_tier, escalation.to_tier,
+                                             escalation.owner, escalation.sla))
+
+
+def _escalation_users(sop: Sop, escalation_id: str) -> set[tuple[str, str | None]]:
+    return {(edge.source, edge.answer) for step in sop.steps for edge in step_edges(sop, step)
+            if edge.kind == "escalate" and edge.target == escalation_id}
+
+
+def _escalations(ctx: _Context) -> Iterable[Change]:
+    old = {e.id: e for e in ctx.old.escalations}
+    new = {e.id: e for e in ctx.new.escalations}
+    ctx.escalation_map = _match(
+        list(old), list(new),
+        lambda a, b: _similarity(_escalation_content(old[a]), _escalation_content(new[b])),
+        lambda a, b: _jaccard(_escalation_users(ctx.old, a), _escalation_users(ctx.new, b)),
+    )
+    renamed_to = set(ctx.escalation_map.values())
+    for escalation_id, escalation in old.items():
+        if escalation_id in new or escalation_id in ctx.escalation_map:
+            continue
+        yield ctx.change("escalation-removed", f"escalations.{escalation_id}", Risk.HIGH,
+                         f"escalation {escalation_id!r} removed: contacts that met its trigger "
+                         f"({_q(escalation.trigger, 50)}) no longer escalate", _escalation_data(escalation), None,
+                         line=ctx.new.at("escalations").line)
+    for escalation_id, escalation in new.items():
+        if escalation_id in old or escalation_id in renamed_to:
+            continue
+        yield ctx.change("escalation-added", f"escalations.{escalation_id}", Risk.MEDIUM,
+                         f"escalation {escalation_id!r} added: contacts that meet {_q(escalation.trigger, 50)} "
+                         f"now escalate to {escalation.to_tier!r}", None, _escalation_data(escalation),
+                         line=escalation.span.line)
+    for old_id, before in old.items():
+        new_id = ctx.escalation_map.get(old_id, old_id)
+        after = new.get(new_id)
+        if after is not None:
+            yield from _escalation_changed(ctx, before, after)
+
+
+def _escalation_data(escalation: Escalation) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": escalation.id, "trigger": norm(escalation.trigger) or None,
+                            "from": escalation.from_tier, "to": escalation.to_tier, "owner": escalation.owner,
+                            "sla": escalation.sla}
+    if escalation.handoff is not None:
+        data["handoff"] = list(escalation.handoff)
+    return data
+
+
+def _escalation_changed(ctx: _Context, before: Escalation, after: Escalation) -> Iterable[Change]:
+    target = f"escalations.{after.id}"
+    if before.id != after.id:
+        yield ctx.change("escalation-changed", target, Risk.LOW,
+                         f"escalation renamed from {before.id!r} to {after.id!r}", {"id": before.id},
+                         {"id": after.id}, line=after.at("id").line)
+    if norm(before.owner) != norm(after.owner):
+        what = "removed" if not after.owner else f"changed from {_q(before.owner)} to {_q(after.owner)}"
+        yield ctx.change("owner-changed", f"{target}.owner", Risk.HIGH,
+                         f"owner of escalation {after.id!r} {what}: someone else owns these contacts",
+                         before.owner, after.owner, line=after.at("owner").line)
+    yield from _sla(ctx, {"sla": before.sla} if before.sla else {}, {"sla": after.sla} if after.sla else {},
+                    prefix=f"{target}.sla", owner=after.id, at=after)
+    if norm(before.trigger) != norm(after.trigger):
+        yield from _condition_changed(ctx, f"{target}.trigger", f"the trigger of escalation {after.id!r}",
+                                      before.trigger, after.trigger, sense=1, line=after.at("trigger").line,
+                                      rewritten_risk=Risk.MEDIUM)
+    tiers = []
+    if before.from_tier != after.from_tier:
+        tiers.append(f"from {before.from_tier!r} to {after.from_tier!r}")
+    if before.to_tier != after.to_tier:
+        tiers.append(f"now goes to {after.to_tier!r} instead of {before.to_tier!r}")
+    if tiers:
+        yield ctx.change("escalation-changed", f"{target}.tier", Risk.MEDIUM,
+                         f"escalation {after.id!r} tier changed: " + "; ".join(tiers),
+                         {"from": before.from_tier, "to": before.to_tier},
+                         {"from": after.from_tier, "to": after.to_tier}, line=after.at("to").line)
+    if (before.handoff or ()) != (after.handoff or ()) and before.handoff != after.handoff:
+        old_items = list(before.handoff) if before.handoff is not None else None
+        new_items = list(after.handoff) if after.handoff is not None else None
+        dropped = [item for item in (old_items or []) if new_items is not None and item not in new_items]
+        risk = Risk.MEDIUM if dropped else Risk.LOW
+        why = (f"handoff note of {after.id!r} drops {', '.join(_q(i, 30) for i in dropped)}: "
+               "customers may have to repeat themselves" if dropped else f"handoff note of {after.id!r} changed")
+        yield ctx.change("escalation-changed", f"{target}.handoff", risk, why, old_items, new_items,
+                         line=after.at("handoff").line)
+
+
+# --------------------------------------------------------------------------
+# conditions (triggers and decisions): thresholds or rewording
+
+
+def _condition_changed(ctx: _Context, target: str, label: str, before: str | None, after: str | None, *,
+                       sense: int, line: int, rewritten_risk: Risk, kind: str = "escalation-changed",
+                       route: str = "") -> Iterable[Change]:
+    """A changed condition: one ``threshold-changed`` per moved number, else a rewording.
+
+    ``sense`` is +1 when the condition holding leads to an escalation, -1
+    when it failing does, 0 when neither (a decision between two routes).
+    """
+    moves = moved_numbers(before, after)
+    if moves:
+        for move in moves:
+            yield _threshold(ctx, target, label, move, sense=sense, line=line, route=route)
+        return
+    yield ctx.change(kind, target, rewritten_risk,
+                     f"{label} changed from {_q(before, 50)} to {_q(after, 50)}"
+                     + (": a different condition decides who escalates" if rewritten_risk is not Risk.LOW
+                        else " (wording)"),
+                     before, after, line=line)
+
+
+def _threshold(ctx: _Context, target: str, label: str, move: Moved, *, sense: int, line: int,
+               route: str) -> Change:
+    direction = "raised" if move.new.value > move.old.value else "lowered"
+    head = f"threshold in {label} {direction} from {fmt_number(move.old.value)} to {fmt_number(move.new.value)}"
+    more = holds_for_more(move)
+    if more is None:
+        risk, why = Risk.HIGH, "the comparison is unclear, so fewer contacts may escalate: check it"
+    elif sense == 0:
+        risk, why = Risk.MEDIUM, f"{'more' if more else 'fewer'} contacts meet the condition"
+    elif (more and sense > 0) or (not more and sense < 0):
+        risk, why = Risk.MEDIUM, "more contacts escalate" + (f" (more take {route})" if route else "")
+    else:
+        risk, why = Risk.HIGH, "fewer contacts escalate" + (f" (fewer take {route})" if route else "")
+    return ctx.change("threshold-changed", target, risk, f"{head}: {why}", move.old.text, move.new.text, line=line)
+
+
+# --------------------------------------------------------------------------
+# steps
+
+
+def _step_content(step: Step) -> str:
+    answers = " | ".join(norm(branch.answer) for branch in step.branches)
+    return "\n".join(norm(part) for part in (step.title, step.action, step.decision, step.say, step.stage,
+                                             step.actor, answers))
+
+
+def _references(sop: Sop, step_id: str) -> set[tuple[str, str, str | None]]:
+    """Edges into and out of a step, with the step itself blanked: what a rename keeps."""
+    found: set[tuple[str, str, str | None]] = set()
+    for step in sop.steps:
+        for edge in step_edges(sop, step):
+            if edge.target == step_id and edge.kind == "next":
+                found.add(("in", edge.source, edge.answer))
+            if edge.source == step_id:
+                found.add(("out", f"{edge.kind}:{edge.target}", edge.answer))
+    return found
+
+
+def _mapped_references(ctx: _Context, step_id: str) -> set[tuple[str, str, str | None]]:
+    mapped = set()
+    for direction, other, answer in _references(ctx.old, step_id):
+        if direction == "in":
+            other = ctx.map_step(other)
+        mapped.add((direction, other, answer))
+    return mapped
+
+
+def _steps(ctx: _Context) -> Iterable[Change]:
+    old_steps = {step.id: step for step in ctx.old.steps}
+    new_steps = {step.id: step for step in ctx.new.steps}
+    ctx.step_map = _match(
+        list(old_steps), list(new_steps),
+        lambda a, b: _similarity(_step_content(old_steps[a]), _step_content(new_steps[b])),
+        lambda a, b: _jaccard(_references(ctx.old, a), _references(ctx.new, b)),
+    )
+    renamed_to = set(ctx.step_map.values())
+    removed = {i for i in old_steps if i not in new_steps and i not in ctx.step_map}
+    added = {i for i in new_steps if i not in old_steps and i not in renamed_to}
+    old_flow = _Flow(ctx.old, ctx)
+    new_flow = _Flow(ctx.new, None)
+    for step_id in sorted(removed, key=lambda i: old_steps[i].index):
+        step = old_steps[step_id]
+        on_path = step_id in old_flow.reachable_from(ctx.old.steps[0].id)
+        risk, why = ((Risk.HIGH, "removed from the flow: contacts that reached it skip it now") if on_path
+                     else (Risk.LOW, "removed (no path reached it)"))
+        yield ctx.change("step-removed", f"steps.{step_id}", risk, f"step {step_id!r} {why}", _step_data(step),
+                         None, line=ctx.new.at("steps").line)
+    for step_id in sorted(added, key=lambda i: new_steps[i].index):
+        step = new_steps[step_id]
+        on_path = step_id in new_flow.reachable_from(ctx.new.steps[0].id)
+        risk, why = ((Risk.MEDIUM, "added to the flow") if on_path
+                     else (Risk.LOW, "added, but no path reaches it"))
+        yield ctx.change("step-added", f"steps.{step_id}", risk, f"step {step_id!r} {why}", None, _step_data(step),
+                         line=step.span.line)
+    explained = {ctx.map_step(i) for i in removed} | added
+    for old_id, before in old_steps.items():
+        after = new_steps.get(ctx.map_step(old_id)) if old_id not in removed else None
+        if after is not None:
+            yield from _step_changed(ctx, before, after, old_flow, new_flow, explained)
+
+
+def _step_data(step: Step) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": step.id, "title": norm(step.title)}
+    for name in ("stage", "actor", "action", "say", "decision"):
+        value = getattr(step, name)
+        if value is not None:
+            data[name] = norm(value)
+    if step.automated:
+        data["automated"] = True
+    if step.branches:
+        data["branches"] = [_move_data(branch.move, answer=branch.answer) for branch in step.branches]
+    elif step.move.kind is not None:
+        data.update(_move_data(step.move))
+    return data
+
+
+def _move_data(move: Any, *, answer: str | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {} if answer is None else {"answer": answer}
+    if move.kind is not None:
+        data[move.kind] = move.target
+    return data
+
+
+_STEP_WORDING = ("title", "action", "say")
+
+
+def _step_changed(ctx: _Context, before: Step, after: Step, old_flow: _Flow, new_flow: _Flow,
+                  explained: set[str]) -> Iterable[Change]:
+    target = f"steps.{after.id}"
+    parts: list[str] = []
+    risks: list[Risk] = []
+    old_data: dict[str, Any] = {}
+    new_data: dict[str, Any] = {}
+
+    def note(risk: Risk, text: str, name: str, old_value: Any, new_value: Any) -> None:
+        parts.append(text)
+        risks.append(risk)
+        old_data[name] = old_value
+        new_data[name] = new_value
+
+    if before.id != after.id:
+        note(Risk.LOW, f"renamed from {before.id!r}", "id", before.id, after.id)
+    for name in _STEP_WORDING:
+        if norm(getattr(before, name)) != norm(getattr(after, name)):
+            note(Risk.LOW, f"{name} reworded", name, getattr(before, name), getattr(after, name))
+    if before.stage != after.stage:
+        note(Risk.LOW, f"stage now {after.stage!r}", "stage", before.stage, after.stage)
+    if before.actor != after.actor:
+        note(Risk.MEDIUM, f"now done by {after.actor!r} instead of {before.actor!r} (tier changed)", "actor",
+             before.actor, after.actor)
+    if before.automated != after.automated:
+        note(Risk.MEDIUM, "now automated" if after.automated else "no longer automated: an agent does it",
+             "automated", before.automated, after.automated)
+    decision_changes: list[Change] = []
+    if norm(before.decision) != norm(after.decision):
+        if before.decision and after.decision and moved_numbers(before.decision, after.decision):
+            sense, route = _decision_sense(new_flow, after)
+            decision_changes.extend(_condition_changed(
+                ctx, f"{target}.decision", f"the decision of step {after.id!r}", before.decision, after.decision,
+                sense=sense, line=after.at("decision").line, rewritten_risk=Risk.LOW, route=route))
+        else:
+            note(Risk.LOW, "decision reworded", "decision", before.decision, after.decision)
+    if before.branches or after.branches:
+        yield from _branches_changed(ctx, before, after, old_flow, new_flow)
+    else:
+        old_edge, new_edge = step_edges(ctx.old, before)[0], step_edges(ctx.new, after)[0]
+        if ctx.map_edge(old_edge) != (new_edge.kind, new_edge.target) and not _explained(
+                ctx, old_edge, new_edge, explained):
+            risk, why = _route_change(ctx, old_flow, new_flow, old_edge, new_edge)
+            note(risk, why, "move", _edge_data(old_edge), _edge_data(new_edge))
+    yield from decision_changes
+    if parts:
+        yield ctx.change("step-changed", target, highest(risks) or Risk.LOW,
+                         f"step {after.id!r}: " + "; ".join(parts), old_data, new_data, line=after.span.line)
+
+
+def _explained(ctx: _Context, old_edge: Edge, new_edge: Edge, explained: set[str]) -> bool:
+    """A fall-through that moved only because a step was added or removed beside it."""
+    if not (old_edge.implicit and new_edge.implicit):
+        return False
+    return ctx.map_step(old_edge.target) in explained or new_edge.target in explained
+
+
+def _edge_data(edge: Edge) -> dict[str, Any]:
+    data: dict[str, Any] = {edge.kind: edge.target}
+    if edge.implicit:
+        data["implicit"] = True
+    return data
+
+
+def _answer_key(answer: str) -> str:
+    return norm(answer).lower()
+
+
+def _branches_changed(ctx: _Context, before: Step, after: Step, old_flow: _Flow,
+                      new_flow: _Flow) -> Iterable[Change]:
+    old_edges = {_answer_key(e.answer or ""): e for e in step_edges(ctx.old, before)}
+    new_edges = {_answer_key(e.answer or ""): e for e in step_edges(ctx.new, after)}
+    gone = [key for key in old_edges if key not in new_edges]
+    came = [key for key in new_edges if key not in old_edges]
+    # An answer reworded with the same target is one branch, not a removal and an addition.
+    for key in list(gone):
+        edge = old_edges[key]
+        twin = next((k for k in came if (new_edges[k].kind, new_edges[k].target) == ctx.map_edge(edge)), None)
+        if twin is not None:
+            gone.remove(key)
+            came.remove(twin)
+            new_edge = new_edges[twin]
+            yield ctx.change("branch-changed", f"steps.{after.id}.branches.{new_edge.answer}", Risk.LOW,
+                             f"step {after.id!r}: answer {_q(edge.answer, 30)} reworded to "
+                             f"{_q(new_edge.answer, 30)} (wording)", edge.answer, new_edge.answer,
+                             line=new_edge.span.line)
+    for key in gone:
+        edge = old_edges[key]
+        escalates = old_flow.escalations_from(edge)
+        why = (f"contacts answering {_q(edge.answer, 30)} no longer have a route"
+               + (f" and no longer escalate to {', '.join(map(repr, sorted(escalates)))}" if escalates else ""))
+        yield ctx.change("branch-changed", f"steps.{after.id}.branches.{edge.answer}", Risk.HIGH,
+                         f"step {after.id!r}: branch {_q(edge.answer, 30)} removed: {why}",
+                         _edge_data(edge), None, line=after.at("branches").line)
+    for key in came:
+        edge = new_edges[key]
+        yield ctx.change("branch-changed", f"steps.{after.id}.branches.{edge.answer}", Risk.MEDIUM,
+                         f"step {after.id!r}: branch {_q(edge.answer, 30)} added: a new route "
+                         f"({edge.kind} {edge.target!r})", None, _edge_data(edge), line=edge.span.line)
+    for key, old_edge in old_edges.items():
+        new_edge = new_edges.get(key)
+        if new_edge is None or ctx.map_edge(old_edge) == (new_edge.kind, new_edge.target):
+            continue
+        risk, why = _route_change(ctx, old_flow, new_flow, old_edge, new_edge)
+        yield ctx.change("branch-changed", f"steps.{after.id}.branches.{new_edge.answer}", risk,
+                         f"step {after.id!r}: branch {_q(new_edge.answer, 30)} {why}", _edge_data(old_edge),
+                         _edge_data(new_edge), line=new_edge.span.line)
+
+
+def _decision_sense(flow: _Flow, step: Step) -> tuple[int, str]:
+    """+1 when the yes route escalates and the no route does not, -1 the reverse, else 0."""
+    edges = step_edges(flow.sop, step)
+    yes = [e for e in edges if _answer_key(e.answer or "") in YES]
+    no = [e for e in edges if _answer_key(e.answer or "") in NO]
+    if not yes or not no:
+        return 0, ""
+    yes_escalates = any(flow.escalations_from(e) for e in yes)
+    no_escalates = any(flow.escalations_from(e) for e in no)
+    if yes_escalates and not no_escalates:
+        return 1, "the yes route"
+    if no_escalates and not yes_escalates:
+        return -1, "the no route"
+    return 0, ""
+
+
+# --------------------------------------------------------------------------
+# the flow: which steps and escalations a route reaches
+
+
+class _Flow:
+    """Reachability in one version; old step ids are mapped to new ones when ``ctx`` is given."""
+
+    def __init__(self, sop: Sop, ctx: _Context | None) -> None:
+        self.sop = sop
+        self.ctx = ctx
+        self.out: dict[str, tuple[Edge, ...]] = {step.id: step_edges(sop, step) for step in sop.steps}
+        self._cache: dict[str, frozenset[str]] = {}
+
+    def reachable_from(self, step_id: str) -> frozenset[str]:
+        """Step ids reached from ``step_id`` (itself included), unmapped."""
+        cached = self._cache.get(step_id)
+        if cached is not None:
+            return cached
+        seen: set[str] = set()
+        todo = [step_id]
+        while todo:
+            current = todo.pop()
+            if current in seen or current not in self.out:
+                continue
+            seen.add(current)
+            todo.extend(e.target for e in self.out[current] if e.kind == "next")
+        result = frozenset(seen)
+        self._cache[step_id] = result
+        return result
+
+    def route(self, edge: Edge) -> tuple[set[str], set[tuple[str, str]]]:
+        """The steps and the ends (kind, target) that contacts taking ``edge`` can reach, mapped to new ids."""
+        steps = self.reachable_from(edge.target) if edge.kind == "next" else frozenset()
+        ends = {(edge.kind, edge.target)} if edge.kind != "next" else set()
+        for step_id in steps:
+            for out in self.out[step_id]:
+                if out.kind != "next":
+                    ends.add((out.kind, out.target))
+        if self.ctx is None:
+            return set(steps), ends
+        mapped_ends = {(kind, self.ctx.escalation_map.get(target, target) if kind == "escalate" else target)
+                       for kind, target in ends}
+        return {self.ctx.map_step(s) for s in steps}, mapped_ends
+
+    def escalations_from(self, edge: Edge) -> set[str]:
+        return {target for kind, target in self.route(edge)[1] if kind == "escalate"}
+
+
+def _route_change(ctx: _Context, old_flow: _Flow, new_flow: _Flow, old_edge: Edge,
+                  new_edge: Edge) -> tuple[Risk, str]:
+    """Judge a rerouted step or branch by what its contacts gain or lose downstream."""
+    old_steps, old_ends = old_flow.route(old_edge)
+    new_steps, new_ends = new_flow.route(new_edge)
+    old_escalations = {t for k, t in old_ends if k == "escalate"}
+    new_escalations = {t for k, t in new_ends if k == "escalate"}
+    head = f"now goes to {_describe(new_edge)} instead of {_describe(old_edge, ctx)}"
+    lost_escalations = old_escalations - new_escalations
+    skipped = sorted(old_steps - new_steps)
+    if lost_escalations:
+        return Risk.HIGH, f"{head}: fewer contacts escalate (no longer reach {_names(lost_escalations)})"
+    if skipped:
+        return Risk.HIGH, f"{head}: skips {_names(skipped)} (a step removed from the path)"
+    gained = sorted(new_escalations - old_escalations)
+    if gained:
+        return Risk.MEDIUM, f"{head}: more contacts escalate (now reach {_names(gained)})"
+    added = sorted(new_steps - old_steps)
+    if added:
+        return Risk.MEDIUM, f"{head}: adds {_names(added)} to the path"
+    return Risk.MEDIUM, f"{head}: contacts end differently"
+
+
+def _describe(edge: Edge, ctx: _Context | None = None) -> str:
+    target = edge.target
+    if ctx is not None:
+        target = ctx.map_edge(edge)[1]
+    words = {"next": "step", "escalate": "escalation", "goto": "SOP", "outcome": "outcome"}
+    return f"{words.get(edge.kind, edge.kind)} {clip(target, 40)!r}"
+
+
+def _names(ids: Iterable[str]) -> str:
+    return ", ".join(repr(clip(i, 40)) for i in sorted(ids))
+
+
+# --------------------------------------------------------------------------
+# resolution paths
+
+
+def _paths(paths_fn: PathsFn | None, sop: Sop) -> tuple[PathLike, ...]:
+    if paths_fn is None or not sop.steps:
+        return ()
+    return tuple(PathLike(tuple(p.steps), tuple((str(s), str(a)) for s, a in p.answers), str(p.end_kind),
+                          str(p.end_target)) for p in paths_fn(sop))
+
+
+def _map_path(ctx: _Context, path: PathLike) -> PathLike:
+    end_target = path.end_target
+    if path.end_kind == "escalate":
+        end_target = ctx.escalation_map.get(end_target, end_target)
+    answers = tuple((ctx.map_step(step), answer) for step, answer in path.answers)
+    return PathLike(tuple(ctx.map_step(s) for s in path.steps), answers, path.end_kind, end_target)
+
+
+def _path_changes(sop_id: str, old: Iterable[PathLike], new: Iterable[PathLike]) -> tuple[PathChange, ...]:
+    old_set, new_set = set(old), set(new)
+    out = [PathChange(sop_id, "removed", *p) for p in old_set - new_set]
+    out += [PathChange(sop_id, "added", *p) for p in new_set - old_set]
+    return tuple(sorted(out, key=lambda p: (p.change != "removed", p.steps, p.end_kind, p.end_target,
+                                            p.answers)))

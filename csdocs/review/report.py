@@ -1,0 +1,176 @@
+"""A review as text, JSON (the contract's shape), a Markdown pull-request comment, or GitHub annotations.
+
+SOP text is untrusted and the Markdown report is posted to GitHub: every
+value that comes from an SOP goes through :func:`md` (HTML and Markdown
+escaped, @-mentions and #-references defused) and code fences are made
+longer than any run of backticks inside them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..model import Sop
+from .changes import Change, Review, Risk, SopDiff
+
+FORMATS = ("text", "json", "markdown", "github")
+_RISK_ORDER = (Risk.HIGH, Risk.MEDIUM, Risk.LOW)
+
+
+def _counts(changes: tuple[Change, ...]) -> dict[Risk, int]:
+    return {risk: sum(1 for change in changes if change.risk is risk) for risk in _RISK_ORDER}
+
+
+def _summary_line(review: Review) -> str:
+    counts = _counts(review.changes)
+    total = len(review.changes)
+    sops = sum(1 for diff in review.sops if diff.changes)
+    if not total:
+        return "no changes"
+    return (f"{total} change{'s' * (total != 1)} in {sops} SOP{'s' * (sops != 1)} "
+            f"({counts[Risk.HIGH]} high, {counts[Risk.MEDIUM]} medium, {counts[Risk.LOW]} low)")
+
+
+# --------------------------------------------------------------------------
+# text
+
+
+def as_text(review: Review, **_: Any) -> str:
+    lines = []
+    for diff in review.sops:
+        for change in diff.changes:
+            lines.append(f"{change.path}:{change.line}: {change.risk.value} {change.kind} "
+                         f"{change.target or change.sop}: {change.message}")
+        for path in diff.paths:
+            lines.append(f"{diff.new_path or diff.old_path}: path {path.change}: {path.describe()}")
+    lines.append(_summary_line(review))
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------
+# json
+
+
+def as_json(review: Review, **_: Any) -> str:
+    data = {
+        "changes": [change.as_dict() for change in review.changes],
+        "paths": [path.as_dict() for diff in review.sops for path in diff.paths],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+# --------------------------------------------------------------------------
+# github annotations
+
+_LEVEL = {Risk.HIGH: "error", Risk.MEDIUM: "warning", Risk.LOW: "notice"}
+
+
+def _gh(text: str, *, property_value: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def as_github(review: Review, **_: Any) -> str:
+    lines = []
+    for change in review.changes:
+        title = f"csdocs diff: {change.risk.value} {change.kind}"
+        lines.append(f"::{_LEVEL[change.risk]} file={_gh(change.path, property_value=True)},line={change.line},"
+                     f"title={_gh(title, property_value=True)}::{_gh(change.message)}")
+    return "".join(line + "\n" for line in lines)
+
+
+# --------------------------------------------------------------------------
+# markdown
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_WORD_JOINER = "\u2060"  # invisible; stops GitHub reading "@team" as a mention or "https://" as a link
+
+
+def md(text: object) -> str:
+    """Untrusted text as inert Markdown on one line: no HTML, links, mentions or table breaks."""
+    value = _CONTROL.sub(" ", " ".join(str(text).split()))
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    value = _MD_SPECIAL.sub(r"\\\1", value)
+    value = value.replace("@", "@" + _WORD_JOINER).replace("://", ":" + _WORD_JOINER + "//")
+    return value
+
+
+def fence(body: str, info: str) -> str:
+    """A fenced code block whose fence is longer than any backtick run in ``body``."""
+    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}{info}\n{body.rstrip()}\n{ticks}"
+
+
+_BADGE = {Risk.HIGH: "🔴 high", Risk.MEDIUM: "🟠 medium", Risk.LOW: "🟢 low"}
+
+
+def _by_risk(diffs: tuple[SopDiff, ...]) -> list[SopDiff]:
+    return sorted((d for d in diffs if d.changes or d.paths),
+                  key=lambda d: (-(d.risk.rank if d.risk else -1), d.sop))
+
+
+MermaidFn = Callable[[Sop], str]
+
+
+def as_markdown(review: Review, *, sops: Mapping[str, tuple[Sop | None, Sop | None]] | None = None,
+                mermaid: MermaidFn | None = None, **_: Any) -> str:
+    """A pull-request comment: summary table, details per SOP, before/after flowcharts."""
+    out = ["## SOP review", ""]
+    diffs = _by_risk(review.sops)
+    if not diffs:
+        out.append("No SOP changes that matter to customers or agents.")
+        return "\n".join(out) + "\n"
+    risk = review.risk
+    out.append(f"**{_summary_line(review)}**" + (f", highest risk: **{risk.value}**" if risk else "") + ".")
+    out += ["", "| SOP | risk | high | medium | low | file |", "|---|---|---|---|---|---|"]
+    for diff in diffs:
+        counts = _counts(diff.changes)
+        out.append(f"| {md(diff.sop)} | {_BADGE[diff.risk] if diff.risk else '–'} | "
+                   f"{counts[Risk.HIGH]} | {counts[Risk.MEDIUM]} | {counts[Risk.LOW]} | "
+                   f"{md(diff.new_path or diff.old_path or '')} |")
+    for diff in diffs:
+        out += ["", *_sop_details(diff, (sops or {}).get(diff.sop), mermaid)]
+    return "\n".join(out) + "\n"
+
+
+def _sop_details(diff: SopDiff, pair: tuple[Sop | None, Sop | None] | None, mermaid: MermaidFn | None) -> list[str]:
+    old, new = pair if pair else (None, None)
+    title = (new or old).title if (new or old) else ""
+    version = ""
+    if diff.old_version != diff.new_version and diff.old_path and diff.new_path:
+        version = f" (version {md(diff.old_version or 'none')} → {md(diff.new_version or 'none')})"
+    out = [f"### SOP {md(diff.sop)}" + (f": {md(title)}" if title else "") + version, ""]
+    if diff.changes:
+        out += ["| risk | change | where | what it means |", "|---|---|---|---|"]
+        ordered = sorted(diff.changes, key=lambda c: (-c.risk.rank, c.sort_key()))
+        for change in ordered:
+            where = f"{md(change.target)} (line {change.line})" if change.target else f"line {change.line}"
+            out.append(f"| {_BADGE[change.risk]} | {change.kind} | {where} | {md(change.message)} |")
+    if diff.paths:
+        out += ["", "**Resolution paths**", ""]
+        for path in diff.paths:
+            out.append(f"- {path.change}: {md(path.describe())}")
+    if mermaid is not None and (old is not None or new is not None):
+        out += ["", "<details><summary>Flowchart before and after</summary>", ""]
+        for label, sop in (("Before", old), ("After", new)):
+            out.append(f"**{label}**")
+            out.append("")
+            out.append(fence(mermaid(sop), "mermaid") if sop is not None and sop.steps else "_(none)_")
+            out.append("")
+        out.append("</details>")
+    return out
+
+
+FORMATTERS: dict[str, Callable[..., str]] = {
+    "text": as_text,
+    "json": as_json,
+    "markdown": as_markdown,
+    "github": as_github,
+}

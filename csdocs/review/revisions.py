@@ -1,0 +1,171 @@
+"""Read the SOPs of a git revision (or the working tree) and pair them by SOP id.
+
+A file moved to another department's folder keeps its id, so it is paired
+with its old self, not reported as a removal and an addition. Files are
+listed with ``git ls-tree`` and read in one ``git cat-file --batch`` call
+(the same bytes ``git show REV:path`` gives, without a process per file).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from ..config import Config, resolve
+from ..loader import MAX_BYTES, Loaded, Problem, _Refused, decode, load_text
+from ..model import Sop, Span
+
+log = logging.getLogger(__name__)
+
+SOP_SUFFIXES = (".yaml", ".yml")
+GLOSSARY_NAMES = ("glossary.yaml", "glossary.yml")
+
+
+class ReviewError(Exception):
+    """Something the user must fix before a review can run (the CLI exits 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """The SOPs of one revision, by id, and what could not be used."""
+
+    label: str  # "HEAD~1", "working tree", or a file name
+    sops: dict[str, Sop]
+    warnings: tuple[str, ...] = ()
+
+
+def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    try:
+        result = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True, check=False)
+    except FileNotFoundError:
+        raise ReviewError("git is not installed; --base needs git") from None
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ReviewError(f"git {args[0]} failed: {message[-1] if message else 'unknown error'}")
+    return result.stdout
+
+
+def repo_root(start: Path) -> Path:
+    """The top folder of the git work tree that holds ``start``."""
+    try:
+        return Path(_git(start, "rev-parse", "--show-toplevel").decode().strip()).resolve()
+    except ReviewError:
+        raise ReviewError(f"{start} is not inside a git repository; --base needs one") from None
+
+
+def check_revision(root: Path, revision: str) -> str:
+    """The commit id ``revision`` names, or a ReviewError saying it is unknown."""
+    if not revision or revision.startswith("-"):
+        raise ReviewError(f"{revision!r} is not a revision")
+    try:
+        return _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}").decode().strip()
+    except ReviewError:
+        raise ReviewError(f"unknown revision {revision!r}") from None
+
+
+def sops_dir_in_repo(config: Config, root: Path) -> PurePosixPath:
+    """The project's sops_dir as a path inside the repository."""
+    folder = resolve(config, config.sops_dir)
+    assert folder is not None
+    try:
+        return PurePosixPath(Path(os.path.abspath(folder)).resolve().relative_to(root).as_posix())
+    except ValueError:
+        raise ReviewError(f"sops_dir {folder} is outside the git repository {root}") from None
+
+
+def _is_sop_file(path: PurePosixPath, sops_dir: PurePosixPath, glossary: PurePosixPath | None) -> bool:
+    if path.suffix not in SOP_SUFFIXES or path.name in GLOSSARY_NAMES or path == glossary:
+        return False
+    relative = path.relative_to(sops_dir) if sops_dir != PurePosixPath(".") else path
+    return not any(part.startswith(".") for part in relative.parts)
+
+
+def files_at_revision(root: Path, commit: str, sops_dir: PurePosixPath,
+                      glossary: PurePosixPath | None = None) -> dict[str, bytes]:
+    """Repository path -> file bytes for every SOP file under ``sops_dir`` at ``commit``."""
+    listing = _git(root, "ls-tree", "-r", "-z", "--full-tree", commit, "--", str(sops_dir))
+    blobs: list[tuple[str, str]] = []
+    for entry in listing.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, name = entry.partition(b"\t")
+        mode, kind, oid = meta.decode().split()
+        path = PurePosixPath(name.decode("utf-8", "surrogateescape"))
+        if kind == "blob" and mode != "120000" and _is_sop_file(path, sops_dir, glossary):
+            blobs.append((path.as_posix(), oid))
+    if not blobs:
+        return {}
+    output = _git(root, "cat-file", "--batch", stdin="".join(oid + "\n" for _, oid in blobs).encode())
+    files: dict[str, bytes] = {}
+    offset = 0
+    for path, oid in blobs:
+        header_end = output.index(b"\n", offset)
+        header = output[offset:header_end].split()
+        size = int(header[2])
+        files[path] = output[header_end + 1:header_end + 1 + size]
+        offset = header_end + 1 + size + 1  # the content is followed by a newline
+    return files
+
+
+def files_in_worktree(root: Path, sops_dir: PurePosixPath, glossary: PurePosixPath | None = None) -> dict[str, bytes]:
+    """Repository path -> bytes for every SOP file under ``sops_dir`` as it is on disk now."""
+    folder = root / sops_dir
+    files: dict[str, bytes] = {}
+    if not folder.is_dir():
+        return files
+    for candidate in sorted(folder.rglob("*")):
+        relative = PurePosixPath(candidate.relative_to(root).as_posix())
+        if candidate.is_file() and not candidate.is_symlink() and _is_sop_file(relative, sops_dir, glossary):
+            with open(candidate, "rb") as handle:
+                files[relative.as_posix()] = handle.read(MAX_BYTES + 1)
+    return files
+
+
+def load_side(label: str, files: dict[str, bytes]) -> Side:
+    """Parse every file; an unusable one is a ReviewError (a review must not guess)."""
+    sops: dict[str, Sop] = {}
+    warnings: list[str] = []
+    for path in sorted(files):
+        loaded = load_bytes(files[path], path)
+        if loaded.sop is None:
+            problem = loaded.problems[0]
+            raise ReviewError(f"{path}:{problem.span.line}:{problem.span.column} ({label}): {problem.message}")
+        sop = loaded.sop
+        if sop.id in sops:
+            warnings.append(f"{path} ({label}): SOP id {sop.id!r} is also used by {sops[sop.id].path}; "
+                            "only the first is reviewed")
+            continue
+        sops[sop.id] = sop
+    return Side(label, sops, tuple(warnings))
+
+
+def load_bytes(data: bytes, path: str) -> Loaded:
+    """Decode and parse one SOP file's bytes, within the loader's size bound; never raises."""
+    if len(data) > MAX_BYTES:
+        return Loaded(path, None, (Problem("yaml-syntax", Span(1, 1),
+                                           f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB; "
+                                           "an SOP is a few KiB"),))
+    try:
+        text = decode(data)
+    except _Refused as refused:  # not UTF-8, or holds a NUL byte
+        return Loaded(path, None, (refused.problem,))
+    return load_text(text, path)
+
+
+def load_revision(config: Config, root: Path, revision: str | None) -> Side:
+    """The SOPs at ``revision``, or in the working tree when it is None."""
+    sops_dir = sops_dir_in_repo(config, root)
+    glossary_path = resolve(config, config.glossary)
+    glossary = None
+    if glossary_path is not None:
+        try:
+            glossary = PurePosixPath(Path(os.path.abspath(glossary_path)).resolve().relative_to(root).as_posix())
+        except ValueError:
+            glossary = None
+    if revision is None:
+        return load_side("working tree", files_in_worktree(root, sops_dir, glossary))
+    commit = check_revision(root, revision)
+    return load_side(revision, files_at_revision(root, commit, sops_dir, glossary))
