@@ -61,7 +61,7 @@ TIER_COLOURS = ("#fff59d", "#ffcc80", "#ef9a9a", "#ce93d8", "#90caf9")  # lowest
 UNKNOWN_TIER_COLOUR = "#eeeeee"
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
-_URL_SAFE = "/:?#[]@!$'()*+,;=%-._~"  # `&` is percent-encoded: Graphviz would write it raw into the SVG
+_URL_SAFE = "/:?#@!$'()*+,;=%-._~"  # `&` is percent-encoded: Graphviz would write it raw into the SVG
 
 
 # --------------------------------------------------------------------------
@@ -188,7 +188,7 @@ def build(sop: Sop, *, sop_url: SopUrl | None = None, lanes: Lanes | None = None
         name = f"e{index}"
         escalation_name[escalation.id] = name
         node = Node(name, _svg_id("escalation", escalation.id, index + 1, used),
-                    _escalation_attrs(escalation, tiers))
+                    _escalation_attrs(escalation, tiers, standing=escalation.id not in named))
         (escalations if escalation.id in named else standing).append(node)
 
     links: dict[str, Node] = {}
@@ -276,13 +276,16 @@ def _step_attrs(step: Step) -> tuple[tuple[str, str], ...]:
             *_tooltip(step.action, step.say and f"Say: {step.say}"))
 
 
-def _escalation_attrs(escalation: Escalation, tiers: Mapping[str, tuple[int, str]]) -> tuple[tuple[str, str], ...]:
+def _escalation_attrs(escalation: Escalation, tiers: Mapping[str, tuple[int, str]], *,
+                      standing: bool) -> tuple[tuple[str, str], ...]:
     target = escalation.to_tier or "?"
     rank, name = tiers.get(target, (None, ""))
     colour = UNKNOWN_TIER_COLOUR if rank is None else TIER_COLOURS[min(rank, len(TIER_COLOURS) - 1)]
     heading = f"Escalate to {tidy(target)}" + (f" ({tidy(name)})" if name and name != target else "")
     lines = [*wrap(heading, STEP_WIDTH, limit=80), f"SLA {clip_text(tidy(escalation.sla) or '?', 20)}"]
     lines += wrap(escalation.owner, STEP_WIDTH, limit=80)
+    if standing:  # no edge says when it applies, so the node does
+        lines += wrap(f"When: {tidy(escalation.trigger)}", STEP_WIDTH, limit=90)
     tier_class = f"tier-{target}" if _SLUG.fullmatch(target.lower()) else "tier-unknown"
     return (("label", label(lines)), ("shape", "hexagon"), ("style", '"filled"'),
             ("fillcolor", quote(colour)), ("class", quote(f"escalation {tier_class.lower()}")),
