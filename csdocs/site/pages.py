@@ -1,0 +1,528 @@
+"""The site's pages as data: pure functions from the corpus to Markdown and HTML.
+
+A generated page is a little Markdown (front matter and the section
+headings, so MkDocs builds the table of contents) with slots that the
+plugin fills, after Markdown, with HTML rendered by Jinja2 with autoescape
+on. SOP text therefore never passes through the Markdown parser: every
+string is escaped, nothing an author writes can become a tag, a link or a
+script, and the parser has little to do, which keeps big corpora fast.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import posixpath
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Iterable, Mapping
+
+import jinja2
+from markupsafe import Markup
+
+from .. import graph
+from ..config import Config
+from ..model import OUTCOMES, Escalation, Sop, Step
+from .corpus import Corpus
+from .text import Terms, front_matter_title, merged_terms, script_json
+
+SLOT = "csdocs-slot-{}"
+SLOT_PATTERN = re.compile(r"<p>csdocs-slot-(\d+)</p>")
+DUE_SOON_DAYS = 30
+
+HOME = "index.md"
+GLOSSARY = "glossary.md"
+ESCALATIONS = "escalations.md"
+REVIEWS = "reviews.md"
+RULES = "rules.md"
+
+METRIC_NAMES = {
+    "fcr": "First contact resolution (FCR)",
+    "csat": "Customer satisfaction (CSAT, out of 5)",
+    "aht": "Average handle time (AHT)",
+    "escalation_rate": "Escalation rate",
+    "backlog": "Backlog (contacts past SLA)",
+    "first_response": "First response time",
+    "resolution_time": "Resolution time",
+    "nps": "Net promoter score (NPS)",
+}
+SLA_NAMES = {"first_response": "First response", "resolution": "Resolution"}
+HANDOFF_NAMES = {
+    "contact_reason": "What the customer contacted us about",
+    "attempted_resolution": "What was tried",
+    "escalation_reason": "Why it is escalated",
+    "customer_told": "What the customer was told",
+}
+_DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
+_UNIT_MINUTES = {"m": 1, "h": 60, "d": 60 * 24, "w": 60 * 24 * 7}
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One generated page: its Markdown (with slots) and the HTML for each slot."""
+
+    src_uri: str
+    markdown: str
+    slots: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where every generated page lives, and how one page links to another."""
+
+    use_directory_urls: bool
+    sop_pages: Mapping[str, str]  # sop id -> src_uri
+    department_pages: Mapping[str, str]  # department slug -> src_uri
+    department_names: Mapping[str, str]  # department slug -> name as written
+    project_pages: tuple[str, ...] = (HOME, GLOSSARY, ESCALATIONS, REVIEWS, RULES)
+    flowcharts: Mapping[str, str] = field(default_factory=dict)  # sop id -> sanitised inline SVG
+
+    def url(self, src_uri: str) -> str:
+        return page_url(src_uri, self.use_directory_urls)
+
+    def href(self, src_uri: str, *, from_page: str, anchor: str | None = None) -> str:
+        """A relative link from page ``from_page`` to page ``src_uri`` (both src_uris)."""
+        target = relative_url(self.url(src_uri), self.url(from_page))
+        return f"{target}#{anchor}" if anchor else target
+
+
+def page_url(src_uri: str, use_directory_urls: bool) -> str:
+    """The URL MkDocs gives a Markdown page (``billing/refund.md`` -> ``billing/refund/``)."""
+    stem = src_uri[: -len(".md")]
+    if not use_directory_urls:
+        return stem + ".html"
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def relative_url(url: str, other: str) -> str:
+    """``url`` relative to page ``other`` (both site-relative), as MkDocs' get_relative_url."""
+    other_dir = posixpath.dirname(other) if not other.endswith("/") else other.rstrip("/")
+    relpath = posixpath.relpath(url or ".", other_dir or ".")
+    if url.endswith("/") and not relpath.endswith("/"):
+        relpath += "/"
+    return relpath if relpath != "./" else "./"
+
+
+def plan_layout(corpus: Corpus, *, use_directory_urls: bool) -> Layout:
+    """Pick a src_uri for every SOP (``<department-slug>/<id>.md``) and department (``<slug>/index.md``)."""
+    sop_pages: dict[str, str] = {}
+    departments: dict[str, str] = {}
+    for sop in corpus.sops:
+        slug = sop.slug
+        departments.setdefault(slug, sop.department or "General")
+        sop_pages[sop.id] = f"{slug}/{sop.id}.md"
+    department_pages = {slug: f"{slug}/index.md" for slug in sorted(departments)}
+    return Layout(use_directory_urls, sop_pages, department_pages, departments)
+
+
+# --------------------------------------------------------------------------
+# Jinja2
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("csdocs.site", "templates"),
+        autoescape=True,  # every {{ }} is escaped unless it is Markup we built
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters["duration"] = duration_words
+    env.filters["humanize"] = humanize
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    return environment().get_template(template).render(**context)
+
+
+# --------------------------------------------------------------------------
+# small pure helpers
+
+
+def humanize(key: str) -> str:
+    words = " ".join(str(key).replace("_", " ").replace("-", " ").split())
+    return words[:1].upper() + words[1:]
+
+
+def duration_minutes(text: str | None) -> int | None:
+    match = _DURATION.match(text or "")
+    if not match:
+        return None
+    return int(match.group(1)) * _UNIT_MINUTES[match.group(2)]
+
+
+def duration_words(text: str | None) -> str:
+    """``"4h"`` -> ``"4 hours"``; anything else is shown as written."""
+    match = _DURATION.match(text or "")
+    if not match:
+        return text or ""
+    number, unit = int(match.group(1)), match.group(2)
+    name = {"m": "minute", "h": "hour", "d": "day", "w": "week"}[unit]
+    return f"{number} {name}{'' if number == 1 else 's'}"
+
+
+def next_review(sop: Sop) -> _dt.date | None:
+    minutes = duration_minutes(sop.review_every)
+    if sop.last_reviewed is None or minutes is None:
+        return None
+    return sop.last_reviewed + _dt.timedelta(days=max(1, minutes // (60 * 24)))
+
+
+def step_anchor(step: Step) -> str:
+    return f"step-{step.id}" if step.has_id else f"step-{step.index + 1}"
+
+
+def escalation_anchor(escalation: Escalation) -> str:
+    return f"escalation-{escalation.id}"
+
+
+def sop_terms(sop: Sop, corpus: Corpus) -> Terms:
+    return Terms(merged_terms(corpus.glossary.terms.items(),
+                              ((d.term, d.meaning) for d in sop.definitions)))
+
+
+def tier_names(sop: Sop | None, config: Config) -> dict[str, str]:
+    names = dict(config.tiers)
+    if sop is not None:
+        for tier in sop.tiers:
+            names[tier.id] = tier.name
+    return names
+
+
+def tier_label(tier_id: str | None, names: Mapping[str, str]) -> str:
+    if not tier_id:
+        return ""
+    name = names.get(tier_id)
+    return f"{tier_id} ({name})" if name and name != tier_id else tier_id
+
+
+def front_matter(title: str, *, boost: float | None = None, exclude: bool = False,
+                 tags: Iterable[str] = (), hide: Iterable[str] = ()) -> str:
+    """YAML front matter written as JSON values (valid YAML, nothing to escape by hand)."""
+    meta: dict[str, Any] = {"title": front_matter_title(title)}
+    search: dict[str, Any] = {}
+    if exclude:
+        search["exclude"] = True
+    elif boost is not None:
+        search["boost"] = boost
+    if search:
+        meta["search"] = search
+    tag_list = [front_matter_title(tag) for tag in tags if tag and tag.strip()]
+    if tag_list:
+        meta["tags"] = tag_list
+    if hide:
+        meta["hide"] = list(hide)
+    lines = ["---", *(f"{key}: {json.dumps(value)}" for key, value in meta.items()), "---", ""]
+    return "\n".join(lines)
+
+
+class _Assembler:
+    """Markdown with slots: fixed headings as Markdown, bodies as rendered HTML."""
+
+    def __init__(self, head: str) -> None:
+        self.parts = [head]
+        self.slots: list[str] = []
+
+    def heading(self, text: str) -> None:
+        """Only our own constant words reach Markdown; the toc extension gives the id."""
+        self.parts.append(f"## {text}\n")
+
+    def html(self, fragment: str) -> None:
+        self.parts.append(SLOT.format(len(self.slots)) + "\n")
+        self.slots.append(fragment)
+
+    def page(self, src_uri: str) -> Page:
+        return Page(src_uri, "\n".join(self.parts), tuple(self.slots))
+
+
+def fill_slots(html: str, slots: tuple[str, ...]) -> str:
+    """Put each slot's HTML where Markdown left its placeholder paragraph."""
+    return SLOT_PATTERN.sub(lambda match: slots[int(match.group(1))], html)
+
+
+# --------------------------------------------------------------------------
+# the SOP page
+
+
+def flow_data(sop: Sop, config: Config, corpus: Corpus, layout: Layout, src_uri: str) -> dict[str, Any]:
+    """What the guided-resolution script walks: steps, where each answer leads, escalations."""
+    names = tier_names(sop, config)
+    by_id = corpus.by_id()
+    step_ids = {step.id for step in sop.steps}
+    steps = []
+    for step in sop.steps:
+        moves = []
+        for edge in graph.step_edges(sop, step):
+            move: dict[str, Any] = {"kind": edge.kind, "target": edge.target}
+            if edge.answer is not None:
+                move["answer"] = edge.answer
+            if edge.kind == "next" and edge.target not in step_ids:
+                move["kind"] = "broken"
+            if edge.kind == "escalate" and sop.escalation(edge.target) is None:
+                move["kind"] = "broken"
+            if edge.kind == "goto":
+                target_sop, target_step = graph.split_goto(edge.target)
+                other = by_id.get(target_sop)
+                if other is not None:
+                    move["title"] = other.title
+                    move["href"] = layout.href(layout.sop_pages[target_sop], from_page=src_uri,
+                                               anchor=f"step-{target_step}" if target_step else "guided-resolution")
+            moves.append(move)
+        entry = {
+            "id": step.id, "n": step.index + 1, "anchor": step_anchor(step), "title": step.title,
+            "actor": tier_label(step.actor, names) if step.actor else None,
+            "action": step.action, "say": step.say, "decision": step.decision,
+            "automated": step.automated or None, "moves": moves,
+        }
+        steps.append({key: value for key, value in entry.items() if value is not None})
+    named = {edge.target for edge in graph.edges(sop) if edge.kind == "escalate"}
+    escalations = [
+        {"id": e.id, "trigger": e.trigger,
+         "from": tier_label(e.from_tier, names), "to": tier_label(e.to_tier, names),
+         "owner": e.owner, "sla": duration_words(e.sla) if e.sla else None,
+         "handoff": list(dict.fromkeys([*config.handoff, *(e.handoff or ())])),
+         "standing": e.id not in named}
+        for e in sop.escalations
+    ]
+    return {
+        "sop": sop.id, "title": sop.title, "steps": steps, "escalations": escalations,
+        "handoff_names": {item: HANDOFF_NAMES.get(item, humanize(item))
+                          for e in escalations for item in e["handoff"]},
+        "greeting": sop.script.greeting, "closing": sop.script.closing,
+        "outcomes": list(OUTCOMES),
+    }
+
+
+def sop_page(sop: Sop, config: Config, corpus: Corpus, layout: Layout, *, today: _dt.date) -> Page:
+    src_uri = layout.sop_pages[sop.id]
+    terms = sop_terms(sop, corpus)
+    names = tier_names(sop, config)
+    by_id = corpus.by_id()
+    ctx: dict[str, Any] = {
+        "sop": sop, "t": terms.markup, "names": names, "tier": lambda tier_id: tier_label(tier_id, names),
+        "step_anchor": step_anchor, "escalation_anchor": escalation_anchor,
+        "department_href": layout.href(layout.department_pages[sop.slug], from_page=src_uri),
+        "next_review": next_review(sop), "today": today,
+        "sla_names": SLA_NAMES, "metric_names": METRIC_NAMES, "handoff_names": HANDOFF_NAMES,
+        "required_handoff": config.handoff,
+    }
+    page = _Assembler(front_matter(sop.title, boost=2, tags=sop.contact_types))
+    page.html(render("sop_summary.html.j2", **ctx))
+    page.heading("Guided resolution")
+    page.html(render("sop_walker.html.j2", flow=script_json(flow_data(sop, config, corpus, layout, src_uri)),
+                     sop=sop))
+    svg = layout.flowcharts.get(sop.id)
+    if svg:
+        page.heading("Flowchart")
+        page.html(render("sop_flowchart.html.j2", svg=Markup(svg), sop=sop))
+    page.heading("Procedure")
+    page.html(render("sop_procedure.html.j2", moves=_moves(sop, corpus, layout, src_uri), **ctx))
+    if sop.escalations:
+        page.heading("Escalations")
+        page.html(render("sop_escalations.html.j2", **ctx))
+    if sop.script.greeting or sop.script.questions or sop.script.closing or any(s.say for s in sop.steps):
+        page.heading("Agent script")
+        page.html(render("sop_script.html.j2", **ctx))
+    if sop.metrics:
+        page.heading("Metric targets")
+        page.html(render("sop_metrics.html.j2", **ctx))
+    if sop.definitions:
+        page.heading("Definitions")
+        page.html(render("sop_definitions.html.j2", **ctx))
+    if sop.related:
+        page.heading("Related SOPs")
+        related = [(sop_id, by_id.get(sop_id),
+                    layout.href(layout.sop_pages[sop_id], from_page=src_uri) if sop_id in by_id else None)
+                   for sop_id in sop.related]
+        page.html(render("sop_related.html.j2", related=related, **ctx))
+    return page.page(src_uri)
+
+
+def _moves(sop: Sop, corpus: Corpus, layout: Layout, src_uri: str) -> dict[int, list[dict[str, Any]]]:
+    """For each step (by position): where it goes, as text and link, for the procedure list."""
+    by_id = corpus.by_id()
+    steps_by_id = {step.id: step for step in sop.steps}
+    out: dict[int, list[dict[str, Any]]] = {}
+    for step in sop.steps:
+        moves = []
+        for edge in graph.step_edges(sop, step):
+            # a plain step falling through to the one below needs no line; its end does
+            show = bool(step.branches) or not edge.implicit or edge.kind == "outcome"
+            move: dict[str, Any] = {"answer": edge.answer, "kind": edge.kind, "show": show,
+                                    "target": edge.target, "href": None, "label": edge.target}
+            if edge.kind == "next":
+                target = steps_by_id.get(edge.target)
+                if target is not None:
+                    move["href"] = "#" + step_anchor(target)
+                    move["label"] = f"step {target.index + 1}: {target.title}"
+            elif edge.kind == "escalate":
+                escalation = sop.escalation(edge.target)
+                if escalation is not None:
+                    move["href"] = "#" + escalation_anchor(escalation)
+                    move["label"] = escalation.trigger or escalation.id
+            elif edge.kind == "goto":
+                target_sop, target_step = graph.split_goto(edge.target)
+                other = by_id.get(target_sop)
+                if other is not None:
+                    move["href"] = layout.href(layout.sop_pages[target_sop], from_page=src_uri,
+                                               anchor=f"step-{target_step}" if target_step else None)
+                    move["label"] = other.title + (f" (step {target_step})" if target_step else "")
+            moves.append(move)
+        out[step.index] = moves
+    return out
+
+
+# --------------------------------------------------------------------------
+# department and project pages
+
+
+def _sop_rows(sops: Iterable[Sop], layout: Layout, from_page: str) -> list[dict[str, Any]]:
+    return [{"sop": sop, "href": layout.href(layout.sop_pages[sop.id], from_page=from_page)}
+            for sop in sorted(sops, key=lambda s: (s.title.casefold(), s.id))]
+
+
+def department_page(slug: str, corpus: Corpus, layout: Layout) -> Page:
+    src_uri = layout.department_pages[slug]
+    name = layout.department_names[slug]
+    sops = [sop for sop in corpus.sops if sop.slug == slug]
+    page = _Assembler(front_matter(name, boost=0.5))
+    page.html(render("department.html.j2", name=name, rows=_sop_rows(sops, layout, src_uri)))
+    return page.page(src_uri)
+
+
+def departments(corpus: Corpus, layout: Layout, from_page: str) -> list[dict[str, Any]]:
+    return [{"name": layout.department_names[slug],
+             "href": layout.href(src, from_page=from_page),
+             "rows": _sop_rows((s for s in corpus.sops if s.slug == slug), layout, from_page)}
+            for slug, src in sorted(layout.department_pages.items(),
+                                    key=lambda item: layout.department_names[item[0]].casefold())]
+
+
+def contact_index(corpus: Corpus, layout: Layout, from_page: str) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Contact type -> the SOPs that resolve it (retired SOPs left out)."""
+    by_type: dict[str, list[Sop]] = {}
+    for sop in corpus.sops:
+        if sop.status == "retired":
+            continue
+        for contact_type in dict.fromkeys(" ".join(ct.split()) for ct in sop.contact_types):
+            if contact_type:
+                by_type.setdefault(contact_type, []).append(sop)
+    return [(contact_type, _sop_rows(by_type[contact_type], layout, from_page))
+            for contact_type in sorted(by_type, key=lambda ct: (ct.casefold(), ct))]
+
+
+def home_page(site_name: str, corpus: Corpus, layout: Layout) -> Page:
+    page = _Assembler(front_matter(site_name, exclude=True, hide=["toc"]))
+    page.html(render("home.html.j2", departments=departments(corpus, layout, HOME),
+                     contact_types=contact_index(corpus, layout, HOME),
+                     project=[("Glossary", layout.href(GLOSSARY, from_page=HOME)),
+                              ("Escalation matrix", layout.href(ESCALATIONS, from_page=HOME)),
+                              ("Review dashboard", layout.href(REVIEWS, from_page=HOME)),
+                              ("Lint rules", layout.href(RULES, from_page=HOME))],
+                     count=len(corpus.sops)))
+    return page.page(HOME)
+
+
+def glossary_page(corpus: Corpus, layout: Layout) -> Page:
+    entries: dict[str, dict[str, Any]] = {}
+    for term, meaning in corpus.glossary.terms.items():
+        entries.setdefault(term.casefold(), {"term": term, "meanings": []})["meanings"].append((meaning, None))
+    for sop in corpus.sops:
+        href = layout.href(layout.sop_pages[sop.id], from_page=GLOSSARY, anchor="definitions")
+        for definition in sop.definitions:
+            entry = entries.setdefault(definition.term.casefold(), {"term": definition.term, "meanings": []})
+            entry["meanings"].append((definition.meaning, (sop.title, href)))
+    rows = [entries[key] for key in sorted(entries)]
+    page = _Assembler(front_matter("Glossary", boost=0.5))
+    page.html(render("glossary.html.j2", rows=rows))
+    return page.page(GLOSSARY)
+
+
+def escalation_matrix_page(corpus: Corpus, layout: Layout, config: Config) -> Page:
+    """Every trigger of every SOP, grouped by the tier it goes to (lowest first)."""
+    order = {tier_id: rank for rank, (tier_id, _) in enumerate(config.tiers)}
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for sop in corpus.sops:
+        names = tier_names(sop, config)
+        for escalation in sop.escalations:
+            groups.setdefault(escalation.to_tier or "", []).append({
+                "sop": sop, "escalation": escalation,
+                "href": layout.href(layout.sop_pages[sop.id], from_page=ESCALATIONS,
+                                    anchor=escalation_anchor(escalation)),
+                "from": tier_label(escalation.from_tier, names), "to": tier_label(escalation.to_tier, names),
+            })
+    tiers = sorted(groups, key=lambda tier_id: (order.get(tier_id, len(order)), tier_id))
+    names = dict(config.tiers)
+    sections = [(tier_label(tier_id, names) or "No tier given",
+                 sorted(groups[tier_id], key=lambda r: (r["sop"].title.casefold(), r["escalation"].id)))
+                for tier_id in tiers]
+    page = _Assembler(front_matter("Escalation matrix", exclude=True))
+    page.html(render("escalations.html.j2", sections=sections))
+    return page.page(ESCALATIONS)
+
+
+def review_dashboard_page(corpus: Corpus, layout: Layout, *, today: _dt.date) -> Page:
+    """Overdue and due within 30 days, grouped by owner; SOPs never reviewed too."""
+    buckets: dict[str, dict[str, list[dict[str, Any]]]] = {"overdue": {}, "due": {}, "never": {}}
+    for sop in corpus.sops:
+        if sop.status == "retired":
+            continue
+        due = next_review(sop)
+        row = {"sop": sop, "due": due, "href": layout.href(layout.sop_pages[sop.id], from_page=REVIEWS),
+               "days": (due - today).days if due else None}
+        owner = sop.owner or "No owner"
+        if due is None:
+            bucket = "never" if sop.last_reviewed is None else None
+        elif due < today:
+            bucket = "overdue"
+        elif (due - today).days <= DUE_SOON_DAYS:
+            bucket = "due"
+        else:
+            bucket = None
+        if bucket:
+            buckets[bucket].setdefault(owner, []).append(row)
+    ordered = {
+        name: [(owner, sorted(rows, key=lambda r: (r["due"] or today, r["sop"].title.casefold())))
+               for owner, rows in sorted(groups.items(), key=lambda item: item[0].casefold())]
+        for name, groups in buckets.items()
+    }
+    page = _Assembler(front_matter("Review dashboard", exclude=True))
+    page.html(render("reviews.html.j2", today=today, soon=DUE_SOON_DAYS, **ordered))
+    return page.page(REVIEWS)
+
+
+def rules_page(rules: Mapping[str, Any]) -> Page:
+    """The rule reference, from each rule's docstring (our own Markdown, not SOP text)."""
+    parts = [front_matter("Lint rules", boost=0.3),
+             "Every rule `csdocs lint` applies, with its default severity. Change a severity "
+             "in `mkdocs.yml` under the `csdocs` plugin's `rules` option.\n",
+             "| Rule | Default | What it checks |", "|---|---|---|"]
+    for rule in rules.values():
+        parts.append(f"| [`{rule.name}`](#{rule.name}) | {rule.severity.value} | "
+                     f"{rule.summary.replace('|', chr(92) + '|')} |")
+    parts.append("")
+    for rule in rules.values():
+        body = re.sub(r"^## ", "### ", rule.doc.strip(), flags=re.M)
+        summary, _, rest = body.partition("\n")
+        parts.append(f"## {rule.name}\n\n*Default severity: {rule.severity.value}*\n\n"
+                     f"{summary}\n{rest}\n")
+    return Page(RULES, "\n".join(parts))
+
+
+def reading_today(value: str | None) -> _dt.date:
+    """The review dashboard's today: ``CSDOCS_TODAY`` when set (tests, reproducible builds)."""
+    if value:
+        try:
+            return _dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    return _dt.date.today()
+

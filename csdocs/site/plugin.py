@@ -1,0 +1,224 @@
+"""The ``csdocs`` MkDocs plugin: thin, like mkdocs-material's tags plugin.
+
+* ``on_config``: options -> :class:`csdocs.config.Config`; the plugin's CSS and
+  JavaScript are added; theme fonts are turned off (the site is offline).
+* ``on_files``: the SOP and glossary YAML files are taken out of the site
+  (never published raw), the SOPs are loaded, and every page is generated
+  in memory with ``File.generated``; hand-written Markdown stays as written.
+  Without a ``nav`` in mkdocs.yml, the navigation lists departments, not
+  every SOP (a full navigation makes each page link every other page, and
+  the build grows with the square of the SOP count).
+* ``on_page_content``: each generated page's slots are filled with the HTML
+  rendered by :mod:`csdocs.site.pages`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page as MkPage
+
+from ..config import KNOWN_OPTIONS, Config, ConfigError, config_from_options, resolve
+from . import pages
+from .corpus import Corpus, load_corpus
+from .text import front_matter_title
+
+log = get_plugin_logger(__name__)
+
+ASSETS = ("csdocs.css", "csdocs.js")
+ASSET_DIR = "assets/csdocs"
+DEFAULT_CACHE_DIR = ".csdocs-cache"
+TODAY_ENV = "CSDOCS_TODAY"
+PROGRESS_MIN_PAGES = 200  # below this a build is quick; say nothing
+
+
+class CsdocsPluginConfig(base.Config):
+    """The same options as :mod:`csdocs.config` (validated there, once, for the CLI and the site)."""
+
+    sops_dir = c.Optional(c.Type(str))
+    glossary = c.Optional(c.Type(str))
+    tiers = c.Optional(c.Type(dict))
+    handoff = c.Optional(c.Type(list))
+    allow_terms = c.Optional(c.Type(list))
+    rules = c.Optional(c.Type(dict))
+    flowchart_url = c.Optional(c.Type(str))
+    cache_dir = c.Optional(c.Type(str))
+
+
+def csdocs_config(options: dict[str, Any], mkdocs_config: MkDocsConfig) -> Config:
+    config_file = Path(mkdocs_config.config_file_path).resolve() if mkdocs_config.config_file_path else None
+    root = config_file.parent if config_file else Path.cwd().resolve()
+    given = {key: value for key, value in options.items() if key in KNOWN_OPTIONS and value is not None}
+    if "sops_dir" not in given:
+        docs_dir = Path(mkdocs_config.docs_dir)
+        given["sops_dir"] = os.path.relpath(docs_dir, root) if docs_dir.is_absolute() else str(docs_dir)
+    try:
+        return config_from_options(given, root=root, config_file=config_file)
+    except ConfigError as error:
+        raise PluginError(str(error)) from None
+
+
+class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.csdocs: Config | None = None
+        self.corpus: Corpus | None = None
+        self.slots: dict[str, tuple[str, ...]] = {}
+        self.pages_done = 0
+        self.pages_total = 0
+
+    # ------------------------------------------------------------------ config
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.csdocs = csdocs_config(dict(self.config), config)
+        theme = config.theme
+        if theme.name == "material" and theme.get("font") is not False:
+            log.info("theme.font turned off: the site must not fetch fonts (it runs offline)")
+            theme["font"] = False
+        for name in ASSETS:
+            target = f"{ASSET_DIR}/{name}"
+            collection = config.extra_css if name.endswith(".css") else config.extra_javascript
+            if target not in [str(item) for item in collection]:
+                collection.append(target)
+        return config
+
+    # ------------------------------------------------------------------- files
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.csdocs is not None
+        corpus = load_corpus(self.csdocs)
+        self.corpus = corpus
+        for loaded in corpus.broken:
+            problem = loaded.problems[0]
+            log.warning("%s:%d:%d: not published: %s", loaded.path, problem.span.line, problem.span.column,
+                        problem.message)
+        for sop in corpus.duplicates:
+            log.warning("%s: not published: another SOP already has the id '%s'", sop.path, sop.id)
+
+        self._drop_yaml(files)
+        layout = pages.plan_layout(corpus, use_directory_urls=config.use_directory_urls)
+        layout = self._with_flowcharts(layout, corpus)
+        today = pages.reading_today(os.environ.get(TODAY_ENV))
+        generated = self._generate(corpus, layout, config, today)
+        hand_written = {file.src_uri for file in files.documentation_pages()}
+        for page in generated:
+            if page.src_uri in hand_written:
+                log.info("%s is written by hand: kept, not generated", page.src_uri)
+                continue
+            files.append(File.generated(config, page.src_uri, content=page.markdown))
+            if page.slots:
+                self.slots[page.src_uri] = page.slots
+        for name in ASSETS:
+            src = f"{ASSET_DIR}/{name}"
+            if files.get_file_from_path(src) is None:
+                path = resources.files("csdocs.site").joinpath("assets", name)
+                files.append(File.generated(config, src, content=path.read_bytes()))
+        if config.nav is None:
+            config.nav = self._navigation(files, layout)
+        self.pages_total = len(files.documentation_pages())
+        return files
+
+    def _drop_yaml(self, files: Files) -> None:
+        """SOPs and the glossary are sources, not downloads: never copy them to the site."""
+        assert self.csdocs is not None and self.corpus is not None
+        sources = {str(path) for path in self.corpus.sop_files}
+        if self.corpus.glossary_file is not None:
+            sources.add(str(self.corpus.glossary_file))
+        sops_dir = resolve(self.csdocs, self.csdocs.sops_dir)
+        sops_root = sops_dir.resolve() if sops_dir is not None else None
+        for file in list(files):
+            if file.abs_src_path is None:
+                continue
+            path = Path(file.abs_src_path).resolve()
+            under_sops = sops_root is not None and path.is_relative_to(sops_root)
+            if str(path) in sources or (under_sops and path.suffix in (".yaml", ".yml")):
+                files.remove(file)
+
+    def _with_flowcharts(self, layout: pages.Layout, corpus: Corpus) -> pages.Layout:
+        from ..render import dot as dot_render
+        from .flowcharts import render_flowcharts
+
+        assert self.csdocs is not None
+        cache_option = self.config.cache_dir or DEFAULT_CACHE_DIR
+        cache_dir = resolve(self.csdocs, Path(cache_option))
+        if len(corpus.sops) >= PROGRESS_MIN_PAGES:
+            log.info("drawing %d flowcharts (cached ones are read back)", len(corpus.sops))
+
+        def sop_url(sop):
+            src = layout.sop_pages[sop.id]
+
+            def url(sop_id: str, step_id: str | None) -> str | None:
+                if sop_id not in layout.sop_pages:
+                    return None
+                return layout.href(layout.sop_pages[sop_id], from_page=src,
+                                   anchor=f"step-{step_id}" if step_id else None)
+            return url
+
+        def anchors(sop):
+            links = {f"s{step.index}": "#" + pages.step_anchor(step) for step in sop.steps}
+            links.update({f"e{index}": "#" + pages.escalation_anchor(escalation)
+                          for index, escalation in enumerate(sop.escalations)})
+            return links
+
+        try:
+            svgs = render_flowcharts(corpus.sops, self.csdocs, sop_url=sop_url, anchors=anchors,
+                                     cache_dir=cache_dir)
+        except dot_render.DotNotFound as error:
+            raise PluginError(str(error)) from None
+        return pages.Layout(layout.use_directory_urls, layout.sop_pages, layout.department_pages,
+                            layout.department_names, flowcharts=svgs)
+
+    def _generate(self, corpus: Corpus, layout: pages.Layout, config: MkDocsConfig,
+                  today: _dt.date) -> list[pages.Page]:
+        from ..lint.registry import RULES
+
+        assert self.csdocs is not None
+        out = [pages.sop_page(sop, self.csdocs, corpus, layout, today=today) for sop in corpus.sops]
+        out += [pages.department_page(slug, corpus, layout) for slug in layout.department_pages]
+        out += [
+            pages.home_page(config.site_name, corpus, layout),
+            pages.glossary_page(corpus, layout),
+            pages.escalation_matrix_page(corpus, layout, self.csdocs),
+            pages.review_dashboard_page(corpus, layout, today=today),
+            pages.rules_page(RULES),
+        ]
+        return out
+
+    def _navigation(self, files: Files, layout: pages.Layout) -> list[Any]:
+        """Home, one entry per department, the project pages, then hand-written pages."""
+        generated = set(layout.sop_pages.values()) | set(layout.department_pages.values())
+        generated |= set(layout.project_pages)
+        nav: list[Any] = [{"Home": pages.HOME}]
+        for slug, src in sorted(layout.department_pages.items(),
+                                key=lambda item: layout.department_names[item[0]].casefold()):
+            # navigation titles are printed unescaped by the theme: escape the author's text here
+            nav.append({front_matter_title(layout.department_names[slug]): src})
+        nav.append({"For process owners": [
+            {"Glossary": pages.GLOSSARY}, {"Escalation matrix": pages.ESCALATIONS},
+            {"Review dashboard": pages.REVIEWS}, {"Lint rules": pages.RULES},
+        ]})
+        hand_written = sorted(file.src_uri for file in files.documentation_pages() if file.src_uri not in generated)
+        nav.extend(hand_written)
+        return nav
+
+    # ------------------------------------------------------------------- pages
+
+    def on_page_content(self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
+        slots = self.slots.get(page.file.src_uri)
+        self.pages_done += 1
+        if self.pages_total >= PROGRESS_MIN_PAGES and self.pages_done % max(1, self.pages_total // 10) == 0:
+            log.info("rendered %d of %d pages", self.pages_done, self.pages_total)
+        if not slots:
+            return html
+        return pages.fill_slots(html, slots)
