@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -38,6 +39,7 @@ MAX_BATCH = 400  # graphs per dot process: bounds memory and the cost of a fallb
 CACHE_SUBDIR = "render"
 DOT_ENV = "CSDOCS_DOT"  # the dot binary to run, when it is not the one on PATH
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PAGE_PREFIX = re.compile(r'<g id="page\d+,\d+_')
 
 INSTALL_HINT = (
     "Graphviz's `dot` program is not installed (or not on PATH); csdocs needs it to draw flowcharts.\n"
@@ -184,7 +186,9 @@ def split_svg(output: bytes) -> list[str]:
     parts = text.split("<?xml")
     if parts[0].strip():
         raise ValueError("dot output does not start with an SVG document")
-    return ["<?xml" + part for part in parts[1:]]
+    # After the first graph, dot prefixes the graph's own <g id> with its page ("page0,1_flowchart");
+    # the graph's <g> is the first in the document, before any SOP text, so only it is touched.
+    return [_PAGE_PREFIX.sub('<g id="', "<?xml" + part, count=1) for part in parts[1:]]
 
 
 def split_png(output: bytes) -> list[bytes]:
