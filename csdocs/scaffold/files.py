@@ -1,0 +1,42 @@
+"""Write a new file without ever replacing one: atomic, and safe against races."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from pathlib import Path
+
+
+def write_new(path: Path, text: str) -> None:
+    """Create ``path`` holding ``text``; raise ``FileExistsError`` if anything is there.
+
+    The text goes to a temporary file in the same folder first and is then
+    hard-linked to its name: ``link`` fails when the name exists (``rename``
+    would silently replace it), so two writers racing for one name can never
+    clobber each other and nobody ever sees half a file. Where the file
+    system has no hard links, ``O_CREAT | O_EXCL`` keeps the never-overwrite
+    promise without the all-or-nothing part.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8")
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    _write_exclusive(temp, data)  # mode 0o666 minus the umask, like any new file
+    try:
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            raise
+        except OSError:  # no hard links here (some network and FAT file systems)
+            _write_exclusive(path, data)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+
+
+def _write_exclusive(path: Path, data: bytes) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())

@@ -1,0 +1,90 @@
+"""``csdocs init``: a new SOP project that lints, builds and checks pull requests at once.
+
+What it writes (paths relative to the project folder):
+
+* ``mkdocs.yml``: the site (Material theme, no web fonts) and the csdocs options;
+* ``sops/glossary.yaml`` and a first SOP, ``sops/customer-care/first-contact.yaml``;
+* ``sop.schema.json``: the SOP format's JSON Schema, for editors;
+* ``.github/workflows/sops.yml``: lint and review diff on every pull request;
+* ``.pre-commit-config.yaml`` (the ``csdocs-lint`` hook) and ``.gitignore``.
+
+An existing ``mkdocs.yml`` means the folder already holds a project (maybe a
+documentation site of another kind): init refuses rather than guess how to
+merge. Any other file that exists is left as it is and reported as skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Callable
+
+from ..config import CONFIG_NAMES, Config
+from ..loader import json_schema
+from . import ScaffoldError
+from .files import write_new
+from .sop import SCHEMA_FILE, schema_reference
+from .templates import check_text, environment, find, render
+
+FIRST_SOP = Path("sops/customer-care/first-contact.yaml")
+GITIGNORE = "# the built site (csdocs build) and the flowchart cache\n/site/\n.csdocs-cache/\n"
+
+
+def schema_text() -> str:
+    """Exactly what ``csdocs schema`` prints."""
+    return json.dumps(json_schema(), indent=2) + "\n"
+
+
+def _project_file(name: str) -> str:
+    return resources.files("csdocs.scaffold").joinpath("project", name).read_text(encoding="utf-8")
+
+
+def planned_files(folder: Path, *, site_name: str, today: _dt.date) -> list[tuple[Path, Callable[[], str]]]:
+    """(relative path, text maker) for every file init writes, in the order it writes them."""
+    config = Config(root=folder)
+    first_sop = folder / FIRST_SOP
+    return [
+        (Path("mkdocs.yml"), lambda: environment().from_string(_project_file("mkdocs.yml.j2"))
+         .render(site_name=site_name)),
+        (Path(SCHEMA_FILE), schema_text),
+        (Path("sops/glossary.yaml"), lambda: _project_file("glossary.yaml")),
+        (FIRST_SOP, lambda: render(find("basic"), sop_id="first-contact", title="First contact handling",
+                                   department="Customer Care", owner="Customer service manager", today=today,
+                                   schema_path=schema_reference(first_sop, config))),
+        (Path(".github/workflows/sops.yml"), lambda: _project_file("sops.yml")),
+        (Path(".pre-commit-config.yaml"), lambda: _project_file("pre-commit-config.yaml")),
+        (Path(".gitignore"), lambda: GITIGNORE),
+    ]
+
+
+def init_project(folder: Path, *, site_name: str | None, today: _dt.date) -> list[tuple[str, bool]]:
+    """Write the project's files; return (relative path, created?) for each, in order."""
+    if folder.exists() and not folder.is_dir():
+        raise ScaffoldError(f"{folder} is a file, not a folder")
+    for name in CONFIG_NAMES:
+        if (folder / name).exists():
+            raise ScaffoldError(f"{folder / name} already exists, so this folder already holds a site; nothing "
+                                "was written. Add the csdocs plugin to it by hand (see docs/sop-format.md)")
+    name = check_text("the site name", site_name) if site_name is not None else _default_name(folder)
+    results = []
+    for relative, make in planned_files(folder, site_name=name, today=today):
+        target = folder / relative
+        if target.exists() or target.is_symlink():
+            results.append((relative.as_posix(), False))
+            continue
+        try:
+            write_new(target, make())
+        except FileExistsError:  # created by someone else since we looked: still theirs
+            results.append((relative.as_posix(), False))
+            continue
+        except OSError as error:
+            raise ScaffoldError(f"cannot write {target}: {error.strerror}") from None
+        results.append((relative.as_posix(), True))
+    return results
+
+
+def _default_name(folder: Path) -> str:
+    words = folder.resolve().name.replace("-", " ").replace("_", " ").strip()
+    return f"{words[:1].upper()}{words[1:]} SOPs" if words else "Customer service SOPs"

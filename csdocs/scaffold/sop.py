@@ -1,0 +1,72 @@
+"""``csdocs new``: one SOP file from a template, in the right folder, never over another."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from pathlib import Path
+
+from ..config import Config, resolve
+from ..lint.engine import display_path
+from ..model import slugify
+from . import ScaffoldError
+from .files import write_new
+from .templates import check_id, check_text, find, render, title_from_id
+
+SCHEMA_FILE = "sop.schema.json"
+
+
+def sop_path(config: Config, *, sop_id: str, department: str) -> Path:
+    """``<sops_dir>/<department-slug>/<id>.yaml`` in the project."""
+    sops_dir = resolve(config, config.sops_dir) or config.root / "sops"
+    return sops_dir / slugify(department) / f"{sop_id}.yaml"
+
+
+def schema_reference(sop_file: Path, config: Config) -> str:
+    """The project's ``sop.schema.json`` relative to the SOP, for the editor's language server."""
+    return Path(os.path.relpath(config.root / SCHEMA_FILE, sop_file.parent)).as_posix()
+
+
+def existing_with_id(config: Config, sop_id: str) -> Path | None:
+    """An SOP file already in the project whose id (or file name) is ``sop_id``."""
+    from ..lint.engine import discover, is_glossary
+    from ..loader import load_file
+
+    sops_dir = resolve(config, config.sops_dir)
+    if sops_dir is None or not sops_dir.is_dir():
+        return None
+    for path in discover([sops_dir]):
+        if is_glossary(path, config):
+            continue
+        if path.stem == sop_id:
+            return path
+        loaded = load_file(path)
+        if loaded.sop is not None and loaded.sop.id == sop_id:
+            return path
+    return None
+
+
+def create_sop(config: Config, *, sop_id: str, template_name: str, department: str, title: str | None,
+               owner: str | None, today: _dt.date) -> Path:
+    """Render the template and write it; return the new file's path."""
+    check_id(sop_id)
+    department = check_text("the department", department)
+    template = find(template_name)
+    target = sop_path(config, sop_id=sop_id, department=department)
+    if target.exists():
+        raise ScaffoldError(f"{display_path(target)} already exists; nothing was written "
+                            "(pick another id, or edit that file)")
+    clash = existing_with_id(config, sop_id)
+    if clash is not None:
+        raise ScaffoldError(f"an SOP with id {sop_id!r} already exists: {display_path(clash)}; nothing was written "
+                            "(SOP ids are unique in a project)")
+    text = render(template, sop_id=sop_id, title=title if title is not None else title_from_id(sop_id),
+                  department=department, owner=owner, today=today,
+                  schema_path=schema_reference(target, config))
+    try:
+        write_new(target, text)
+    except FileExistsError:
+        raise ScaffoldError(f"{display_path(target)} appeared while writing; nothing was overwritten") from None
+    except OSError as error:
+        raise ScaffoldError(f"cannot write {display_path(target)}: {error.strerror}") from None
+    return target
