@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 from enum import Enum
+import copyreg
 from types import MappingProxyType
 from typing import Mapping, NamedTuple
 
@@ -29,6 +30,15 @@ class Span(NamedTuple):
 
 NO_SPAN = Span(1, 1)
 EMPTY_SPANS: Mapping[str, Span] = MappingProxyType({})
+
+
+# Models cross process boundaries (lint loads big projects on every core):
+# let read-only mappings pickle as what they wrap.
+def read_only(mapping: dict) -> Mapping:  # type: ignore[type-arg]
+    return MappingProxyType(mapping)
+
+
+copyreg.pickle(MappingProxyType, lambda proxy: (read_only, (dict(proxy),)))
 
 
 def _no_spans() -> Mapping[str, Span]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import gc
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -15,8 +16,9 @@ from ..config import Config, resolve
 from ..loader import Loaded, Problem, load_file, load_glossary
 from ..model import Glossary, Severity
 from .registry import RULES
-from .rule import Finding, LintContext, Project, build_project
+from .rule import Finding, LintContext, Project, build_project, sop_ref
 
+logger = logging.getLogger(__name__)
 SOP_SUFFIXES = (".yaml", ".yml")
 GLOSSARY_NAMES = ("glossary.yaml", "glossary.yml")
 _SUPPRESS = re.compile(r"#\s*csdocs:\s*disable=([a-z0-9,\s-]+)")
@@ -101,17 +103,15 @@ def _lint_paths(paths: Sequence[Path], *, config: Config, today: _dt.date | None
     sop_targets = [path for path in targets if not is_glossary(path, config)]
     glossary_targets = [path for path in targets if is_glossary(path, config)]
 
-    loaded: dict[Path, Loaded] = {}
-    for path in sop_targets:
-        loaded[path.resolve()] = load_file(display_path(path))
-    target_keys = list(loaded)
+    to_load: dict[Path, str] = {path.resolve(): display_path(path) for path in sop_targets}
+    target_paths = frozenset(to_load.values())
     if config.config_file is not None:  # a project: resolve references against all of it
         sops_dir = resolve(config, config.sops_dir)
         if sops_dir is not None and sops_dir.is_dir():
             for path in discover([sops_dir]):
                 key = path.resolve()
-                if key not in loaded and not is_glossary(path, config):
-                    loaded[key] = load_file(display_path(path))
+                if key not in to_load and not is_glossary(path, config):
+                    to_load[key] = display_path(path)
 
     findings: list[Finding] = []
     glossary = Glossary()
@@ -125,12 +125,104 @@ def _lint_paths(paths: Sequence[Path], *, config: Config, today: _dt.date | None
             _, problems = load_glossary(path)
             findings.extend(_stamp(display_path(path), problems, config))
 
-    project = build_project((item.sop for item in loaded.values() if item.sop is not None), glossary)
-    context = LintContext(config=config, today=today, project=project)
-    for key in target_keys:
-        item = loaded[key]
-        findings.extend(_suppress(item, _stamp(item.path, [*item.problems, *_run_rules(item, context)], config)))
+    job = _Job(list(to_load.values()), target_paths, glossary, config, today)
+    findings.extend(_lint_parallel(job) if _use_processes(len(job.paths)) else _lint_serial(job))
     return LintReport(files=len(targets), findings=tuple(sorted(set(findings))))
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    paths: list[str]  # every SOP file to load (targets and the rest of the project)
+    targets: frozenset[str]  # the ones to report on
+    glossary: Glossary
+    config: Config
+    today: _dt.date
+
+
+def _lint_serial(job: _Job) -> list[Finding]:
+    loaded = [load_file(path) for path in job.paths]
+    project = build_project((sop_ref(item.sop) for item in loaded if item.sop is not None), job.glossary)
+    return _check_all(loaded, project, job)
+
+
+def _check_all(loaded: Iterable[Loaded], project: Project, job: _Job) -> list[Finding]:
+    context = LintContext(config=job.config, today=job.today, project=project)
+    findings: list[Finding] = []
+    for item in loaded:
+        if item.path in job.targets:
+            problems = [*item.problems, *_run_rules(item, context)]
+            findings.extend(_suppress(item, _stamp(item.path, problems, job.config)))
+    return findings
+
+
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 200
+
+
+def _use_processes(count: int) -> bool:
+    import multiprocessing
+
+    return (count >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1
+            and "fork" in multiprocessing.get_all_start_methods())
+
+
+def _lint_parallel(job: _Job) -> list[Finding]:
+    """Lint on every core: each worker loads a share of the files and keeps the models.
+
+    Models are costly to pickle (measured: more than parsing them), so they
+    never leave their worker. Workers send back small ``SopRef``s, receive
+    the whole project's index, run the rules on their own share and send
+    back only findings. Any failure falls back to one process.
+    """
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    jobs = min(os.cpu_count() or 1, 8)
+    workers = []
+    try:
+        for index in range(jobs):
+            here, there = context.Pipe()
+            process = context.Process(target=_worker, args=(there, job, job.paths[index::jobs]), daemon=True)
+            process.start()
+            there.close()
+            workers.append((process, here))
+        refs = [ref for _, conn in workers for ref in _receive(conn)]
+        project = build_project(refs, job.glossary)
+        for _, conn in workers:
+            conn.send(project)
+        findings = [finding for _, conn in workers for finding in _receive(conn)]
+    except (OSError, EOFError, RuntimeError) as error:
+        logger.warning("linting in one process: %s", error)
+        return _lint_serial(job)
+    finally:
+        for process, conn in workers:
+            conn.close()
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+    return findings
+
+
+def _receive(conn) -> list:  # type: ignore[no-untyped-def, type-arg]
+    message = conn.recv()
+    if isinstance(message, BaseException):
+        raise RuntimeError(f"a lint worker failed: {message!r}")
+    return message
+
+
+def _worker(conn, job: _Job, paths: list[str]) -> None:  # type: ignore[no-untyped-def]
+    try:
+        loaded = [load_file(path) for path in paths]
+        conn.send([sop_ref(item.sop) for item in loaded if item.sop is not None])
+        project = conn.recv()
+        conn.send(_check_all(loaded, project, job))
+    except BaseException as error:  # reported to the parent, which falls back to one process
+        try:
+            conn.send(RuntimeError(repr(error)))
+        except Exception:
+            pass
+    finally:
+        conn.close()
 
 
 def _run_rules(item: Loaded, context: LintContext) -> list[Problem]:

@@ -32,15 +32,37 @@ class Finding(NamedTuple):
         return self._asdict()
 
 
+class SopRef(NamedTuple):
+    """What cross-SOP checks need of another SOP: small, so it crosses processes cheaply."""
+
+    id: str
+    path: str
+    step_ids: frozenset[str]
+    entries: tuple[tuple[str, str], ...]  # (sop id, step id) this SOP enters with goto sop#step
+
+    def has_step(self, step_id: str) -> bool:
+        return step_id in self.step_ids
+
+
+def sop_ref(sop: Sop) -> SopRef:
+    entries = []
+    for step in sop.steps:
+        for move in (step.move, *(branch.move for branch in step.branches)):
+            if move.goto and "#" in move.goto:
+                target, _, step_id = move.goto.partition("#")
+                entries.append((target, step_id))
+    return SopRef(sop.id, sop.path, frozenset(step.id for step in sop.steps if step.has_id), tuple(entries))
+
+
 @dataclass(frozen=True, slots=True)
 class Project:
-    """Every SOP the cross-SOP checks resolve against."""
+    """Every SOP the cross-SOP checks resolve against (by reference, not the whole model)."""
 
-    sops_by_id: Mapping[str, tuple[Sop, ...]] = field(default_factory=dict)
+    sops_by_id: Mapping[str, tuple[SopRef, ...]] = field(default_factory=dict)
     glossary: Glossary = Glossary()
     entries: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
-    def sop(self, sop_id: str) -> Sop | None:
+    def sop(self, sop_id: str) -> SopRef | None:
         found = self.sops_by_id.get(sop_id)
         return found[0] if found else None
 
@@ -49,19 +71,16 @@ class Project:
         return self.entries.get(sop_id, frozenset())
 
 
-def build_project(sops: Iterable[Sop], glossary: Glossary = Glossary()) -> Project:
+def build_project(refs: Iterable[SopRef], glossary: Glossary = Glossary()) -> Project:
     """Index SOPs by id and record which steps other SOPs enter with ``goto``."""
-    by_id: dict[str, list[Sop]] = {}
+    by_id: dict[str, list[SopRef]] = {}
     entries: dict[str, set[str]] = {}
-    for sop in sops:
-        by_id.setdefault(sop.id, []).append(sop)
-        for step in sop.steps:
-            for move in (step.move, *(branch.move for branch in step.branches)):
-                if move.goto and "#" in move.goto:
-                    target, _, step_id = move.goto.partition("#")
-                    entries.setdefault(target, set()).add(step_id)
+    for ref in refs:
+        by_id.setdefault(ref.id, []).append(ref)
+        for target, step_id in ref.entries:
+            entries.setdefault(target, set()).add(step_id)
     return Project(
-        sops_by_id={key: tuple(value) for key, value in by_id.items()},
+        sops_by_id={key: tuple(sorted(value, key=lambda r: r.path)) for key, value in by_id.items()},
         glossary=glossary,
         entries={key: frozenset(value) for key, value in entries.items()},
     )

@@ -77,12 +77,16 @@ def _check_move(move: Move, who: str, at, sop: Sop, ctx: LintContext,
 
 def _check_goto(target: str, who: str, span: Span, sop: Sop, ctx: LintContext) -> Issue | None:
     sop_id, step_id = split_goto(target)
-    other = sop if sop_id == sop.id else ctx.project.sop(sop_id)
-    if other is None:
-        known = sorted(ctx.project.sops_by_id)
-        return Issue(span, f"{who} goes to unknown SOP {clip(sop_id, 40)!r}{_hint(sop_id, known)}")
-    if step_id is not None and other.step(step_id) is None:
-        known = [step.id for step in other.steps if step.has_id]
+    if sop_id == sop.id:
+        step_ids = frozenset(step.id for step in sop.steps if step.has_id)
+    else:
+        other = ctx.project.sop(sop_id)
+        if other is None:
+            known = sorted(ctx.project.sops_by_id)
+            return Issue(span, f"{who} goes to unknown SOP {clip(sop_id, 40)!r}{_hint(sop_id, known)}")
+        step_ids = other.step_ids
+    if step_id is not None and step_id not in step_ids:
+        known = sorted(step_ids)
         return Issue(span, f"{who} goes to unknown step {clip(step_id, 40)!r} of SOP "
                            f"{sop_id!r}{_hint(step_id, known)}")
     return None
