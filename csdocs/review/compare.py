@@ -524,11 +524,10 @@ def _steps(ctx: _Context) -> Iterable[Change]:
                      else (Risk.LOW, "added, but no path reaches it"))
         yield ctx.change("step-added", f"steps.{step_id}", risk, f"step {step_id!r} {why}", None, _step_data(step),
                          line=step.span.line)
-    explained = {ctx.map_step(i) for i in removed} | added
     for old_id, before in old_steps.items():
         after = new_steps.get(ctx.map_step(old_id)) if old_id not in removed else None
         if after is not None:
-            yield from _step_changed(ctx, before, after, old_flow, new_flow, explained)
+            yield from _step_changed(ctx, before, after, old_flow, new_flow, removed, added)
 
 
 def _step_data(step: Step) -> dict[str, Any]:
@@ -557,7 +556,7 @@ _STEP_WORDING = ("title", "action", "say")
 
 
 def _step_changed(ctx: _Context, before: Step, after: Step, old_flow: _Flow, new_flow: _Flow,
-                  explained: set[str]) -> Iterable[Change]:
+                  removed: set[str], added: set[str]) -> Iterable[Change]:
     target = f"steps.{after.id}"
     parts: list[str] = []
     risks: list[Risk] = []
@@ -593,24 +592,17 @@ def _step_changed(ctx: _Context, before: Step, after: Step, old_flow: _Flow, new
         else:
             note(Risk.LOW, "decision reworded", "decision", before.decision, after.decision)
     if before.branches or after.branches:
-        yield from _branches_changed(ctx, before, after, old_flow, new_flow)
+        yield from _branches_changed(ctx, before, after, old_flow, new_flow, removed, added)
     else:
         old_edge, new_edge = step_edges(ctx.old, before)[0], step_edges(ctx.new, after)[0]
-        if ctx.map_edge(old_edge) != (new_edge.kind, new_edge.target) and not _explained(
-                ctx, old_edge, new_edge, explained):
+        if ctx.map_edge(old_edge) != (new_edge.kind, new_edge.target) and not _explained_by_step(
+                ctx, old_flow, new_flow, old_edge, new_edge, removed, added):
             risk, why = _route_change(ctx, old_flow, new_flow, old_edge, new_edge)
             note(risk, why, "move", _edge_data(old_edge), _edge_data(new_edge))
     yield from decision_changes
     if parts:
         yield ctx.change("step-changed", target, highest(risks) or Risk.LOW,
                          f"step {after.id!r}: " + "; ".join(parts), old_data, new_data, line=after.span.line)
-
-
-def _explained(ctx: _Context, old_edge: Edge, new_edge: Edge, explained: set[str]) -> bool:
-    """A fall-through that moved only because a step was added or removed beside it."""
-    if not (old_edge.implicit and new_edge.implicit):
-        return False
-    return ctx.map_step(old_edge.target) in explained or new_edge.target in explained
 
 
 def _edge_data(edge: Edge) -> dict[str, Any]:
@@ -624,8 +616,8 @@ def _answer_key(answer: str) -> str:
     return norm(answer).lower()
 
 
-def _branches_changed(ctx: _Context, before: Step, after: Step, old_flow: _Flow,
-                      new_flow: _Flow) -> Iterable[Change]:
+def _branches_changed(ctx: _Context, before: Step, after: Step, old_flow: _Flow, new_flow: _Flow,
+                      removed: set[str], added: set[str]) -> Iterable[Change]:
     old_edges = {_answer_key(e.answer or ""): e for e in step_edges(ctx.old, before)}
     new_edges = {_answer_key(e.answer or ""): e for e in step_edges(ctx.new, after)}
     gone = [key for key in old_edges if key not in new_edges]
@@ -658,6 +650,8 @@ def _branches_changed(ctx: _Context, before: Step, after: Step, old_flow: _Flow,
     for key, old_edge in old_edges.items():
         new_edge = new_edges.get(key)
         if new_edge is None or ctx.map_edge(old_edge) == (new_edge.kind, new_edge.target):
+            continue
+        if _explained_by_step(ctx, old_flow, new_flow, old_edge, new_edge, removed, added):
             continue
         risk, why = _route_change(ctx, old_flow, new_flow, old_edge, new_edge)
         yield ctx.change("branch-changed", f"steps.{after.id}.branches.{new_edge.answer}", risk,
@@ -736,20 +730,41 @@ def _route_change(ctx: _Context, old_flow: _Flow, new_flow: _Flow, old_edge: Edg
     new_steps, new_ends = new_flow.route(new_edge)
     old_escalations = {t for k, t in old_ends if k == "escalate"}
     new_escalations = {t for k, t in new_ends if k == "escalate"}
-    head = f"now goes to {_describe(new_edge)} instead of {_describe(old_edge, ctx)}"
-    lost_escalations = old_escalations - new_escalations
-    skipped = sorted(old_steps - new_steps)
-    if lost_escalations:
-        return Risk.HIGH, f"{head}: fewer contacts escalate (no longer reach {_names(lost_escalations)})"
+    reasons: list[tuple[Risk, str]] = []
+    lost = old_escalations - new_escalations
+    if lost:
+        reasons.append((Risk.HIGH, f"fewer contacts escalate (no longer reach {_names(lost)})"))
+    skipped = old_steps - new_steps
     if skipped:
-        return Risk.HIGH, f"{head}: skips {_names(skipped)} (a step removed from the path)"
-    gained = sorted(new_escalations - old_escalations)
+        reasons.append((Risk.HIGH, f"skips {_names(skipped)} (a step removed from the path)"))
+    gained = new_escalations - old_escalations
     if gained:
-        return Risk.MEDIUM, f"{head}: more contacts escalate (now reach {_names(gained)})"
-    added = sorted(new_steps - old_steps)
+        reasons.append((Risk.MEDIUM, f"more contacts escalate (now reach {_names(gained)})"))
+    added = new_steps - old_steps
     if added:
-        return Risk.MEDIUM, f"{head}: adds {_names(added)} to the path"
-    return Risk.MEDIUM, f"{head}: contacts end differently"
+        reasons.append((Risk.MEDIUM, f"adds {_names(added)} to the path"))
+    if not reasons:
+        reasons.append((Risk.MEDIUM, "contacts end differently"))
+    head = f"now goes to {_describe(new_edge)} instead of {_describe(old_edge, ctx)}"
+    return highest(r for r, _ in reasons) or Risk.MEDIUM, f"{head}: " + "; ".join(why for _, why in reasons)
+
+
+def _explained_by_step(ctx: _Context, old_flow: _Flow, new_flow: _Flow, old_edge: Edge, new_edge: Edge,
+                       removed: set[str], added: set[str]) -> bool:
+    """A move that only steps over a removed step, or into an added one that leads on to the old target.
+
+    The author had to edit it to remove or insert that step; the
+    ``step-removed`` or ``step-added`` change already says what it means.
+    """
+    if old_edge.kind == "next" and old_edge.target in removed:
+        after_removed = {ctx.map_edge(e) for e in old_flow.out.get(old_edge.target, ())}
+        if (new_edge.kind, new_edge.target) in after_removed:
+            return True
+    if new_edge.kind == "next" and new_edge.target in added:
+        after_added = {(e.kind, e.target) for e in new_flow.out.get(new_edge.target, ())}
+        if ctx.map_edge(old_edge) in after_added:
+            return True
+    return False
 
 
 def _describe(edge: Edge, ctx: _Context | None = None) -> str:
