@@ -57,7 +57,7 @@ def synthetic_sop(number: int) -> str:
         "  closing: Is there anything else I can help with?",
         "steps:",
     ]
-    for index in range(12):
+    for index in range(14):
         step = f"s{index}"
         lines += [
             f"  - id: {step}",
@@ -66,14 +66,14 @@ def synthetic_sop(number: int) -> str:
             "    actor: L1",
         ]
         if index % 3 == 1:
-            target = f"s{index + 2}" if index + 2 < 12 else "close"
+            target = f"s{index + 1}"
             lines += [
                 f"    decision: Is the amount above {50 + index * 10} EUR?",
                 "    branches:",
                 '      - answer: "Yes"',
                 "        escalate: high-value",
                 '      - answer: "No"',
-                f"        next: {target if target != 'close' else 's11'}",
+                f"        next: {target}",
             ]
         else:
             lines += [
