@@ -20,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+STEPS = 14
 DEPARTMENTS = ("Billing", "Technical Support", "Retail Stores", "Card Services", "Bookings")
 
 
@@ -57,7 +58,7 @@ def synthetic_sop(number: int) -> str:
         "  closing: Is there anything else I can help with?",
         "steps:",
     ]
-    for index in range(14):
+    for index in range(STEPS):
         step = f"s{index}"
         lines += [
             f"  - id: {step}",
@@ -66,14 +67,15 @@ def synthetic_sop(number: int) -> str:
             "    actor: L1",
         ]
         if index % 3 == 1:
-            target = f"s{index + 1}"
+            last = index + 1 == STEPS
+            otherwise = "outcome: resolved" if last else f"next: s{index + 1}"
             lines += [
                 f"    decision: Is the amount above {50 + index * 10} EUR?",
                 "    branches:",
                 '      - answer: "Yes"',
                 "        escalate: high-value",
                 '      - answer: "No"',
-                f"        next: {target}",
+                f"        {otherwise}",
             ]
         else:
             lines += [
