@@ -145,7 +145,7 @@ def script_command(sop: Path, fmt: str, output: Path | None, config_file: Path |
 def paths_command(sop: Path, fmt: str, limit: int, output: Path | None) -> None:
     """List every resolution path through SOP: the steps, the answers taken and how it ends.
 
-    Each loop is gone round at most once (no edge is used twice on one path).
+    Each loop is gone round at most once (a step appears at most twice on one path).
     """
     from .paths import paths_to_json, paths_to_text
 

@@ -118,11 +118,24 @@ def url_from_pattern(pattern: str) -> SopUrl:
 # node names and svg ids
 
 
+class Lines(tuple):
+    """A label's plain text lines: written as one quoted DOT label (or Mermaid label) at the end."""
+
+    __slots__ = ()
+
+
+Attrs = tuple[tuple[str, "str | Lines"], ...]  # attribute -> already-quoted DOT value, or label lines
+
+
+def _value(value: str | Lines) -> str:
+    return label(value) if isinstance(value, Lines) else value
+
+
 @dataclass(frozen=True, slots=True)
 class Node:
     name: str  # the DOT node name: ours, never SOP text
     svg_id: str
-    attrs: tuple[tuple[str, str], ...]  # attribute -> already-quoted DOT value
+    attrs: Attrs
 
 
 def _svg_id(prefix: str, value: str, position: int, used: set[str]) -> str:
@@ -159,14 +172,14 @@ class Flowchart:
     links: tuple[Node, ...]  # goto another SOP, in order of first appearance
     outcomes: tuple[Node, ...]
     unknown: tuple[Node, ...]  # references to steps or escalations that do not exist
-    edges: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]  # (tail, head, attrs)
+    edges: tuple[tuple[str, str, Attrs], ...]  # (tail, head, attrs)
     lanes: tuple[tuple[str, tuple[str, ...]], ...]  # (lane title, step node names)
 
 
 def build(sop: Sop, *, sop_url: SopUrl | None = None, lanes: Lanes | None = None,
           config: Config | None = None) -> Flowchart:
     used: set[str] = set()
-    start = Node("start", "start", (("label", '"Start"'), ("shape", "oval"), ("style", "filled"),
+    start = Node("start", "start", (("label", Lines(["Start"])), ("shape", "oval"), ("style", "filled"),
                                     ("fillcolor", '"#37474f"'), ("fontcolor", "white"),
                                     ("class", '"start"')))
     used.add("start")
@@ -194,7 +207,7 @@ def build(sop: Sop, *, sop_url: SopUrl | None = None, lanes: Lanes | None = None
     links: dict[str, Node] = {}
     outcomes: dict[str, Node] = {}
     unknown: dict[tuple[str, str], Node] = {}
-    edges: list[tuple[str, str, tuple[tuple[str, str], ...]]] = [("start", steps[0].name, ())] if steps else []
+    edges: list[tuple[str, str, Attrs]] = [("start", steps[0].name, ())] if steps else []
     for step in sop.steps:  # by position, not id: a duplicated step id keeps its own edges
         for edge in graph.step_edges(sop, step):
             head = _edge_head(edge, step_name, escalation_name, links, outcomes, unknown, used, sop_url)
@@ -246,7 +259,7 @@ def _unknown(unknown: dict[tuple[str, str], Node], kind: str, target: str, used:
         svg_id = f"unknown-{position}"
         used.add(svg_id)
         unknown[key] = Node(f"u{position}", svg_id, (
-            ("label", label([f"unknown {kind}", *wrap(repr(tidy(target)), STEP_WIDTH, limit=60)])),
+            ("label", Lines([f"unknown {kind}", *wrap(repr(tidy(target)), STEP_WIDTH, limit=60)])),
             ("shape", "box"), ("style", '"dashed"'), ("color", '"#c62828"'), ("fontcolor", '"#c62828"'),
             ("class", '"unknown"')))
     return unknown[key].name
@@ -256,28 +269,28 @@ def _unknown(unknown: dict[tuple[str, str], Node], kind: str, target: str, used:
 # attributes
 
 
-def _tooltip(*texts: str | None) -> tuple[tuple[str, str], ...]:
+def _tooltip(*texts: str | None) -> Attrs:
     text = " — ".join(t for t in (tidy(x) for x in texts) if t)
     return (("tooltip", quote(clip_text(text, TOOLTIP_LIMIT))),) if text else ()
 
 
-def _step_attrs(step: Step) -> tuple[tuple[str, str], ...]:
+def _step_attrs(step: Step) -> Attrs:
     if step.is_decision:
         lines = wrap(step.decision or step.title, DECISION_WIDTH) or [step.id]
-        return (("label", label(lines)), ("shape", "diamond"), ("style", '"filled"'),
+        return (("label", Lines(lines)), ("shape", "diamond"), ("style", '"filled"'),
                 ("fillcolor", '"#e3f2fd"'), ("class", '"step decision"'),
                 *_tooltip(step.title, step.decision))
     lines = wrap(step.title, STEP_WIDTH) or [step.id]
     if step.automated:
         lines.append("(automated)")
     style = '"rounded,filled,dashed"' if step.automated else '"rounded,filled"'
-    return (("label", label(lines)), ("shape", "box"), ("style", style), ("fillcolor", '"#fafafa"'),
+    return (("label", Lines(lines)), ("shape", "box"), ("style", style), ("fillcolor", '"#fafafa"'),
             ("class", '"step action"' if not step.automated else '"step action automated"'),
             *_tooltip(step.action, step.say and f"Say: {step.say}"))
 
 
 def _escalation_attrs(escalation: Escalation, tiers: Mapping[str, tuple[int, str]], *,
-                      standing: bool) -> tuple[tuple[str, str], ...]:
+                      standing: bool) -> Attrs:
     target = escalation.to_tier or "?"
     rank, name = tiers.get(target, (None, ""))
     colour = UNKNOWN_TIER_COLOUR if rank is None else TIER_COLOURS[min(rank, len(TIER_COLOURS) - 1)]
@@ -287,17 +300,17 @@ def _escalation_attrs(escalation: Escalation, tiers: Mapping[str, tuple[int, str
     if standing:  # no edge says when it applies, so the node does
         lines += wrap(f"When: {tidy(escalation.trigger)}", STEP_WIDTH, limit=90)
     tier_class = f"tier-{target}" if _SLUG.fullmatch(target.lower()) else "tier-unknown"
-    return (("label", label(lines)), ("shape", "hexagon"), ("style", '"filled"'),
+    return (("label", Lines(lines)), ("shape", "hexagon"), ("style", '"filled"'),
             ("fillcolor", quote(colour)), ("class", quote(f"escalation {tier_class.lower()}")),
             *_tooltip(escalation.trigger and f"When: {escalation.trigger}"))
 
 
-def _goto_attrs(target: str, sop_url: SopUrl | None) -> tuple[tuple[str, str], ...]:
+def _goto_attrs(target: str, sop_url: SopUrl | None) -> Attrs:
     sop_id, step_id = graph.split_goto(target)
     lines = ["Go to SOP", *wrap(sop_id, STEP_WIDTH, limit=80)]
     if step_id:
         lines += wrap(f"step {step_id}", STEP_WIDTH, limit=80)
-    attrs: list[tuple[str, str]] = [("label", label(lines)), ("shape", "cds"), ("style", '"filled"'),
+    attrs: list[tuple[str, str | Lines]] = [("label", Lines(lines)), ("shape", "cds"), ("style", '"filled"'),
                                     ("fillcolor", '"#e8eaf6"'), ("class", '"goto"')]
     url = safe_url(sop_url(sop_id, step_id)) if sop_url is not None else None
     if url:
@@ -305,19 +318,19 @@ def _goto_attrs(target: str, sop_url: SopUrl | None) -> tuple[tuple[str, str], .
     return tuple(attrs)
 
 
-def _outcome_attrs(word: str) -> tuple[tuple[str, str], ...]:
+def _outcome_attrs(word: str) -> Attrs:
     colour = OUTCOME_COLOURS.get(word, UNKNOWN_OUTCOME_COLOUR)
     text = tidy(word)
     outcome_class = f"outcome-{word}" if word in OUTCOMES else "outcome-other"
-    return (("label", label(wrap(text[:1].upper() + text[1:], STEP_WIDTH, limit=40) or ["?"])),
+    return (("label", Lines(wrap(text[:1].upper() + text[1:], STEP_WIDTH, limit=40) or ["?"])),
             ("shape", "oval"), ("style", '"filled"'), ("fillcolor", quote(colour)), ("peripheries", "2"),
             ("class", quote(f"outcome {outcome_class}")))
 
 
-def _edge_attrs(edge: graph.Edge) -> tuple[tuple[str, str], ...]:
-    attrs: list[tuple[str, str]] = []
+def _edge_attrs(edge: graph.Edge) -> Attrs:
+    attrs: list[tuple[str, str | Lines]] = []
     if edge.answer is not None:
-        attrs.append(("label", label(wrap(edge.answer, EDGE_WIDTH, limit=80) or ["(no answer)"])))
+        attrs.append(("label", Lines(wrap(edge.answer, EDGE_WIDTH, limit=80) or ["(no answer)"])))
     if edge.kind == "escalate":
         attrs += [("color", '"#e65100"'), ("penwidth", "1.5")]
     elif edge.kind == "goto":
@@ -355,7 +368,7 @@ def graph_name(sop: Sop) -> str:
 
 def _node_line(node: Node, indent: str) -> str:
     attrs = [("id", quote(node.svg_id)), *node.attrs]
-    return f"{indent}{node.name} [" + ", ".join(f"{key}={value}" for key, value in attrs) + "];"
+    return f"{indent}{node.name} [" + ", ".join(f"{key}={_value(value)}" for key, value in attrs) + "];"
 
 
 def to_dot(sop: Sop, *, sop_url: SopUrl | None = None, lanes: Lanes | None = None,
@@ -401,6 +414,6 @@ def to_dot(sop: Sop, *, sop_url: SopUrl | None = None, lanes: Lanes | None = Non
     out.extend(_node_line(node, "  ") for node in (*chart.links, *chart.outcomes, *chart.unknown))
     for number, (tail, head, attrs) in enumerate(chart.edges, start=1):
         fields = [("id", quote(f"edge-{number}")), *attrs]
-        out.append(f"  {tail} -> {head} [" + ", ".join(f"{key}={value}" for key, value in fields) + "];")
+        out.append(f"  {tail} -> {head} [" + ", ".join(f"{key}={_value(value)}" for key, value in fields) + "];")
     out.append("}")
     return "\n".join(out) + "\n"

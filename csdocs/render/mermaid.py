@@ -22,7 +22,7 @@ from .text import tidy, wrap
 _ENTITIES = {
     "#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;", "|": "#124;",
     "[": "#91;", "]": "#93;", "{": "#123;", "}": "#125;", "(": "#40;", ")": "#41;", ";": "#59;",
-    "\\": "#92;", "*": "#42;", "_": "#95;", "~": "#126;", "%": "#37;", "=": "#61;", ":": "#58;",
+    "\\": "#92;", "%": "#37;",
 }
 _TABLE = str.maketrans(_ENTITIES)
 
@@ -77,7 +77,7 @@ def to_mermaid(sop: Sop, *, lanes: Lanes | None = None, config: Config | None = 
         if answer is None:
             out.append(f"  {tail} {arrow} {head}")
         else:
-            out.append(f"  {tail} {arrow}|{mermaid_label(_answer_lines(answer))}| {head}")
+            out.append(f"  {tail} {arrow}|{mermaid_label(answer)}| {head}")
     out += [
         "  classDef start fill:#37474f,color:#ffffff",
         "  classDef decision fill:#e3f2fd",
@@ -89,14 +89,10 @@ def to_mermaid(sop: Sop, *, lanes: Lanes | None = None, config: Config | None = 
     for kind, names in _classes(chart, lines_of).items():
         if names:
             out.append(f"  class {','.join(names)} {kind}")
+    for node in (*chart.escalations, *chart.standing, *chart.outcomes):  # tier and outcome colours, as in DOT
+        colour = str(dict(node.attrs)["fillcolor"]).strip('"')
+        out.append(f"  style {node.name} fill:{colour}")
     return "\n".join(out) + "\n"
-
-
-def _answer_lines(quoted: str) -> list[str]:
-    """Back from the DOT label to its text lines: we only ever wrote ``\\n`` between lines."""
-    body = quoted[1:-1]
-    lines = body.split("\\n")
-    return [line.replace('\\"', '"').replace("\\\\", "\\").replace("&amp;", "&") for line in lines]
 
 
 def _node_lines(sop: Sop, chart: Flowchart, tiers) -> dict[str, str]:
@@ -111,7 +107,7 @@ def _node_lines(sop: Sop, chart: Flowchart, tiers) -> dict[str, str]:
                 lines.append("(automated)")
             out[node.name] = node.name + _shape("action", lines)
     for node in (*chart.escalations, *chart.standing, *chart.links, *chart.outcomes, *chart.unknown):
-        out[node.name] = node.name + _shape(_kind(node.name), _answer_lines(dict(node.attrs)["label"]))
+        out[node.name] = node.name + _shape(_kind(node.name), dict(node.attrs)["label"])
     return out
 
 

@@ -5,9 +5,9 @@ branches, the fall-through to the step below) until it ends: an
 ``outcome`` (falling off the last step is ``resolved``), an ``escalate`` or
 a ``goto`` another SOP.
 
-Loops: **each edge is used at most once per path**, so every loop is gone
-round at most once (the step that starts the loop may appear twice, never
-three times) and the count stays finite. A reference to a step or
+Loops: **a step appears at most twice on one path**: a path may come back
+to a step once, so every loop is gone round at most once (the retry), and
+the count stays finite. A reference to a step or
 escalation that does not exist ends the path with ``end_kind "broken"``
 (only SOPs with lint errors have one); a branch with no target is a dead end
 and gives no path.
@@ -29,6 +29,7 @@ from ..model import Sop
 from .text import tidy
 
 MAX_PATHS = 1000
+MAX_VISITS = 2  # a step's first visit, and one return round a loop
 MAX_WORK = 200_000  # moves explored before giving up, found paths or not
 
 EndKind = Literal["outcome", "escalate", "goto", "broken"]
@@ -66,8 +67,8 @@ def find_paths(sop: Sop, *, limit: int = MAX_PATHS) -> PathSet:
     frames: list[list[int]] = [[0, 0]]
     steps: list[str] = [sop.steps[0].id]
     answers: list[tuple[str, str] | None] = [None]  # the answer that led *out of* the frame's step
-    used: set[tuple[int, int]] = set()  # (step index, edge position) on the current path
-    taken: list[tuple[int, int] | None] = [None]  # the edge that led into each frame
+    visits = [0] * len(sop.steps)  # times each step is on the current path
+    visits[0] = 1
 
     while frames:
         frame = frames[-1]
@@ -76,9 +77,7 @@ def find_paths(sop: Sop, *, limit: int = MAX_PATHS) -> PathSet:
             frames.pop()
             steps.pop()
             answers.pop()
-            edge_in = taken.pop()
-            if edge_in is not None:
-                used.discard(edge_in)
+            visits[index] -= 1
             continue
         frame[1] += 1
         work += 1
@@ -93,15 +92,14 @@ def find_paths(sop: Sop, *, limit: int = MAX_PATHS) -> PathSet:
             target = by_id.get(edge.target)
             if target is None:
                 end = ("broken", edge.target)
-            elif (index, position) in used:
-                continue  # this edge is already on the path: the loop was gone round once
+            elif visits[target] >= MAX_VISITS:
+                continue  # the loop back to this step was already gone round once
             else:
-                used.add((index, position))
+                visits[target] += 1
                 answers[-1] = answer
                 frames.append([target, 0])
                 steps.append(sop.steps[target].id)
                 answers.append(None)
-                taken.append((index, position))
                 continue
         elif edge.kind == "escalate":
             end = ("escalate" if edge.target in escalation_ids else "broken", edge.target)
