@@ -128,10 +128,6 @@ class _YNode:
         self.value = value  # scalar: the Python value; map: list of (key, node); seq: list
         self.span = span
 
-    @property
-    def line(self) -> int:
-        return self.span[0]
-
 
 class _YScalar(_YNode):
     __slots__ = ()
@@ -399,6 +395,71 @@ def _resolve(schema: Mapping[str, Any]) -> Mapping[str, Any]:
     for part in ref.lstrip("#/").split("/"):
         node = node[part]
     return node
+
+
+def conforms(node: _YNode) -> bool:
+    """True when the whole SOP matches the schema: the fast check for the common case.
+
+    ``validate`` walks with messages and document paths, which costs several
+    times more; it runs only on files that fail this check.
+    """
+    return _compiled_check(id(json_schema()))(node)
+
+
+@lru_cache(maxsize=None)
+def _compiled_check(schema_id: int) -> Any:
+    return _compile_check(json_schema())
+
+
+def _compile_check(schema: Mapping[str, Any]) -> Any:
+    """Turn a schema into a function node -> bool (the subset validate understands)."""
+    skip_pattern = schema.get("$ref") in _RULE_CHECKED_DEFS
+    schema = _resolve(schema)
+    if "enum" in schema:
+        allowed = frozenset(schema["enum"])
+        return lambda node: node.__class__ is _YScalar and node.value.__class__ is str and node.value in allowed
+    expected = schema.get("type")
+    options = expected if isinstance(expected, list) else [expected] if expected else []
+    if options == ["string"] and schema.get("format") != "date":
+        pattern = None if skip_pattern or "pattern" not in schema else _compiled(schema["pattern"]).search
+        min_length = schema.get("minLength", 0)
+
+        def check_text(node: _YNode) -> bool:
+            if node.__class__ is not _YScalar or node.value.__class__ is not str:
+                return False
+            value = node.value
+            if min_length and len(value.strip()) < min_length:
+                return False
+            return pattern is None or pattern(value) is not None
+
+        return check_text
+    if options == ["array"]:
+        item_check = _compile_check(schema["items"]) if "items" in schema else None
+        min_items = schema.get("minItems", 0)
+        return lambda node: (node.__class__ is _YSeq and len(node.value) >= min_items
+                             and (item_check is None or all(map(item_check, node.value))))
+    if options == ["object"]:
+        properties = {name: _compile_check(sub) for name, sub in schema.get("properties", {}).items()}
+        extra = schema.get("additionalProperties", True)
+        extra_check = _compile_check(extra) if isinstance(extra, dict) else None
+        required = tuple(schema.get("required", ()))
+
+        def check_mapping(node: _YNode) -> bool:
+            if node.__class__ is not _YMap:
+                return False
+            for key, value in node.value:
+                check = properties.get(key.value)
+                if check is None:
+                    if extra is False or (extra_check is not None and not extra_check(value)):
+                        return False
+                elif not check(value):
+                    return False
+            keys = node.keys
+            return all(name in keys for name in required)
+
+        return check_mapping
+    # anything else (several types, dates): the general path
+    return lambda node: not any(True for _ in validate(node, schema, ""))
 
 
 def validate(node: _YNode, schema: Mapping[str, Any], where: str) -> Iterator[Problem]:
@@ -722,7 +783,8 @@ def load_text(text: str, path: str) -> Loaded:
     if root.__class__ is not _YMap:
         return Loaded(path, None, (Problem("schema", root.span, f"the top level is {_type_name(root)}; an SOP "
                                            "is a mapping of fields (title: ..., steps: ...)"),), text)
-    problems.extend(validate(root, json_schema(), ""))
+    if not conforms(root):
+        problems.extend(validate(root, json_schema(), ""))
     return Loaded(path, build_sop(root, path), tuple(problems), text)
 
 
