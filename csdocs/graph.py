@@ -62,7 +62,8 @@ def successors(sop: Sop) -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     for step in sop.steps:
         targets = [e.target for e in step_edges(sop, step) if e.kind == "next" and e.target in known]
-        out[step.id] = tuple(dict.fromkeys(targets))
+        # Two steps sharing an id (id-duplicate reports it) keep both steps' targets.
+        out[step.id] = tuple(dict.fromkeys((*out.get(step.id, ()), *targets)))
     return out
 
 
