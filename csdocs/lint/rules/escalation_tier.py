@@ -1,14 +1,14 @@
 """An escalation's `from` or `to` is not a known tier, or the escalation does not go up.
 
 ## What it does
-Checks that `from` (default `L1`, or the lowest tier if the project has no `L1`) and
-`to` name known tiers: the project's
-tiers (by default `L1`, `L2`, `L3`, lowest first; the `tiers` option of the
-`csdocs` plugin in `mkdocs.yml` renames or adds them) and the SOP's own
-`tiers`. It then checks that the escalation goes up: `to` must rank above
-`from`. An SOP's own tier that the project does not know ranks just above
-the tier listed before it in the SOP's `tiers`, or just below the one
-listed after it, or above every project tier.
+Checks that `from` (default `L1`, or the lowest tier if the project has no
+`L1`) and `to` name known tiers: the project's tiers (by default `L1`, `L2`,
+`L3`, lowest first; the `tiers` option of the `csdocs` plugin in
+`mkdocs.yml` renames or adds them) and the SOP's own `tiers`. It then
+checks that the escalation goes up: `to` must rank above `from`. An SOP's
+own tier that the project does not know ranks just below the next project
+tier listed after it in the SOP's `tiers` (listed lowest first), or above
+every project tier when none follows it.
 
 ## Why is this bad?
 A misspelt tier routes the contact to a queue that does not exist. An
@@ -93,18 +93,16 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
 def tier_order(project: tuple[str, ...], own: tuple[str, ...]) -> list[str]:
     """The project's tiers, lowest first, with the SOP's new tiers put in place.
 
-    A new tier goes just above the tier the SOP lists before it, else just
-    below the one it lists after it, else at the top.
+    A new tier goes just below the next project tier the SOP lists after it,
+    else above every tier: the SOP's `tiers` are listed lowest first too.
     """
     order = list(dict.fromkeys(project))
+    known = set(order)
     for position, tier_id in enumerate(own):
         if tier_id in order:
             continue
-        before = next((t for t in reversed(own[:position]) if t in order), None)
-        after = next((t for t in own[position + 1:] if t in order), None)
-        if before is not None:
-            order.insert(order.index(before) + 1, tier_id)
-        elif after is not None:
+        after = next((t for t in own[position + 1:] if t in known), None)
+        if after is not None:
             order.insert(order.index(after), tier_id)
         else:
             order.append(tier_id)

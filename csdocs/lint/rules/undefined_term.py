@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import difflib
 from functools import lru_cache
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from ...loader import clip
 from ...model import Severity, Sop, Span
@@ -63,7 +63,7 @@ _VAGUE_ACRONYMS = frozenset({"ASAP"})
 
 def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     defined = _project_terms(tuple(ctx.project.glossary.terms), ctx.config.allow_terms, ctx.config.tier_ids)
-    own = {definition.term.casefold() for definition in sop.definitions}
+    own = _with_singulars(definition.term for definition in sop.definitions)
     own.update(tier.id.casefold() for tier in sop.tiers)
     first: dict[str, tuple[Span, str, str]] = {}  # term -> (where, field name, text)
     locator: TextLocator | None = None
@@ -90,8 +90,18 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
 
 @lru_cache(maxsize=8)
 def _project_terms(glossary: tuple[str, ...], allow: frozenset[str], tiers: tuple[str, ...]) -> frozenset[str]:
-    terms = {term.casefold() for term in (*glossary, *allow, *tiers)}
+    terms = _with_singulars((*glossary, *allow, *tiers))
     return frozenset(terms | {code.casefold() for code in CURRENCY_CODES})
+
+
+def _with_singulars(terms: Iterable[str]) -> set[str]:
+    """Folded terms; a plural acronym (``SLAs``) also defines its singular."""
+    out = set()
+    for term in terms:
+        out.add(term.casefold())
+        if len(term) > 2 and term.endswith("s") and term[:-1].isupper():
+            out.add(term[:-1].casefold())
+    return out
 
 
 def _texts(sop: Sop) -> Iterator[tuple[Span, str, str, bool]]:
