@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 import os
 from importlib import resources
 from pathlib import Path
@@ -86,6 +87,9 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
         if theme.name == "material" and theme.get("font") is not False:
             log.info("theme.font turned off: the site must not fetch fonts (it runs offline)")
             theme["font"] = False
+        if config.nav is None:
+            # SOP pages are left out of the navigation on purpose (see on_files): don't list them all
+            config.validation.nav.omitted_files = logging.DEBUG
         for name in ASSETS:
             target = f"{ASSET_DIR}/{name}"
             collection = config.extra_css if name.endswith(".css") else config.extra_javascript
@@ -211,6 +215,15 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
         hand_written = sorted(file.src_uri for file in files.documentation_pages() if file.src_uri not in generated)
         nav.extend(hand_written)
         return nav
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        """``mkdocs serve`` watches docs_dir; also watch sops_dir and the glossary when they lie elsewhere."""
+        assert self.csdocs is not None
+        docs_dir = Path(config.docs_dir).resolve()
+        for path in (resolve(self.csdocs, self.csdocs.sops_dir), resolve(self.csdocs, self.csdocs.glossary)):
+            if path is not None and path.exists() and not path.resolve().is_relative_to(docs_dir):
+                server.watch(str(path))
+        return server
 
     # ------------------------------------------------------------------- pages
 

@@ -1,0 +1,98 @@
+"""``csdocs build`` and ``csdocs serve``: thin wrappers around MkDocs with the csdocs plugin."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from ..lint.commands import config_option, parse_today
+
+
+def _log_to_stderr(*, quiet: bool) -> None:
+    """MkDocs and the plugin log through ``mkdocs.*``: show them on stderr (progress included)."""
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(handler, "_csdocs", False) for handler in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler._csdocs = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)
+    logger.propagate = False
+
+
+@click.command("build")
+@click.option("--force", is_flag=True, help="Build even when lint finds errors.")
+@click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write the site (default: site_dir in mkdocs.yml).")
+@click.option("--today", metavar="YYYY-MM-DD", help="The date lint and the review dashboard compare with.")
+@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")
+@config_option
+def build_command(force: bool, site_dir: Path | None, today: str | None, quiet: bool,
+                  config_file: Path | None) -> None:
+    """Lint the SOPs, then build the site; the old site is replaced only if the build succeeds.
+
+    Exit 0 when built, 1 when lint found errors (nothing built; --force to
+    build anyway) or the build failed, 2 for a configuration error.
+    """
+    import os
+
+    from ..config import ConfigError
+    from ..lint.report import FORMATTERS
+    from .build import BuildError, LintFailed, build_site
+    from .plugin import TODAY_ENV
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    day = parse_today(today)
+    if today:
+        os.environ[TODAY_ENV] = day.isoformat()
+    _log_to_stderr(quiet=quiet)
+    try:
+        built = build_site(config_file=config_file, site_dir=site_dir, force=force, today=day)
+    except LintFailed as failed:
+        click.echo(FORMATTERS["text"](failed.report), nl=False)
+        click.echo(f"csdocs: {failed}", err=True)
+        sys.exit(1)
+    except ConfigError as error:
+        click.echo(f"csdocs: {error}", err=True)
+        sys.exit(2)
+    except BuildError as error:
+        click.echo(f"csdocs: {error}", err=True)
+        sys.exit(1)
+    if built.report.findings:
+        click.echo(FORMATTERS["text"](built.report), nl=False)
+    click.echo(f"csdocs: site built in {built.site_dir}", err=True)
+
+
+@click.command("serve")
+@click.option("-a", "--dev-addr", metavar="IP:PORT", help="Address to serve on (default 127.0.0.1:8000).")
+@click.option("--open", "open_in_browser", is_flag=True, help="Open the site in a browser.")
+@config_option
+def serve_command(dev_addr: str | None, open_in_browser: bool, config_file: Path | None) -> None:
+    """Preview the site, rebuilding it when an SOP or the glossary changes.
+
+    Every rebuild is a whole one, so the search index always holds every
+    SOP; unchanged SOPs are read from the cache and only changed flowcharts
+    are drawn again.
+    """
+    import os
+
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import MkDocsException
+
+    from .build import BuildError, find_mkdocs_config
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    _log_to_stderr(quiet=False)
+    try:
+        path = find_mkdocs_config(config_file)
+    except BuildError as error:
+        raise click.UsageError(str(error)) from None
+    options = {"dev_addr": dev_addr} if dev_addr else {}
+    try:
+        serve(config_file=str(path), livereload=True, open_in_browser=open_in_browser, **options)
+    except MkDocsException as error:
+        click.echo(f"csdocs: {error}", err=True)
+        sys.exit(1)

@@ -1,0 +1,126 @@
+"""The built example site in headless Chromium: search, flowchart links, guided resolution, offline."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def search(page, base: str, query: str) -> None:
+    """Type into mkdocs-material's search and wait for its results.
+
+    The search worker builds its index after the page loads and drops
+    queries typed before it is ready, so the query is typed again until
+    results show (a wait for readiness, not a timing assertion).
+    """
+    with page.expect_response(lambda response: "search_index.json" in response.url):
+        page.goto(base)
+    box = page.locator("input.md-search__input")
+    box.click()
+    for _ in range(5):
+        box.fill("")
+        box.type(query)
+        try:
+            page.locator(".md-search-result__item").first.wait_for(timeout=3_000)
+            return
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError; try again
+            continue
+    raise AssertionError(f"no search results for {query!r}")
+
+
+def test_search_by_contact_type_opens_the_sop_with_its_flowchart(example_site, watched):
+    page = watched.page
+    search(page, example_site, "chargeback")
+    first = page.locator(".md-search-result__item a").first
+    assert "card-services/card-dispute/" in first.get_attribute("href")
+    first.click()
+    page.wait_for_url("**/card-services/card-dispute/**")
+    assert page.locator("svg[role=img] .node").count() >= 3
+    assert page.locator("h1").first.inner_text() == page.title().split(" - ")[0]
+
+
+def test_search_by_a_steps_words_opens_the_sop(example_site, watched):
+    page = watched.page
+    search(page, example_site, "prepaid returns label")
+    first = page.locator(".md-search-result__item a").first
+    assert "customer-care/refund-request/" in first.get_attribute("href")
+    first.click()
+    page.wait_for_url("**/customer-care/refund-request/**")
+    assert page.locator(".csdocs-flowchart svg").count() == 1
+
+
+def test_home_search_box_hands_over_to_the_site_search(example_site, watched):
+    page = watched.page
+    page.goto(example_site)
+    box = page.locator("#csdocs-home-query")
+    assert box.is_visible()
+    box.fill("chargeback")
+    box.press("Enter")
+    page.locator(".md-search-result__item").first.wait_for()
+    assert "card-dispute" in page.locator(".md-search-result__item a").first.get_attribute("href")
+
+
+def test_clicking_a_flowchart_box_jumps_to_its_step(example_site, watched):
+    page = watched.page
+    page.goto(example_site + "customer-care/refund-request/")
+    page.locator("a.csdocs-node-link[href='#step-amount']").first.click()
+    page.wait_for_url("**#step-amount")
+    assert page.locator("#step-amount").is_visible()
+
+
+def test_guided_resolution_walks_to_an_escalation_and_copies_the_handoff_note(example_site, watched):
+    page = watched.page
+    page.goto(example_site + "customer-care/refund-request/")
+    walker = page.locator("[data-csdocs-walker]")
+    walker.get_by_role("button", name="Start guided resolution").click()
+    heading = walker.locator(".csdocs-walker__heading")
+    assert heading.inner_text().startswith("Step 1:")
+    assert heading.evaluate("node => node === document.activeElement")  # focus follows the walk
+    walker.get_by_role("button", name="Done: next step").click()
+    walker.get_by_role("button", name="Yes", exact=True).click()        # verified
+    walker.get_by_role("button", name="No", exact=True).click()         # no final-sale item
+    walker.get_by_role("button", name="Back").click()                   # change our mind...
+    assert "final-sale" in heading.inner_text().lower()
+    walker.get_by_role("button", name="No", exact=True).click()         # ...and answer again
+    walker.get_by_role("button", name="Yes", exact=True).click()        # within 30 days
+    walker.get_by_role("button", name="Unused, in the original packaging").click()
+    walker.get_by_role("button", name="Yes", exact=True).click()        # above 150 EUR: escalate
+    assert heading.inner_text().startswith("Escalate")
+    walker.locator("textarea[data-item=contact_reason]").fill("Wants to return a 200 EUR sofa")
+    walker.get_by_role("button", name="Copy the note").click()
+    walker.locator(".csdocs-handoff__status").get_by_text("Copied").wait_for()
+    note = page.evaluate("navigator.clipboard.readText()")
+    assert note == walker.locator(".csdocs-handoff__note").input_value()
+    assert "Wants to return a 200 EUR sofa" in note
+    assert "Check the return window" in note and "Yes" in note  # what was tried: steps and answers
+    assert "Check for final-sale items" in note
+    assert "above 150 EUR" in note  # why escalated: the trigger
+    assert "I've found your order" in note  # what the customer was told: the script lines said
+    assert note.count("Check for final-sale items") == 1  # the step we went back over counts once
+    walker.get_by_role("button", name="Restart").click()
+    assert heading.inner_text().startswith("Step 1:")
+
+
+def test_guided_resolution_is_keyboard_usable(example_site, watched):
+    page = watched.page
+    page.goto(example_site + "customer-care/refund-request/")
+    start = page.get_by_role("button", name="Start guided resolution")
+    start.focus()
+    page.keyboard.press("Enter")
+    heading = page.locator(".csdocs-walker__heading")
+    assert heading.evaluate("node => node === document.activeElement")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == "Done: next step"
+    page.keyboard.press("Enter")
+    assert heading.inner_text().startswith("Step 2:")
+    assert page.locator(".csdocs-walker__live").inner_text() == heading.inner_text()
+
+
+def test_every_project_page_loads_offline(example_site, watched):
+    page = watched.page
+    for path in ("", "glossary/", "escalations/", "reviews/", "rules/", "customer-care/"):
+        page.goto(example_site + path)
+        page.wait_for_load_state("networkidle")
+    assert all(url.startswith(example_site) for url in watched.requests)
