@@ -166,7 +166,7 @@ def _end_text(kind: str, target: str) -> str:
 
 def _legend() -> list[str]:
     lines = ["  subgraph cluster_legend {", '    graph [label="Changes", style="dashed", color="#9e9e9e", '
-             'labeljust=l, fontsize=10];']
+             'labeljust=l, fontsize=10, id="legend", class="legend"];']
     for index, status in enumerate((ADDED, REMOVED, CHANGED)):
         style = list(_STYLE[status])
         if status == REMOVED:
