@@ -1,0 +1,60 @@
+"""A plain (non-editable) install ships the templates and the init files, and `csdocs new` works from it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from ..conftest import ROOT, TEMPLATES
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check",
+                             "-q", "-w", str(out), str(ROOT)], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    (built,) = out.glob("csdocs-*.whl")
+    return built
+
+
+@pytest.mark.slow
+def test_wheel_holds_every_template_and_the_init_files(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for template in TEMPLATES.glob("*.yaml.j2"):
+        assert f"csdocs/templates/{template.name}" in names
+    for name in ("mkdocs.yml.j2", "glossary.yaml", "sops.yml", "pre-commit-config.yaml"):
+        assert f"csdocs/scaffold/project/{name}" in names
+    packages = {p.relative_to(ROOT).parent.as_posix() for p in (ROOT / "csdocs").rglob("__init__.py")}
+    for package in packages:
+        assert f"{package}/__init__.py" in names, package
+    assert not any(name.startswith(("templates/", "sops/", "tests/")) for name in names)
+
+
+@pytest.mark.slow
+def test_new_and_init_work_from_the_installed_wheel(wheel: Path, tmp_path: Path) -> None:
+    target = tmp_path / "site-packages"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--disable-pip-version-check", "-q",
+                    "--target", str(target), str(wheel)], check=True, timeout=300)
+    work = tmp_path / "work"
+    work.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(target), "PYTHONUTF8": "1"}
+    code = ("import csdocs, sys; from csdocs.cli import main; "
+            "assert csdocs.__file__.startswith(sys.argv[1]), csdocs.__file__; "
+            "sys.argv = ['csdocs', *sys.argv[2:]]; main()")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", code, str(target), *args], cwd=work, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    listed = run("new", "--list")
+    assert listed.returncode == 0, listed.stderr
+    assert len(listed.stdout.splitlines()) == len(list(TEMPLATES.glob("*.yaml.j2")))
+    init = run("init", "proj")
+    assert init.returncode == 0, init.stderr
+    assert (work / "proj" / "sops" / "customer-care" / "first-contact.yaml").is_file()
