@@ -172,6 +172,10 @@ def build_site(*, config_file: Path | None = None, site_dir: Path | None = None,
         except MkDocsException as error:
             shutil.rmtree(building, ignore_errors=True)
             raise BuildError(f"the site was not built: {error}") from None
+        except Exception as error:  # a theme or plugin bug, a full disk: say so, keep the old site
+            shutil.rmtree(building, ignore_errors=True)
+            log.debug("build failed", exc_info=True)
+            raise BuildError(f"the site was not built: {type(error).__name__}: {error}") from None
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)
             raise

@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from .. import graph
 from ..config import Config
-from ..model import OUTCOMES, Escalation, Sop, Step
+from ..model import OUTCOMES, Escalation, Sop, Step, slugify
 from .corpus import Corpus
 from .text import Terms, front_matter_title, merged_terms, script_json
 
@@ -54,6 +54,10 @@ HANDOFF_NAMES = {
     "escalation_reason": "Why it is escalated",
     "customer_told": "What the customer was told",
 }
+# folders a department may not take: the project pages and the theme's own
+RESERVED_FOLDERS = frozenset({"glossary", "escalations", "reviews", "rules", "assets", "search"})
+MAX_NAME = 60
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
 _UNIT_MINUTES = {"m": 1, "h": 60, "d": 60 * 24, "w": 60 * 24 * 7}
 
@@ -112,12 +116,38 @@ def plan_layout(corpus: Corpus, *, use_directory_urls: bool) -> Layout:
     """Pick a src_uri for every SOP (``<department-slug>/<id>.md``) and department (``<slug>/index.md``)."""
     sop_pages: dict[str, str] = {}
     departments: dict[str, str] = {}
+    used: set[str] = set()
+    folders: dict[str, str] = {}
     for sop in corpus.sops:
         slug = sop.slug
         departments.setdefault(slug, sop.department or "General")
-        sop_pages[sop.id] = f"{slug}/{sop.id}.md"
-    department_pages = {slug: f"{slug}/index.md" for slug in sorted(departments)}
+        folder = folders.setdefault(slug, _folder_name(slug, folders.values()))
+        # the id names a file: only a plain slug may (no "../", no "/", nothing odd in a URL)
+        name = sop.id if _SLUG.fullmatch(sop.id) and len(sop.id) <= MAX_NAME else _short(slugify(sop.id))
+        candidate, number = f"{folder}/{name}.md", 1
+        while candidate in used or candidate == f"{folder}/index.md":
+            number += 1
+            candidate = f"{folder}/{name}-{number}.md"
+        used.add(candidate)
+        sop_pages[sop.id] = candidate
+    department_pages = {slug: f"{folders[slug]}/index.md" for slug in sorted(departments)}
     return Layout(use_directory_urls, sop_pages, department_pages, departments)
+
+
+def _short(slug: str) -> str:
+    """File names stay far below the file system's 255 bytes, whatever an author typed."""
+    return slug[:MAX_NAME].rstrip("-") or "sop"
+
+
+def _folder_name(slug: str, taken: Iterable[str]) -> str:
+    folder = _short(slug)
+    if folder in RESERVED_FOLDERS:
+        folder += "-sops"
+    base, number = folder, 1
+    while folder in set(taken):  # two long department names that share their first 60 characters
+        number += 1
+        folder = f"{base}-{number}"
+    return folder
 
 
 # --------------------------------------------------------------------------
