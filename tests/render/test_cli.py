@@ -45,6 +45,16 @@ def test_flowchart_text_formats(cli, fmt: str, start: str) -> None:
     assert ("cluster_lane_1" if fmt == "dot" else "subgraph lane1") in result.output
 
 
+def test_cache_dir_and_flowchart_url_options_from_mkdocs_yml(cli, tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "mkdocs.yml").write_text("plugins:\n  - csdocs:\n      cache_dir: build/charts\n"
+                                         "      flowchart_url: /sops/{sop}.html#step-{step}\n")
+    monkeypatch.chdir(tmp_path)
+    assert cli("render", "flowchart", SOP).exit_code == 0
+    assert list((tmp_path / "build/charts").rglob("*.svg")) and not (tmp_path / ".csdocs-cache").exists()
+    dot = cli("render", "flowchart", FIXTURES / "retry-loop.yaml", "-f", "dot").output
+    assert 'URL="/sops/account-unlock.html#step-verify"' in dot
+
+
 def test_flowchart_url_pattern(cli) -> None:
     result = cli("render", "flowchart", FIXTURES / "retry-loop.yaml", "-f", "dot", "--url-pattern",
                  "../{sop}/#step-{step}")
