@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Config
+from ..lint.engine import cyclic_gc_paused
 from ..loader import load_file
 from ..model import Sop
 from .changes import Review
@@ -57,8 +58,9 @@ def review_revisions(config: Config, base: str, head: str | None, *, start: Path
                      paths_fn: PathsFn | None = None) -> ReviewResult:
     """Every SOP added, removed or changed from ``base`` to ``head`` (None: the working tree)."""
     root = repo_root(start or config.root)
-    old = load_revision(config, root, base)
-    new = load_revision(config, root, head)
-    ids = sorted(set(old.sops) | set(new.sops))
-    result = review_pairs(((old.sops.get(i), new.sops.get(i)) for i in ids), paths_fn=paths_fn)
+    with cyclic_gc_paused():  # two sides of models accumulate, as in lint
+        old = load_revision(config, root, base)
+        new = load_revision(config, root, head)
+        ids = sorted(set(old.sops) | set(new.sops))
+        result = review_pairs(((old.sops.get(i), new.sops.get(i)) for i in ids), paths_fn=paths_fn)
     return ReviewResult(result.review, result.pairs, old.warnings + new.warnings)
