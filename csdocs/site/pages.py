@@ -107,7 +107,7 @@ def relative_url(url: str, other: str) -> str:
     """``url`` relative to page ``other`` (both site-relative), as MkDocs' get_relative_url."""
     other_dir = posixpath.dirname(other) if not other.endswith("/") else other.rstrip("/")
     relpath = posixpath.relpath(url or ".", other_dir or ".")
-    if url.endswith("/") and not relpath.endswith("/"):
+    if (url == "" or url.endswith("/")) and not relpath.endswith("/"):
         relpath += "/"
     return relpath if relpath != "./" else "./"
 
