@@ -15,8 +15,8 @@ from typing import Iterable
 
 from ..config import Config
 from ..model import Sop
-from .flowchart import (DECISION_WIDTH, EDGE_WIDTH, STEP_WIDTH, Flowchart, Lanes, build, tier_order)
-from .text import tidy, wrap
+from .flowchart import Flowchart, Lanes, Node, build
+from .text import wrap
 
 # Characters that mean something to Mermaid's parser or to the HTML it renders labels into.
 _ENTITIES = {
@@ -50,9 +50,8 @@ SHAPES = {  # node kind -> (open, close) around the quoted label
 def to_mermaid(sop: Sop, *, lanes: Lanes | None = None, config: Config | None = None) -> str:
     """The Mermaid ``flowchart TD`` text of ``sop`` (pure; same SOP, same bytes)."""
     chart = build(sop, lanes=lanes, config=config)
-    tiers = tier_order(sop, config)
     out = ["flowchart TD"]
-    lines_of = _node_lines(sop, chart, tiers)
+    lines_of = _node_lines(chart)
     out.append(f"  {lines_of[chart.start.name]}")
     placed: set[str] = {chart.start.name}
     if chart.lanes:
@@ -86,7 +85,7 @@ def to_mermaid(sop: Sop, *, lanes: Lanes | None = None, config: Config | None = 
         "  classDef outcome fill:#c8e6c9",
         "  classDef unknown stroke:#c62828,stroke-dasharray:4",
     ]
-    for kind, names in _classes(chart, lines_of).items():
+    for kind, names in _classes(chart).items():
         if names:
             out.append(f"  class {','.join(names)} {kind}")
     for node in (*chart.escalations, *chart.standing, *chart.outcomes):  # tier and outcome colours, as in DOT
@@ -95,32 +94,29 @@ def to_mermaid(sop: Sop, *, lanes: Lanes | None = None, config: Config | None = 
     return "\n".join(out) + "\n"
 
 
-def _node_lines(sop: Sop, chart: Flowchart, tiers) -> dict[str, str]:
-    out = {chart.start.name: f"{chart.start.name}{_shape('start', ['Start'])}"}
-    for node, step in zip(chart.steps, sop.steps):
-        if step.is_decision:
-            out[node.name] = node.name + _shape("decision", wrap(step.decision or step.title, DECISION_WIDTH)
-                                                or [step.id])
-        else:
-            lines = wrap(step.title, STEP_WIDTH) or [step.id]
-            if step.automated:
-                lines.append("(automated)")
-            out[node.name] = node.name + _shape("action", lines)
-    for node in (*chart.escalations, *chart.standing, *chart.links, *chart.outcomes, *chart.unknown):
-        out[node.name] = node.name + _shape(_kind(node.name), dict(node.attrs)["label"])
+def _node_lines(chart: Flowchart) -> dict[str, str]:
+    """Node name -> its Mermaid statement, with the very label lines the DOT chart shows."""
+    out = {}
+    for node in (chart.start, *chart.steps, *chart.escalations, *chart.standing, *chart.links, *chart.outcomes,
+                 *chart.unknown):
+        out[node.name] = node.name + _shape(_kind(node), dict(node.attrs)["label"])
     return out
 
 
-def _kind(name: str) -> str:
-    return {"e": "escalation", "g": "goto", "o": "outcome", "u": "unknown"}[name[0]]
+def _kind(node: Node) -> str:
+    if node.name == "start":
+        return "start"
+    if node.name.startswith("s"):
+        return "decision" if ("shape", "diamond") in node.attrs else "action"
+    return {"e": "escalation", "g": "goto", "o": "outcome", "u": "unknown"}[node.name[0]]
 
 
-def _shape(kind: str, lines: list[str]) -> str:
+def _shape(kind: str, lines: Iterable[str]) -> str:
     opening, closing = SHAPES[kind]
     return f"{opening}{mermaid_label(lines)}{closing}"
 
 
-def _classes(chart: Flowchart, lines_of: dict[str, str]) -> dict[str, list[str]]:
+def _classes(chart: Flowchart) -> dict[str, list[str]]:
     decisions = [node.name for node in chart.steps if ("shape", "diamond") in node.attrs]
     return {
         "start": [chart.start.name],
