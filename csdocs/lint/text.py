@@ -27,6 +27,7 @@ from ..model import Sop, Span
 # Two or more capitals are checked in Python: a regex that counts them would
 # backtrack polynomially on a long run of capitals.
 _CAPS_WORD = re.compile(r"(?<!\w)([A-Z0-9]{2,})(s?)(?!\w)")
+_NO_DIGITS = str.maketrans("", "", "0123456789")
 _URL_OR_EMAIL = re.compile(r"\S+://\S+|[\w.+-]+@[\w-]+\.[\w.-]+")
 
 # Common words written in capitals for emphasis ("do NOT promise a date"),
@@ -72,8 +73,7 @@ def acronyms(text: str) -> Iterator[Word]:
         skip = [match.span() for match in _URL_OR_EMAIL.finditer(text)]
     for match in _CAPS_WORD.finditer(text):
         core = match.group(1)
-        capitals = sum(1 for char in core if "A" <= char <= "Z")
-        if capitals < 2 or core in EMPHASIS_WORDS:
+        if len(core.translate(_NO_DIGITS)) < 2 or core in EMPHASIS_WORDS:
             continue
         start = match.start()
         if skip and any(low <= start < high for low, high in skip):
@@ -87,20 +87,40 @@ def acronyms(text: str) -> Iterator[Word]:
 _WORDS = re.compile(r"\w+")
 
 
-def compile_phrases(phrases: Iterable[str]) -> re.Pattern[str]:
-    """One case-insensitive regex matching any of ``phrases`` as whole words.
+class Phrases:
+    """Whole-word, case-insensitive search for a fixed list of phrases.
 
-    Spaces in a phrase match any run of white space (folded YAML text keeps
-    line breaks); longer phrases are tried first so "as soon as possible"
-    wins over "as soon".
+    The text is lower-cased once and searched with a case-sensitive regex:
+    ``re.IGNORECASE`` makes the search three times slower, and these run
+    on every action of every SOP. Spaces in a phrase match any run of white
+    space (folded YAML text keeps line breaks); longer phrases are tried
+    first, so "as soon as possible" wins over "as soon".
     """
-    ordered = sorted(set(phrases), key=lambda phrase: (-len(phrase), phrase))
-    parts = [r"\s+".join(re.escape(word) for word in phrase.split()) for phrase in ordered]
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
 
+    def __init__(self, phrases: Iterable[str]) -> None:
+        ordered = sorted({phrase.lower() for phrase in phrases}, key=lambda phrase: (-len(phrase), phrase))
+        body = "|".join(r"\s+".join(re.escape(word) for word in phrase.split()) for phrase in ordered)
+        self._lower = re.compile(r"(?<!\w)(?:" + body + r")(?!\w)")
+        self._any_case = re.compile(self._lower.pattern, re.IGNORECASE)
 
-def find_phrases(pattern: re.Pattern[str], text: str | None) -> list[re.Match[str]]:
-    return list(pattern.finditer(text)) if text else []
+    def finditer(self, text: str | None) -> list[re.Match[str]]:
+        """Matches in ``text``; their offsets are offsets into ``text``."""
+        if not text:
+            return []
+        pattern, subject = self._choose(text)
+        return list(pattern.finditer(subject))
+
+    def search(self, text: str | None) -> bool:
+        if not text:
+            return False
+        pattern, subject = self._choose(text)
+        return pattern.search(subject) is not None
+
+    def _choose(self, text: str) -> tuple[re.Pattern[str], str]:
+        lowered = text.lower()
+        if len(lowered) != len(text):  # "İ" lower-cases to two characters: offsets would drift
+            return self._any_case, text
+        return self._lower, lowered
 
 
 def normal(phrase: str) -> str:

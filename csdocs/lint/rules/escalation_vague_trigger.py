@@ -65,9 +65,9 @@ from typing import Iterator
 from ...loader import clip
 from ...model import Severity, Sop
 from ..rule import Issue, LintContext, Rule
-from ..text import TextLocator, compile_phrases, mentioned_term, normal, term_index
+from ..text import Phrases, TextLocator, mentioned_term, normal, term_index
 
-VAGUE = compile_phrases([
+VAGUE = Phrases([
     "too complex", "complex", "complicated", "too difficult", "difficult customer", "difficult caller",
     "difficult", "feel", "feels", "feeling", "felt", "seem", "seems", "seemed", "seemingly", "appears to be",
     "if needed", "when needed", "as needed", "as appropriate", "if appropriate", "when appropriate",
@@ -78,7 +78,7 @@ VAGUE = compile_phrases([
     "a lot", "lots of", "many", "several", "serious", "important customer",
 ])
 _NUMBER = re.compile(r"(?<![A-Za-z])\d")
-_COUNT_OR_TIME = compile_phrases([
+_COUNT_OR_TIME = Phrases([
     "once", "twice", "thrice", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve", "twenty", "thirty", "hundred", "thousand", "second", "third", "fourth", "fifth",
     "sixth", "seventh", "eighth", "ninth", "tenth", "overdue", "expired", "expires", "deadline", "past due",
@@ -101,7 +101,7 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
             yield Issue(span, f"escalation {name!r} has an empty trigger: write the condition that "
                               "raises it (a threshold, a count, a time or a defined term)")
             continue
-        vague = list(VAGUE.finditer(trigger))
+        vague = VAGUE.finditer(trigger)
         if vague:
             words = ", ".join(dict.fromkeys(repr(normal(match.group(0))) for match in vague))
             locator = locator or TextLocator(sop)

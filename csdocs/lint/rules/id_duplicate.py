@@ -57,7 +57,7 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
 
 def _project_clash(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     same = ctx.project.sops_by_id.get(sop.id, ())
-    others = sorted({other.path for other in same if other is not sop and other.path != sop.path})
+    others = sorted({other.path for other in same if other.path != sop.path})
     if not others:
         return
     shown = ", ".join(clip(path, 60) for path in others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")

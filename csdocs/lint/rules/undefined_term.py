@@ -49,11 +49,12 @@ steps:
 from __future__ import annotations
 
 import difflib
+import re
 from functools import lru_cache
 from typing import Iterable, Iterator
 
 from ...loader import clip
-from ...model import Severity, Sop, Span
+from ...model import Escalation, Severity, Sop, Span, Step
 from ..rule import Issue, LintContext, Rule
 from ..text import CURRENCY_CODES, TextLocator, acronyms
 
@@ -63,29 +64,42 @@ _VAGUE_ACRONYMS = frozenset({"ASAP"})
 
 def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     defined = _project_terms(tuple(ctx.project.glossary.terms), ctx.config.allow_terms, ctx.config.tier_ids)
-    own = _with_singulars(definition.term for definition in sop.definitions)
-    own.update(tier.id.casefold() for tier in sop.tiers)
-    first: dict[str, tuple[Span, str, str]] = {}  # term -> (where, field name, text)
+    own: set[str] | None = None
+    first: dict[str, tuple[Span, str, object]] = {}  # term -> (where, field, owner) of its first use
     locator: TextLocator | None = None
-    for where, field, text, vague_read in _texts(sop):
-        for word in acronyms(text):
+    for value, node, key, field, owner in _texts(sop):
+        if not value or not _TWO_CAPITALS.search(value):
+            continue
+        for word in acronyms(value):
             term = word.term
             folded = term.casefold()
             written = word.written.casefold()
-            if folded in defined or folded in own or written in own or written in defined:
+            if folded in defined or written in defined:
                 continue
-            if vague_read and term in _VAGUE_ACRONYMS:
+            if own is None:
+                own = _with_singulars(definition.term for definition in sop.definitions)
+                own.update(tier.id.casefold() for tier in sop.tiers)
+            if folded in own or written in own:
+                continue
+            if term in _VAGUE_ACRONYMS and field in ("action", "say"):
                 continue
             locator = locator or TextLocator(sop)
-            span = locator.at(where, text, word.offset)
+            span = locator.at(node.at(key), value, word.offset)
             if term not in first or span < first[term][0]:
-                first[term] = (span, field, text)
+                first[term] = (span, field, owner)
+    if not first:
+        return
     known = [definition.term for definition in sop.definitions] + list(ctx.project.glossary.terms)
-    for term, (span, field, _) in sorted(first.items(), key=lambda item: item[1][0]):
+    for term, (span, field, owner) in sorted(first.items(), key=lambda item: item[1][0]):
         close = difflib.get_close_matches(term, known, n=1, cutoff=0.75)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        yield Issue(span, f"{clip(term, 40)!r} in {field} is not defined{hint}: add it to definitions or the "
-                          "glossary, or spell it out")
+        yield Issue(span, f"{clip(term, 40)!r} in {_describe(field, owner)} is not defined{hint}: add it to "
+                          "definitions or the glossary, or spell it out")
+
+
+# Any acronym has two capitals with at most digits between them: a cheap
+# test that skips most texts before the word-by-word scan.
+_TWO_CAPITALS = re.compile(r"[A-Z][0-9]*[A-Z]")
 
 
 @lru_cache(maxsize=8)
@@ -104,29 +118,35 @@ def _with_singulars(terms: Iterable[str]) -> set[str]:
     return out
 
 
-def _texts(sop: Sop) -> Iterator[tuple[Span, str, str, bool]]:
-    """(position, field as the message names it, text, read by vague-language)."""
-    yield sop.at("title"), "the title", sop.title, False
-    yield sop.at("purpose"), "the purpose", sop.purpose, False
+def _texts(sop: Sop) -> Iterator[tuple[str | None, object, str, str, Step | Escalation | None]]:
+    """(text, node holding it, its field key, the field as named in messages, its step or escalation)."""
+    yield sop.title, sop, "title", "title", None
+    yield sop.purpose, sop, "purpose", "purpose", None
     script = sop.script
-    if script.greeting:
-        yield script.at("greeting"), "the script greeting", script.greeting, False
+    yield script.greeting, script, "greeting", "greeting", None
     for index, question in enumerate(script.questions):
-        yield script.at(f"questions[{index}]"), "a script question", question, False
-    if script.closing:
-        yield script.at("closing"), "the script closing", script.closing, False
+        yield question, script, f"questions[{index}]", "question", None
+    yield script.closing, script, "closing", "closing", None
     for step in sop.steps:
-        name = f"step {clip(step.id, 40)!r}" if step.has_id else f"step {step.index + 1}"
-        yield step.at("title"), f"the title of {name}", step.title, False
-        for field in ("action", "say", "decision"):
-            text = getattr(step, field)
-            if text:
-                yield step.at(field), f"the {field} of {name}", text, field != "decision"
+        yield step.title, step, "title", "title", step
+        yield step.action, step, "action", "action", step
+        yield step.say, step, "say", "say", step
+        yield step.decision, step, "decision", "decision", step
         for branch in step.branches:
-            yield branch.at("answer"), f"an answer of {name}", branch.answer, False
+            yield branch.answer, branch, "answer", "answer", step
     for escalation in sop.escalations:
-        if escalation.trigger:
-            yield escalation.at("trigger"), f"the trigger of escalation {clip(escalation.id, 40)!r}", escalation.trigger, False
+        yield escalation.trigger, escalation, "trigger", "trigger", escalation
+
+
+def _describe(field: str, owner: Step | Escalation | None) -> str:
+    if isinstance(owner, Step):
+        name = f"step {clip(owner.id, 40)!r}" if owner.has_id else f"step {owner.index + 1}"
+    elif isinstance(owner, Escalation):
+        name = f"escalation {clip(owner.id, 40)!r}"
+    else:
+        return {"question": "a script question", "greeting": "the script greeting",
+                "closing": "the script closing"}.get(field, f"the {field}")
+    return f"an answer of {name}" if field == "answer" else f"the {field} of {name}"
 
 
 RULE = Rule(name="undefined-term", severity=Severity.WARNING, doc=__doc__, check=check)

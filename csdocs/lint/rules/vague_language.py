@@ -45,9 +45,9 @@ from typing import Iterator
 from ...loader import clip
 from ...model import Severity, Sop
 from ..rule import Issue, LintContext, Rule
-from ..text import TextLocator, compile_phrases, normal
+from ..text import Phrases, TextLocator, normal
 
-WEASEL = compile_phrases([
+WEASEL = Phrases([
     "as needed", "if needed", "when needed", "as necessary", "if necessary", "when necessary",
     "as required", "as appropriate", "appropriate", "appropriately", "where possible", "if possible",
     "when possible", "whenever possible", "as soon as possible", "asap", "etc", "and so on", "and so forth",
@@ -63,7 +63,7 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
             text = getattr(step, field)
             if not text:
                 continue
-            found = list(WEASEL.finditer(text))
+            found = WEASEL.finditer(text)
             if not found:
                 continue
             words = ", ".join(dict.fromkeys(repr(_shown(match.group(0))) for match in found))
