@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from csdocs.loader import load_file  # noqa: E402
-from csdocs.render.dot import dot_binary, render_many  # noqa: E402
+from csdocs.render.dot import _version_of, dot_binary, dot_version, render_many  # noqa: E402
 from csdocs.render.flowchart import to_dot, url_from_pattern  # noqa: E402
 
 DEPARTMENTS = ("Billing", "Technical Support", "Retail Stores", "Card Services", "Bookings")
@@ -156,6 +156,10 @@ def main() -> None:
                 list(pool.map(lambda half: subprocess.run([binary, "-Tsvg", str(half)], check=True,
                                                           stdout=subprocess.DEVNULL), halves))
 
+        version_runs = []
+        for _ in range(args.repeat):
+            _version_of.cache_clear()
+            version_runs.append(timed(lambda: dot_version(binary)))
         per_graph = [timed(one_process_per_graph) for _ in range(max(1, min(args.repeat, 2)))]
         over_all = [timed(one_process_over_all) for _ in range(args.repeat)]
         parallel = [timed(two_in_parallel) for _ in range(args.repeat)]
@@ -164,6 +168,8 @@ def main() -> None:
     print(f"{count} SOPs of 12 steps; {cores} cores; jobs={args.jobs or cores}; best (median) of {args.repeat} runs")
     print(f"  load {count} SOPs:                       {load_s * 1000:8.1f} ms  ({load_s * 1000 / count:.2f} ms/SOP)")
     print(f"  to_dot, {count} SOPs:                    {to_dot_s * 1000:8.1f} ms  ({to_dot_s * 1000 / count:.3f} ms/SOP)")
+    print(f"  dot -V (asked once per process):       {min(version_runs) * 1000:8.1f} ms  "
+          "(part of a warm run in a fresh process; not in the warm figure below)")
     rows = [
         ("csdocs render_many, cold cache", cold),
         ("csdocs render_many, warm cache", warm),
