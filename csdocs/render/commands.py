@@ -114,7 +114,11 @@ def render_command() -> None:
 @config_option
 def flowchart_command(sop: Path, fmt: str, output: Path | None, lanes: str | None, url_pattern: str | None,
                       cache_dir: Path | None, no_cache: bool, config_file: Path | None) -> None:
-    """Draw SOP (a file) as a flowchart."""
+    """Draw SOP (a file) as a flowchart.
+
+    Exit 1 when SOP cannot be read as an SOP (its problems are printed) or
+    dot fails; 2 when Graphviz is not installed.
+    """
     from .dot import DotFailed, DotNotFound, render_many
     from .flowchart import to_dot, url_from_pattern
     from .mermaid import to_mermaid

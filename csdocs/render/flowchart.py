@@ -27,6 +27,11 @@ highlight a step; ids that are not plain slugs fall back to their position
 
 Order is stable: nodes in file order (start, steps, escalations, links,
 outcomes), edges in the order :func:`csdocs.graph.edges` gives them.
+
+DOT node names are a contract the site relies on (they become each SVG
+node's ``<title>``): ``start``, ``s<i>`` for the step at position ``i``,
+``e<i>`` for the escalation at position ``i``, ``g<n>`` / ``o<n>`` / ``u<n>``
+for links, outcomes and unknown references in order of first appearance.
 """
 
 from __future__ import annotations

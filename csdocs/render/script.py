@@ -22,6 +22,7 @@ import re
 import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 import jinja2
 
 from .. import graph
@@ -133,16 +134,16 @@ def flow_order(sop: Sop) -> list[Step]:
     def children(step: Step) -> list[Step]:
         return [by_id[e.target] for e in graph.step_edges(sop, step) if e.kind == "next" and e.target in by_id]
 
-    ordered = _reverse_postorder_written(sop, by_id, children)
+    ordered = _reverse_postorder_written(sop.steps[0], children)
     placed = {step.index for step in ordered}
     rest = [step for step in sop.steps if step.index not in placed]
     return ordered + rest
 
 
-def _reverse_postorder_written(sop: Sop, by_id: dict[str, Step], children) -> list[Step]:
-    seen: set[int] = {sop.steps[0].index}
+def _reverse_postorder_written(first: Step, children: Callable[[Step], list[Step]]) -> list[Step]:
+    """Reverse post-order of an iterative depth-first walk (no recursion limit on long SOPs)."""
+    seen: set[int] = {first.index}
     post: list[Step] = []
-    first = sop.steps[0]
     stack: list[tuple[Step, list[Step]]] = [(first, list(children(first)))]
     while stack:
         step, todo = stack[-1]
