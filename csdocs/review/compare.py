@@ -203,7 +203,12 @@ def _tiers(ctx: _Context) -> Iterable[Change]:
         data_after = _tier_data(after)
         if data_before == data_after:
             continue
-        what = "added" if before is None else "removed" if after is None else "changed"
+        if before is None or after is None or data_before is None or data_after is None:
+            what = "added" if before is None else "removed"
+        elif data_before["name"] == data_after["name"]:
+            what = "authority changed"
+        else:
+            what = f"renamed from {_q(data_before['name'], 40)} to {_q(data_after['name'], 40)}"
         line = after.span.line if after else ctx.new.at("tiers").line
         yield ctx.change("field-changed", f"tiers.{tier_id}", Risk.MEDIUM,
                          f"tier {tier_id!r} {what}: who may do what changed", data_before, data_after,
@@ -460,9 +465,9 @@ def _threshold(ctx: _Context, target: str, label: str, move: Moved, *, sense: in
     elif sense == 0:
         risk, why = Risk.MEDIUM, f"{'more' if more else 'fewer'} contacts meet the condition"
     elif (more and sense > 0) or (not more and sense < 0):
-        risk, why = Risk.MEDIUM, "more contacts escalate" + (f" (more take {route})" if route else "")
+        risk, why = Risk.MEDIUM, "more contacts escalate" + (f" (more {route})" if route else "")
     else:
-        risk, why = Risk.HIGH, "fewer contacts escalate" + (f" (fewer take {route})" if route else "")
+        risk, why = Risk.HIGH, "fewer contacts escalate" + (f" (fewer {route})" if route else "")
     return ctx.change("threshold-changed", target, risk, f"{head}: {why}", move.old.text, move.new.text, line=line)
 
 
@@ -660,7 +665,10 @@ def _branches_changed(ctx: _Context, before: Step, after: Step, old_flow: _Flow,
 
 
 def _decision_sense(flow: _Flow, step: Step) -> tuple[int, str]:
-    """+1 when the yes route escalates and the no route does not, -1 the reverse, else 0."""
+    """+1 when the yes route escalates and the no route does not, -1 the reverse, else 0.
+
+    The text names the answer that leads to the escalation, for the message.
+    """
     edges = step_edges(flow.sop, step)
     yes = [e for e in edges if _answer_key(e.answer or "") in YES]
     no = [e for e in edges if _answer_key(e.answer or "") in NO]
@@ -669,9 +677,9 @@ def _decision_sense(flow: _Flow, step: Step) -> tuple[int, str]:
     yes_escalates = any(flow.escalations_from(e) for e in yes)
     no_escalates = any(flow.escalations_from(e) for e in no)
     if yes_escalates and not no_escalates:
-        return 1, "the yes route"
+        return 1, f"answer {_q(yes[0].answer, 20)}, the route that escalates"
     if no_escalates and not yes_escalates:
-        return -1, "the no route"
+        return -1, f"answer {_q(no[0].answer, 20)}, the route that escalates"
     return 0, ""
 
 

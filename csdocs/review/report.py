@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from ..loader import clip
 from ..model import Sop
 from .changes import Change, Review, Risk, SopDiff
 
@@ -146,13 +147,21 @@ def _sop_details(diff: SopDiff, pair: tuple[Sop | None, Sop | None] | None, merm
     version = ""
     if diff.old_version != diff.new_version and diff.old_path and diff.new_path:
         version = f" (version {md(diff.old_version or 'none')} → {md(diff.new_version or 'none')})"
-    out = [f"### SOP {md(diff.sop)}" + (f": {md(title)}" if title else "") + version, ""]
+    out = [f"### SOP {md(clip(diff.sop, 60))}" + (f": {md(clip(title, 80))}" if title else "") + version, ""]
     if diff.changes:
         out += ["| risk | change | where | what it means |", "|---|---|---|---|"]
         ordered = sorted(diff.changes, key=lambda c: (-c.risk.rank, c.sort_key()))
         for change in ordered:
             where = f"{md(change.target)} (line {change.line})" if change.target else f"line {change.line}"
             out.append(f"| {_BADGE[change.risk]} | {change.kind} | {where} | {md(change.message)} |")
+    wording = list(_wording(diff.changes))
+    if wording:
+        out += ["", "<details><summary>Text before and after</summary>", ""]
+        for where, before, after in wording:
+            out.append(f"- {md(where)}")
+            out.append(f"  - before: {md(clip(before, 300)) if before else '_(none)_'}")
+            out.append(f"  - after: {md(clip(after, 300)) if after else '_(none)_'}")
+        out += ["", "</details>"]
     if diff.paths:
         out += ["", "**Resolution paths**", ""]
         for path in diff.paths:
@@ -166,6 +175,31 @@ def _sop_details(diff: SopDiff, pair: tuple[Sop | None, Sop | None] | None, merm
             out.append("")
         out.append("</details>")
     return out
+
+
+_TEXT_FIELDS = ("title", "action", "say", "decision")
+
+
+def _wording(changes: tuple[Change, ...]) -> Iterator[tuple[str, str | None, str | None]]:
+    """(where, before, after) for changed text: the table says "reworded", this shows how."""
+    for change in changes:
+        if change.kind == "step-changed" and isinstance(change.old, dict) and isinstance(change.new, dict):
+            for name in _TEXT_FIELDS:
+                if name in change.old and name in change.new:
+                    yield f"{change.target}.{name}", change.old[name], change.new[name]
+        elif change.target.startswith("tiers.") and isinstance(change.old, dict) and isinstance(change.new, dict):
+            if change.old.get("authority") != change.new.get("authority"):
+                yield f"{change.target}.authority", change.old.get("authority"), change.new.get("authority")
+        elif not (_is_text(change.old) and _is_text(change.new)):
+            continue
+        elif (change.kind == "definition-changed"
+              or (change.kind == "field-changed" and "reworded" in change.message)
+              or (change.kind == "escalation-changed" and change.target.endswith(".trigger"))):
+            yield change.target, change.old, change.new
+
+
+def _is_text(value: object) -> bool:
+    return value is None or isinstance(value, str)
 
 
 FORMATTERS: dict[str, Callable[..., str]] = {

@@ -111,6 +111,8 @@ def test_markdown_escapes_untrusted_sop_text(tmp_path: Path) -> None:
     assert "<script" not in outside_fences and "<img" not in outside_fences
     assert "&lt;script&gt;" in outside_fences
     assert "@billing-team" not in text  # no GitHub mention
+    assert "- steps\\.log\\.action\n  - before: Create a ticket with the order number, the amount and the " \
+           "reason\\.\n  - after: &lt;script&gt;" in text  # reworded text is shown, escaped
     assert "](javascript" not in outside_fences and "https://evil" not in outside_fences
     for line in outside_fences.splitlines():
         if line.startswith("| "):  # a table row keeps its columns: untrusted pipes are escaped
