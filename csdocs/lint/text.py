@@ -60,25 +60,31 @@ class Word(NamedTuple):
     offset: int
 
 
-def acronyms(text: str) -> Iterator[Word]:
+def acronyms(text: str, known: frozenset[str] | set[str] = frozenset()) -> list[Word]:
     """Every acronym in ``text``: two or more capitals, digits allowed, optional plural s.
 
     ``term`` is the singular (``SLAs`` -> ``SLA``). Words inside a URL or an
-    e-mail address, and capitals used for emphasis (``NOT``), are skipped.
+    e-mail address, capitals used for emphasis (``NOT``), and words whose
+    lower-case form (singular or as written) is in ``known`` are skipped.
     """
+    found: list[Word] = []
     if not text:
-        return
+        return found
     skip: list[tuple[int, int]] = []
     if "://" in text or "@" in text:
         skip = [match.span() for match in _URL_OR_EMAIL.finditer(text)]
     for match in _CAPS_WORD.finditer(text):
-        core = match.group(1)
-        if len(core.translate(_NO_DIGITS)) < 2 or core in EMPHASIS_WORDS:
+        core, plural = match.groups()
+        lowered = core.lower()
+        if lowered in known or (plural and lowered + "s" in known):
+            continue
+        if core in EMPHASIS_WORDS or len(core.translate(_NO_DIGITS)) < 2:
             continue
         start = match.start()
         if skip and any(low <= start < high for low, high in skip):
             continue
-        yield Word(match.group(0), core, start)
+        found.append(Word(core + plural, core, start))
+    return found
 
 
 # --------------------------------------------------------------------------

@@ -61,7 +61,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ...loader import clip
-from ...model import MOVE_FIELDS, Severity, Sop, Step
+from ...model import MOVE_FIELDS, Branch, Severity, Sop, Step
 from ..rule import Issue, LintContext, Rule
 
 
@@ -89,23 +89,29 @@ def _check_decision(step: Step) -> Iterator[Issue]:
                                              "for every other answer, or replace the decision with next")
     seen: dict[str, str] = {}
     for number, branch in enumerate(step.branches, start=1):
-        label = f"branch {clip(branch.answer, 40)!r}" if branch.answer.strip() else f"branch {number}"
-        where = f"{label} of step {name!r}"
-        if "answer" in branch.spans and not branch.answer.strip():
+        answer = branch.answer
+        spans = branch.spans
+        folded = " ".join(answer.lower().split())
+        if not folded and "answer" in spans:
             yield Issue(branch.at("answer"), f"branch {number} of step {name!r} has an empty answer")
-        folded = " ".join(branch.answer.lower().split())
-        if folded:
-            if folded in seen:
-                yield Issue(branch.at("answer"), f"{where} repeats the answer {seen[folded]!r}: "
-                                                 "merge the two branches or reword one answer")
-            else:
-                seen[folded] = clip(branch.answer, 40)
-        written = sorted((field for field in MOVE_FIELDS if field in branch.spans), key=branch.key_at)
+        if folded in seen:
+            yield Issue(branch.at("answer"), f"{_branch(branch, number)} of step {name!r} repeats the answer "
+                                             f"{seen[folded]!r}: merge the two branches or reword one answer")
+        elif folded:
+            seen[folded] = clip(answer, 40)
+        written = [field for field in MOVE_FIELDS if field in spans]
         if not written:
-            yield Issue(branch.span, f"{where} goes nowhere: add one of next, escalate, goto or outcome")
+            yield Issue(branch.span, f"{_branch(branch, number)} of step {name!r} goes nowhere: add one of "
+                                     "next, escalate, goto or outcome")
         elif len(written) > 1:
-            yield Issue(branch.key_at(written[1]),
-                        f"{where} has {' and '.join(written)}: a branch goes exactly one way, keep one")
+            written.sort(key=branch.key_at)
+            yield Issue(branch.key_at(written[1]), f"{_branch(branch, number)} of step {name!r} has "
+                                                   f"{' and '.join(written)}: a branch goes exactly one way, "
+                                                   "keep one")
+
+
+def _branch(branch: Branch, number: int) -> str:
+    return f"branch {clip(branch.answer, 40)!r}" if branch.answer.strip() else f"branch {number}"
 
 
 RULE = Rule(name="decision-incomplete", severity=Severity.ERROR, doc=__doc__, check=check)

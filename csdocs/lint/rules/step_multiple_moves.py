@@ -53,9 +53,10 @@ from ..rule import Issue, LintContext, Rule
 
 def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     for step in sop.steps:
-        written = sorted((field for field in MOVE_FIELDS if field in step.spans), key=step.key_at)
-        if not written:
+        written = [field for field in MOVE_FIELDS if field in step.spans]
+        if not written or (len(written) == 1 and not step.branches):
             continue
+        written.sort(key=step.key_at)
         name = clip(step.id, 40)
         if step.branches:
             yield Issue(step.key_at(written[0]), f"decision step {name!r} also has {written[0]}: the branches "

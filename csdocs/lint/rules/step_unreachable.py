@@ -78,6 +78,8 @@ def _reached(sop: Sop, ctx: LintContext) -> set[str]:
     `step-unknown-ref` suggests instead: one typo, one finding."""
     entries = set(ctx.project.entered_steps(sop.id))
     reached = graph.reachable(sop, entries)
+    if len(reached) == len(sop.steps):
+        return reached
     known = [step.id for step in sop.steps if step.has_id]
     known_set = set(known)
     while True:

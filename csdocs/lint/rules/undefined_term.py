@@ -64,22 +64,15 @@ _VAGUE_ACRONYMS = frozenset({"ASAP"})
 
 def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     defined = _project_terms(tuple(ctx.project.glossary.terms), ctx.config.allow_terms, ctx.config.tier_ids)
-    own: set[str] | None = None
+    own = _own_terms(sop)
     first: dict[str, tuple[Span, str, object]] = {}  # term -> (where, field, owner) of its first use
     locator: TextLocator | None = None
     for value, node, key, field, owner in _texts(sop):
         if not value or not _TWO_CAPITALS.search(value):
             continue
-        for word in acronyms(value):
+        for word in acronyms(value, defined):
             term = word.term
-            folded = term.casefold()
-            written = word.written.casefold()
-            if folded in defined or written in defined:
-                continue
-            if own is None:
-                own = _with_singulars(definition.term for definition in sop.definitions)
-                own.update(tier.id.casefold() for tier in sop.tiers)
-            if folded in own or written in own:
+            if own and (term.lower() in own or word.written.lower() in own):
                 continue
             if term in _VAGUE_ACRONYMS and field in ("action", "say"):
                 continue
@@ -106,6 +99,15 @@ _TWO_CAPITALS = re.compile(r"[A-Z][0-9]*[A-Z]")
 def _project_terms(glossary: tuple[str, ...], allow: frozenset[str], tiers: tuple[str, ...]) -> frozenset[str]:
     terms = _with_singulars((*glossary, *allow, *tiers))
     return frozenset(terms | {code.casefold() for code in CURRENCY_CODES})
+
+
+def _own_terms(sop: Sop) -> set[str]:
+    """The SOP's own definitions and tier ids, folded."""
+    if not sop.definitions and not sop.tiers:
+        return set()
+    own = _with_singulars(definition.term for definition in sop.definitions)
+    own.update(tier.id.casefold() for tier in sop.tiers)
+    return own
 
 
 def _with_singulars(terms: Iterable[str]) -> set[str]:
