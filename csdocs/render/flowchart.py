@@ -305,7 +305,7 @@ def _escalation_attrs(escalation: Escalation, tiers: Mapping[str, tuple[int, str
     if standing:  # no edge says when it applies, so the node does
         lines += wrap(f"When: {tidy(escalation.trigger)}", STEP_WIDTH, limit=90)
     tier_class = f"tier-{target}" if _SLUG.fullmatch(target.lower()) else "tier-unknown"
-    return (("label", Lines(lines)), ("shape", "hexagon"), ("style", '"filled"'),
+    return (("label", Lines(lines)), ("shape", "hexagon"), ("margin", '"0.02,0.04"'), ("style", '"filled"'),
             ("fillcolor", quote(colour)), ("class", quote(f"escalation {tier_class.lower()}")),
             *_tooltip(escalation.trigger and f"When: {escalation.trigger}"))
 
