@@ -59,7 +59,7 @@ def review_revisions(config: Config, base: str, head: str | None, *, start: Path
     """Every SOP added, removed or changed from ``base`` to ``head`` (None: the working tree)."""
     root = repo_root(start or config.root)
     with cyclic_gc_paused():  # two sides of models accumulate, as in lint
-        old = load_revision(config, root, base)
+        old = load_revision(config, root, base, strict=False)
         new = load_revision(config, root, head)
         ids = sorted(set(old.sops) | set(new.sops))
         result = review_pairs(((old.sops.get(i), new.sops.get(i)) for i in ids), paths_fn=paths_fn)

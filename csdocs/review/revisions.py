@@ -124,15 +124,25 @@ def files_in_worktree(root: Path, sops_dir: PurePosixPath, glossary: PurePosixPa
     return files
 
 
-def load_side(label: str, files: dict[str, bytes]) -> Side:
-    """Parse every file; an unusable one is a ReviewError (a review must not guess)."""
+def load_side(label: str, files: dict[str, bytes], *, strict: bool = True) -> Side:
+    """Parse every file.
+
+    An unusable file is a ReviewError on the new side (a review must not
+    guess what it says); on the old side (``strict=False``) it is a warning
+    and the file is left out, so a change that fixes a broken SOP can still
+    be reviewed: it shows as added.
+    """
     sops: dict[str, Sop] = {}
     warnings: list[str] = []
     for path in sorted(files):
         loaded = load_bytes(files[path], path)
         if loaded.sop is None:
             problem = loaded.problems[0]
-            raise ReviewError(f"{path}:{problem.span.line}:{problem.span.column} ({label}): {problem.message}")
+            where = f"{path}:{problem.span.line}:{problem.span.column} ({label}): {problem.message}"
+            if strict:
+                raise ReviewError(where)
+            warnings.append(f"{where}; it is left out of the old side")
+            continue
         sop = loaded.sop
         if sop.id in sops:
             warnings.append(f"{path} ({label}): SOP id {sop.id!r} is also used by {sops[sop.id].path}; "
@@ -155,8 +165,8 @@ def load_bytes(data: bytes, path: str) -> Loaded:
     return load_text(text, path)
 
 
-def load_revision(config: Config, root: Path, revision: str | None) -> Side:
-    """The SOPs at ``revision``, or in the working tree when it is None."""
+def load_revision(config: Config, root: Path, revision: str | None, *, strict: bool = True) -> Side:
+    """The SOPs at ``revision``, or in the working tree when it is None (see :func:`load_side`)."""
     sops_dir = sops_dir_in_repo(config, root)
     glossary_path = resolve(config, config.glossary)
     glossary = None
@@ -166,6 +176,6 @@ def load_revision(config: Config, root: Path, revision: str | None) -> Side:
         except ValueError:
             glossary = None
     if revision is None:
-        return load_side("working tree", files_in_worktree(root, sops_dir, glossary))
+        return load_side("working tree", files_in_worktree(root, sops_dir, glossary), strict=strict)
     commit = check_revision(root, revision)
-    return load_side(revision, files_at_revision(root, commit, sops_dir, glossary))
+    return load_side(revision, files_at_revision(root, commit, sops_dir, glossary), strict=strict)

@@ -135,3 +135,13 @@ def test_outside_a_git_repository(tmp_path: Path) -> None:
     result = run_csdocs("diff", "--base", "HEAD", cwd=tmp_path)
     assert result.returncode == 2
     assert "not inside a git repository" in result.stderr
+
+
+def test_broken_sop_in_the_base_is_a_warning(repo: Path) -> None:
+    write(repo, "procedures/care/added.yaml", "id: added\ntitle: [unclosed\n")
+    git(repo, "commit", "-q", "-am", "break it")
+    write(repo, "procedures/care/added.yaml", sop("added"))  # the fix under review
+    result = run_csdocs("diff", "--base", "HEAD", "--format", "json", cwd=repo)
+    assert result.returncode == 0
+    assert changes(result) == [("added", "sop-added", "", "medium")]
+    assert "procedures/care/added.yaml:3:1 (HEAD): invalid YAML" in result.stderr and "left out of the old side" in result.stderr
