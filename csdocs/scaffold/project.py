@@ -25,7 +25,7 @@ from ..config import CONFIG_NAMES, Config
 from ..loader import json_schema
 from . import ScaffoldError
 from .files import write_new
-from .sop import SCHEMA_FILE, schema_reference
+from .sop import SCHEMA_FILE, make_folder, schema_reference
 from .templates import check_text, environment, find, render
 
 FIRST_SOP = Path("sops/customer-care/first-contact.yaml")
@@ -68,12 +68,15 @@ def init_project(folder: Path, *, site_name: str | None, today: _dt.date) -> lis
             raise ScaffoldError(f"{folder / name} already exists, so this folder already holds a site; nothing "
                                 "was written. Add the csdocs plugin to it by hand (see docs/sop-format.md)")
     name = check_text("the site name", site_name) if site_name is not None else _default_name(folder)
+    plan = planned_files(folder, site_name=name, today=today)
+    _check_folders(folder, [relative for relative, _ in plan])  # refuse before writing anything
     results = []
-    for relative, make in planned_files(folder, site_name=name, today=today):
+    for relative, make in plan:
         target = folder / relative
         if target.exists() or target.is_symlink():
             results.append((relative.as_posix(), False))
             continue
+        make_folder(target.parent)
         try:
             write_new(target, make())
         except FileExistsError:  # created by someone else since we looked: still theirs
@@ -83,6 +86,14 @@ def init_project(folder: Path, *, site_name: str | None, today: _dt.date) -> lis
             raise ScaffoldError(f"cannot write {target}: {error.strerror}") from None
         results.append((relative.as_posix(), True))
     return results
+
+
+def _check_folders(folder: Path, files: list[Path]) -> None:
+    for relative in files:
+        for parent in reversed(relative.parents[:-1]):  # "sops", then "sops/customer-care"
+            path = folder / parent
+            if path.exists() and not path.is_dir():
+                raise ScaffoldError(f"{path} is a file, not a folder; nothing was written")
 
 
 def _default_name(folder: Path) -> str:

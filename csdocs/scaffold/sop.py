@@ -46,6 +46,16 @@ def existing_with_id(config: Config, sop_id: str) -> Path | None:
     return None
 
 
+def make_folder(folder: Path) -> None:
+    """Create ``folder`` (and its parents), or say plainly why not."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise ScaffoldError(f"{display_path(folder)} (or a folder above it) is a file, not a folder") from None
+    except OSError as error:
+        raise ScaffoldError(f"cannot create the folder {display_path(folder)}: {error.strerror}") from None
+
+
 def create_sop(config: Config, *, sop_id: str, template_name: str, department: str, title: str | None,
                owner: str | None, today: _dt.date) -> Path:
     """Render the template and write it; return the new file's path."""
@@ -63,6 +73,7 @@ def create_sop(config: Config, *, sop_id: str, template_name: str, department: s
     text = render(template, sop_id=sop_id, title=title if title is not None else title_from_id(sop_id),
                   department=department, owner=owner, today=today,
                   schema_path=schema_reference(target, config))
+    make_folder(target.parent)
     try:
         write_new(target, text)
     except FileExistsError:

@@ -162,3 +162,14 @@ def test_build_passes_in_the_initialised_project(tmp_path: Path) -> None:
     index = folder / "site" / "index.html"
     assert index.is_file()
     assert "first-contact" in "\n".join(str(p) for p in (folder / "site").rglob("*.html"))
+
+
+def test_a_file_in_place_of_a_needed_folder_is_refused_clearly(tmp_path: Path) -> None:
+    folder = tmp_path / "proj"
+    folder.mkdir()
+    (folder / "sops").write_text("a file named sops\n", encoding="utf-8")
+    result = _init(folder)
+    assert result.returncode == 1
+    assert "is a file, not a folder" in result.stderr and "Traceback" not in result.stderr
+    assert "nothing was written" in result.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["sops"]

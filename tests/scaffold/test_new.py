@@ -171,3 +171,12 @@ def test_create_sop_reports_a_file_that_appears_meanwhile(project: Path, monkeyp
         create_sop(load_config(), sop_id="x", template_name="basic", department="D", title=None, owner=None,
                    today=TODAY)
     assert (project / "sops" / "d" / "x.yaml").read_text("utf-8") == "theirs\n"
+
+
+def test_a_file_where_the_department_folder_goes_is_refused(cli, project: Path) -> None:
+    (project / "sops").mkdir()
+    (project / "sops" / "billing").write_text("not a folder\n", encoding="utf-8")
+    result = cli("new", "refund", "--department", "Billing")
+    assert result.exit_code == 1
+    assert "sops/billing (or a folder above it) is a file, not a folder" in result.output
+    assert (project / "sops" / "billing").read_text("utf-8") == "not a folder\n"
