@@ -68,8 +68,8 @@ def create_sop(config: Config, *, sop_id: str, template_name: str, department: s
                             "(pick another id, or edit that file)")
     clash = existing_with_id(config, sop_id)
     if clash is not None:
-        raise ScaffoldError(f"an SOP with id {sop_id!r} already exists: {display_path(clash)}; nothing was written "
-                            "(SOP ids are unique in a project)")
+        raise ScaffoldError(f"an SOP with id {sop_id!r} already exists: {display_path(clash)}; "
+                            "nothing was written (SOP ids are unique in a project)")
     text = render(template, sop_id=sop_id, title=title if title is not None else title_from_id(sop_id),
                   department=department, owner=owner, today=today,
                   schema_path=schema_reference(target, config))

@@ -135,7 +135,8 @@ def test_render_is_deterministic() -> None:
 
 
 def test_unknown_template_suggests_the_nearest() -> None:
-    with pytest.raises(ScaffoldError, match=r"unknown template 'refund-return' \(did you mean 'refund-returns'\?\)"):
+    expected = r"unknown template 'refund-return' \(did you mean 'refund-returns'\?\)"
+    with pytest.raises(ScaffoldError, match=expected):
         find("refund-return")
 
 
