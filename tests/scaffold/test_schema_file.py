@@ -27,7 +27,8 @@ def validator() -> jsonschema.Draft202012Validator:
 def test_root_schema_is_byte_identical_to_csdocs_schema() -> None:
     printed = run_csdocs("schema")
     assert printed.returncode == 0, printed.stderr
-    assert SCHEMA_FILE.read_bytes() == printed.stdout.encode("utf-8")
+    assert SCHEMA_FILE.read_bytes() == printed.stdout.encode("utf-8"), \
+        "the format changed: regenerate with `csdocs schema > sop.schema.json`"
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.relative_to(SOPS).as_posix())
