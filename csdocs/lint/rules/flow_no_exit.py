@@ -67,6 +67,8 @@ _SHOWN = 5  # steps named in one message
 
 
 def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
+    if not _has_back_link(sop):
+        return
     for loop in graph.closed_loops(sop):
         first = loop[0]
         if len(loop) == 1:
@@ -77,6 +79,23 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
             what = f"steps {names}{more} lead only to each other"
         yield Issue(first.at("id"), f"{what}: the flow never ends; give the loop a way out "
                                     "(an outcome, an escalate or a next that leaves it)")
+
+
+def _has_back_link(sop: Sop) -> bool:
+    """Whether some `next` goes to its own step or one above it.
+
+    Falling through always moves down the list, so a flow without such a
+    link has no loop at all, and the graph search can be skipped.
+    """
+    index: dict[str, int] = {}
+    for step in sop.steps:
+        index.setdefault(step.id, step.index)  # a shared id (id-duplicate) counts at its first step
+    for step in sop.steps:
+        for move in (step.move, *(branch.move for branch in step.branches)):
+            target = move.next
+            if target is not None and index.get(target, len(index)) <= step.index:
+                return True
+    return False
 
 
 RULE = Rule(name="flow-no-exit", severity=Severity.ERROR, doc=__doc__, check=check)
