@@ -45,8 +45,11 @@ def as_text(review: Review, **_: Any) -> str:
         for change in diff.changes:
             lines.append(f"{change.path}:{change.line}: {change.risk.value} {change.kind} "
                          f"{change.target or change.sop}: {change.message}")
-        for path in diff.paths:
+        for path in diff.paths[:MAX_PATHS_SHOWN]:
             lines.append(f"{diff.new_path or diff.old_path}: path {path.change}: {path.describe()}")
+        if len(diff.paths) > MAX_PATHS_SHOWN:
+            lines.append(f"{diff.new_path or diff.old_path}: {len(diff.paths) - MAX_PATHS_SHOWN} more paths "
+                         "(--format json lists them all)")
     lines.append(_summary_line(review))
     return "\n".join(lines) + "\n"
 
@@ -136,9 +139,28 @@ def as_markdown(review: Review, *, sops: Mapping[str, tuple[Sop | None, Sop | No
         out.append(f"| {md(diff.sop)} | {_BADGE[diff.risk] if diff.risk else '–'} | "
                    f"{counts[Risk.HIGH]} | {counts[Risk.MEDIUM]} | {counts[Risk.LOW]} | "
                    f"{md(diff.new_path or diff.old_path or '')} |")
-    for diff in diffs:
-        out += ["", *_sop_details(diff, (sops or {}).get(diff.sop), mermaid)]
-    return "\n".join(out) + "\n"
+    head = "\n".join(out)
+    sections = [_sop_details(diff, (sops or {}).get(diff.sop), mermaid) for diff in diffs]
+    if mermaid is not None and _size(head, sections) > MAX_COMMENT:
+        # GitHub refuses a comment over 65,536 characters: the flowcharts go first.
+        sections = [_sop_details(diff, (sops or {}).get(diff.sop), None) for diff in diffs]
+        head += "\n\n_Flowcharts left out: with them the comment would be too long for GitHub._"
+    kept: list[list[str]] = []
+    for section in sections:  # riskiest SOPs first, so the ones cut are the least risky
+        if _size(head, [*kept, section]) > MAX_COMMENT - 200:
+            head += (f"\n\n_Details of the {len(sections) - len(kept)} least risky SOPs left out to keep the "
+                     "comment short enough for GitHub: run `csdocs diff` to see them all._")
+            break
+        kept.append(section)
+    return head + "".join("\n\n" + "\n".join(section) for section in kept) + "\n"
+
+
+MAX_COMMENT = 60_000  # characters; GitHub's limit for a comment is 65,536
+MAX_PATHS_SHOWN = 20  # resolution paths listed per SOP in text and Markdown (JSON has them all)
+
+
+def _size(head: str, sections: list[list[str]]) -> int:
+    return len(head) + sum(len(line) + 1 for section in sections for line in section) + 2 * len(sections)
 
 
 def _sop_details(diff: SopDiff, pair: tuple[Sop | None, Sop | None] | None, mermaid: MermaidFn | None) -> list[str]:
@@ -164,8 +186,10 @@ def _sop_details(diff: SopDiff, pair: tuple[Sop | None, Sop | None] | None, merm
         out += ["", "</details>"]
     if diff.paths:
         out += ["", "**Resolution paths**", ""]
-        for path in diff.paths:
-            out.append(f"- {path.change}: {md(path.describe())}")
+        for path in diff.paths[:MAX_PATHS_SHOWN]:
+            out.append(f"- {path.change}: {md(clip(path.describe(), 400))}")
+        if len(diff.paths) > MAX_PATHS_SHOWN:
+            out.append(f"- … and {len(diff.paths) - MAX_PATHS_SHOWN} more (`csdocs diff --format json` lists them all)")
     if mermaid is not None and (old is not None or new is not None):
         out += ["", "<details><summary>Flowchart before and after</summary>", ""]
         for label, sop in (("Before", old), ("After", new)):

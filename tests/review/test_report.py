@@ -1,0 +1,38 @@
+"""The Markdown report stays within GitHub's comment limit, keeping the riskiest SOPs."""
+
+from __future__ import annotations
+
+from csdocs.review.changes import Change, Review, Risk, SopDiff
+from csdocs.review.report import as_markdown, md
+
+
+def _review(count: int) -> Review:
+    diffs = []
+    for number in range(count):
+        risk = (Risk.LOW, Risk.MEDIUM, Risk.HIGH)[number % 3]
+        changes = tuple(Change(f"sop-{number:03d}", "step-changed", f"steps.s{index}", risk,
+                               "step reworded " + "x" * 200, path=f"sops/sop-{number:03d}.yaml")
+                        for index in range(5))
+        diffs.append(SopDiff(f"sop-{number:03d}", "old.yaml", "new.yaml", changes))
+    return Review(tuple(diffs))
+
+
+def test_long_report_keeps_the_summary_and_the_riskiest_details() -> None:
+    text = as_markdown(_review(300), mermaid=lambda sop: "flowchart TD\n  a --> b")
+    assert len(text) <= 65_536
+    assert text.count("| sop\\-") == 300  # every SOP is in the summary table
+    assert "least risky SOPs left out" in text
+    details = [line for line in text.splitlines() if line.startswith("### SOP")]
+    assert details and len(details) < 300
+    assert all(f"sop\\-{n:03d}" not in "".join(details) for n in range(0, 300, 3))  # no low-risk SOP kept
+    assert as_markdown(_review(300)) == as_markdown(_review(300))
+
+
+def test_short_report_is_whole() -> None:
+    text = as_markdown(_review(3))
+    assert "left out" not in text and text.count("### SOP") == 3
+
+
+def test_md_defuses_markup() -> None:
+    assert md("a|b <i>x</i> @team [l](u) `c` *e* https://x.y\nnext") == (
+        "a\\|b &lt;i&gt;x&lt;/i&gt; @\u2060team \\[l\\]\\(u\\) \\`c\\` \\*e\\* https:\u2060//x\\.y next")
