@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -15,9 +16,14 @@ from ..conftest import ROOT, TEMPLATES
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # Build from a clean copy: setuptools reuses build/ in the source tree, where files
+    # deleted since an earlier build would linger and slip into the wheel.
+    source = tmp_path_factory.mktemp("source") / "csdocs"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "site", "*.egg-info", "__pycache__", ".pytest_cache", ".csdocs-cache"))
     out = tmp_path_factory.mktemp("wheel")
     result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check",
-                             "-q", "-w", str(out), str(ROOT)], capture_output=True, text=True, timeout=600)
+                             "-q", "-w", str(out), str(source)], capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     (built,) = out.glob("csdocs-*.whl")
     return built
