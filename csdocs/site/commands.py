@@ -61,8 +61,13 @@ def build_command(force: bool, site_dir: Path | None, today: str | None, quiet: 
     except BuildError as error:
         click.echo(f"csdocs: {error}", err=True)
         sys.exit(1)
-    if built.report.findings:
-        click.echo(FORMATTERS["text"](built.report), nl=False)
+    counts: dict[str, int] = {}
+    for finding in built.report.findings:
+        counts[finding.severity] = counts.get(finding.severity, 0) + 1
+    if counts:  # the build went on: a summary, not a wall of text (`csdocs lint` lists them)
+        summary = ", ".join(f"{number} {severity}{'s' if number != 1 else ''}"
+                            for severity, number in sorted(counts.items()))
+        click.echo(f"csdocs: lint found {summary}; `csdocs lint` lists them", err=True)
     click.echo(f"csdocs: site built in {built.site_dir}", err=True)
 
 

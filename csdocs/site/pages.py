@@ -29,6 +29,8 @@ from .text import Terms, front_matter_title, merged_terms, script_json
 
 SLOT = "csdocs-slot-{}"
 SLOT_PATTERN = re.compile(r"<p>csdocs-slot-(\d+)</p>")
+LATE = "<!--csdocs-late-{}-->"  # SOP text is escaped, so no author can write this comment
+LATE_PATTERN = re.compile(r"<!--csdocs-late-(\d+)-->")
 DUE_SOON_DAYS = 30
 
 HOME = "index.md"
@@ -69,6 +71,7 @@ class Page:
     src_uri: str
     markdown: str
     slots: tuple[str, ...] = ()
+    late: tuple[str, ...] = ()  # HTML put in after the theme: the search index never parses it
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +263,12 @@ class _Assembler:
     def __init__(self, head: str) -> None:
         self.parts = [head]
         self.slots: list[str] = []
+        self.late: list[str] = []
+
+    def placeholder(self, fragment: str) -> Markup:
+        """A marker for HTML to insert into the finished page (big markup search must not parse)."""
+        self.late.append(fragment)
+        return Markup(LATE.format(len(self.late) - 1))
 
     def heading(self, text: str) -> None:
         """Only our own constant words reach Markdown; the toc extension gives the id."""
@@ -270,12 +279,17 @@ class _Assembler:
         self.slots.append(fragment)
 
     def page(self, src_uri: str) -> Page:
-        return Page(src_uri, "\n".join(self.parts), tuple(self.slots))
+        return Page(src_uri, "\n".join(self.parts), tuple(self.slots), tuple(self.late))
 
 
 def fill_slots(html: str, slots: tuple[str, ...]) -> str:
     """Put each slot's HTML where Markdown left its placeholder paragraph."""
     return SLOT_PATTERN.sub(lambda match: slots[int(match.group(1))], html)
+
+
+def fill_late(html: str, late: tuple[str, ...]) -> str:
+    """Put the late HTML (flowcharts) into the finished page."""
+    return LATE_PATTERN.sub(lambda match: late[int(match.group(1))], html, count=len(late))
 
 
 # --------------------------------------------------------------------------
@@ -352,7 +366,7 @@ def sop_page(sop: Sop, config: Config, corpus: Corpus, layout: Layout, *, today:
     svg = layout.flowcharts.get(sop.id)
     if svg:
         page.heading("Flowchart")
-        page.html(render("sop_flowchart.html.j2", svg=Markup(svg), sop=sop))
+        page.html(render("sop_flowchart.html.j2", svg=page.placeholder(svg), sop=sop))
     page.heading("Procedure")
     page.html(render("sop_procedure.html.j2", moves=_moves(sop, corpus, layout, src_uri), **ctx))
     if sop.escalations:

@@ -76,6 +76,7 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
         self.csdocs: Config | None = None
         self.corpus: Corpus | None = None
         self.slots: dict[str, tuple[str, ...]] = {}
+        self.late: dict[str, tuple[str, ...]] = {}
         self.pages_done = 0
         self.pages_total = 0
 
@@ -123,6 +124,8 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
             files.append(File.generated(config, page.src_uri, content=page.markdown))
             if page.slots:
                 self.slots[page.src_uri] = page.slots
+            if page.late:
+                self.late[page.src_uri] = page.late
         for name in ASSETS:
             src = f"{ASSET_DIR}/{name}"
             if files.get_file_from_path(src) is None:
@@ -235,3 +238,8 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
         if not slots:
             return html
         return pages.fill_slots(html, slots)
+
+    def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str:
+        """Flowcharts go in last: search indexing (which parses every tag) never sees their SVG."""
+        late = self.late.get(page.file.src_uri)
+        return pages.fill_late(output, late) if late else output
