@@ -14,13 +14,23 @@ import pytest
 from ..conftest import ROOT, TEMPLATES
 
 
+TOP_LEVEL_OUTPUTS = {".git", ".venv", "build", "dist", "site", ".pytest_cache", ".csdocs-cache"}
+
+
+def _not_sources(folder: str, names: list[str]) -> set[str]:
+    """What a clean checkout does not hold: outputs at the top, caches anywhere."""
+    skip = {name for name in names if name == "__pycache__" or name.endswith(".egg-info")}
+    if Path(folder) == ROOT:
+        skip |= TOP_LEVEL_OUTPUTS & set(names)
+    return skip
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # Build from a clean copy: setuptools reuses build/ in the source tree, where files
     # deleted since an earlier build would linger and slip into the wheel.
     source = tmp_path_factory.mktemp("source") / "csdocs"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "build", "site", "*.egg-info", "__pycache__", ".pytest_cache", ".csdocs-cache"))
+    shutil.copytree(ROOT, source, ignore=_not_sources)
     out = tmp_path_factory.mktemp("wheel")
     result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check",
                              "-q", "-w", str(out), str(source)], capture_output=True, text=True, timeout=600)
