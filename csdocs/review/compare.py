@@ -23,7 +23,7 @@ from ..graph import Edge, step_edges
 from ..loader import clip
 from ..model import Escalation, Sop, Step
 from .changes import Change, PathChange, Risk, SopDiff, highest
-from .text import Moved, fmt_number, holds_for_more, minutes, moved_numbers, norm
+from .text import Moved, fmt_number, holds_for_more, minutes, moved_numbers, norm, skeleton
 
 YES = frozenset({"yes", "y", "true"})
 NO = frozenset({"no", "n", "false"})
@@ -445,8 +445,9 @@ def _condition_changed(ctx: _Context, target: str, label: str, before: str | Non
     """
     moves = moved_numbers(before, after)
     if moves:
+        also = "; the wording changed too" if skeleton(before) != skeleton(after) else ""
         for move in moves:
-            yield _threshold(ctx, target, label, move, sense=sense, line=line, route=route)
+            yield _threshold(ctx, target, label, move, sense=sense, line=line, route=route, also=also)
         return
     yield ctx.change(kind, target, rewritten_risk,
                      f"{label} changed from {_q(before, 50)} to {_q(after, 50)}"
@@ -456,9 +457,13 @@ def _condition_changed(ctx: _Context, target: str, label: str, before: str | Non
 
 
 def _threshold(ctx: _Context, target: str, label: str, move: Moved, *, sense: int, line: int,
-               route: str) -> Change:
-    direction = "raised" if move.new.value > move.old.value else "lowered"
-    head = f"threshold in {label} {direction} from {fmt_number(move.old.value)} to {fmt_number(move.new.value)}"
+               route: str, also: str = "") -> Change:
+    old_value, new_value = fmt_number(move.old.value), fmt_number(move.new.value)
+    if move.new.value == move.old.value:
+        head = f"comparison of {new_value} in {label} changed"
+    else:
+        direction = "raised" if move.new.value > move.old.value else "lowered"
+        head = f"threshold in {label} {direction} from {old_value} to {new_value}"
     more = holds_for_more(move)
     if more is None:
         risk, why = Risk.HIGH, "the comparison is unclear, so fewer contacts may escalate: check it"
@@ -468,7 +473,8 @@ def _threshold(ctx: _Context, target: str, label: str, move: Moved, *, sense: in
         risk, why = Risk.MEDIUM, "more contacts escalate" + (f" (more {route})" if route else "")
     else:
         risk, why = Risk.HIGH, "fewer contacts escalate" + (f" (fewer {route})" if route else "")
-    return ctx.change("threshold-changed", target, risk, f"{head}: {why}", move.old.text, move.new.text, line=line)
+    return ctx.change("threshold-changed", target, risk, f"{head}: {why}{also}", move.old.text, move.new.text,
+                      line=line)
 
 
 # --------------------------------------------------------------------------
@@ -589,11 +595,15 @@ def _step_changed(ctx: _Context, before: Step, after: Step, old_flow: _Flow, new
              "automated", before.automated, after.automated)
     decision_changes: list[Change] = []
     if norm(before.decision) != norm(after.decision):
-        if before.decision and after.decision and moved_numbers(before.decision, after.decision):
+        moves = moved_numbers(before.decision, after.decision)
+        if before.decision and after.decision and moves:
             sense, route = _decision_sense(new_flow, after)
             decision_changes.extend(_condition_changed(
                 ctx, f"{target}.decision", f"the decision of step {after.id!r}", before.decision, after.decision,
                 sense=sense, line=after.at("decision").line, rewritten_risk=Risk.LOW, route=route))
+        elif moves is None:  # numbers came or went: a new condition, not new words
+            note(Risk.MEDIUM, "decision rewritten with a different condition: check who answers which way",
+                 "decision", before.decision, after.decision)
         else:
             note(Risk.LOW, "decision reworded", "decision", before.decision, after.decision)
     if before.branches or after.branches:

@@ -126,7 +126,7 @@ class Moved(NamedTuple):
 
 
 def moved_numbers(old: str | None, new: str | None) -> tuple[Moved, ...] | None:
-    """The numbers that moved between two versions of a condition.
+    """The numbers that moved (or whose comparison word changed) between two versions of a condition.
 
     None when the two do not hold the same count of numbers (the condition
     was rewritten, not re-tuned); () when no number moved.
@@ -134,7 +134,8 @@ def moved_numbers(old: str | None, new: str | None) -> tuple[Moved, ...] | None:
     old_numbers, new_numbers = numbers(old), numbers(new)
     if len(old_numbers) != len(new_numbers):
         return None
-    return tuple(Moved(a, b) for a, b in zip(old_numbers, new_numbers) if a.value != b.value)
+    return tuple(Moved(a, b) for a, b in zip(old_numbers, new_numbers)
+                 if a.value != b.value or a.bound != b.bound)
 
 
 def holds_for_more(move: Moved) -> bool | None:
