@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,6 +12,9 @@ from ..lint.commands import config_option, get_config
 from .changes import Risk
 from .report import FORMATS, FORMATTERS
 from .revisions import ReviewError
+
+if TYPE_CHECKING:
+    from .engine import ReviewResult
 
 
 @click.command("diff")
@@ -60,7 +64,7 @@ def diff_command(files: tuple[Path, ...], base: str | None, head: str | None, ou
     sys.exit(1 if result.review.fails(Risk(fail_on) if fail_on else None) else 0)
 
 
-def _write_svgs(folder: Path, result) -> None:
+def _write_svgs(folder: Path, result: ReviewResult) -> None:
     from ..render.dot import DotError
     from .flowdiff import to_diff_dot, write_svgs
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -196,7 +196,8 @@ def file_name(sop_id: str, used: set[str]) -> str:
     return name
 
 
-def write_svgs(folder: Path, graphs: Iterable[tuple[str, str]], *, render=None) -> list[Path]:
+def write_svgs(folder: Path, graphs: Iterable[tuple[str, str]], *,
+               render: Callable[[str], str] | None = None) -> list[Path]:
     """Render each (sop id, DOT text) and write ``folder/<id>.svg``; return the files written.
 
     Each file is written to a temporary file in ``folder`` and renamed over
@@ -204,7 +205,9 @@ def write_svgs(folder: Path, graphs: Iterable[tuple[str, str]], *, render=None) 
     ``folder``.
     """
     if render is None:
-        from ..render.dot import render_svg as render
+        from ..render.dot import render_svg
+
+        render = render_svg
     folder.mkdir(parents=True, exist_ok=True)
     used: set[str] = set()
     written = []

@@ -1,0 +1,59 @@
+"""The merged DOT graph of two versions: statuses of nodes and edges, renames, escaping, determinism."""
+
+from __future__ import annotations
+
+import re
+
+from csdocs.review import diff_sops
+from csdocs.review.flowdiff import file_name, to_diff_dot
+
+from .test_cases import CASES, build_pair
+
+
+def _case(name: str) -> dict:
+    return next(case for case in CASES if case["name"] == name)
+
+
+def _statuses(dot: str) -> dict[str, str]:
+    """Node label's first line -> its status class."""
+    found = {}
+    for label, status in re.findall(r'label="([^"\\]*)[^\]]*?class="(\w+)"', dot):
+        found[label] = status
+    return found
+
+
+def test_a_rename_is_one_node_not_an_added_and_a_removed_one() -> None:
+    old, new = build_pair(_case("step-renamed-consistently"))
+    dot = to_diff_dot(old, new, diff_sops(old, new))
+    statuses = _statuses(dot)
+    assert statuses["Verify the payment"] == "changed"
+    assert "added" not in statuses.values() and "removed" not in statuses.values()
+    assert "style=dashed" not in dot.split("subgraph cluster_legend")[0]  # no removed edge either
+
+
+def test_added_removed_and_changed_nodes_and_edges() -> None:
+    old, new = build_pair(_case("branch-no-longer-escalates"))
+    dot = to_diff_dot(old, new, diff_sops(old, new))
+    statuses = _statuses(dot)
+    assert statuses["Escalate: high-value"] == "removed"
+    assert statuses["Check the amount"] == "changed"
+    assert statuses["Log the request"] == "same"
+    edges = [line for line in dot.splitlines() if "->" in line and "legend" not in line]
+    assert sum('style=dashed' in line for line in edges) == 1  # Yes -> escalate, removed
+    assert sum('color="#1a7f37"' in line for line in edges) == 1  # Yes -> verify, added
+
+
+def test_dot_is_deterministic_and_escapes_sop_text() -> None:
+    old, new = build_pair({"new": {"set": {"steps[refund].title": 'Refund "now" \\ <b>x</b>'}}})
+    diff = diff_sops(old, new)
+    dot = to_diff_dot(old, new, diff)
+    assert dot == to_diff_dot(old, new, diff)
+    assert 'Refund \\"now\\" \\\\ <b>x</b>' in dot  # a quoted DOT string: it cannot end early
+
+
+def test_file_names_stay_in_the_folder() -> None:
+    used: set[str] = set()
+    assert file_name("../../etc/passwd", used) == "etc-passwd.svg"
+    assert file_name("refund", used) == "refund.svg"
+    assert file_name("REFUND", used) == "refund-2.svg"
+    assert file_name("...", used) == "sop.svg"
