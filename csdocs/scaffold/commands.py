@@ -12,10 +12,10 @@ from . import ScaffoldError
 
 
 @click.command("new")
-@click.argument("sop_id", metavar="ID", required=False)
-@click.option("-t", "--template", "template_name", default="basic", show_default=True,
+@click.argument("sop_id", metavar="[ID]", required=False)
+@click.option("-t", "--template", "template_name", metavar="NAME", default="basic", show_default=True,
               help="Starter template (`csdocs new --list` shows them).")
-@click.option("-d", "--department", help="Department the SOP belongs to; also its folder under sops/.")
+@click.option("-d", "--department", metavar="DEPT", help="Department the SOP belongs to; also its folder under sops/.")
 @click.option("--title", help="Title (default: from the id, 'refund-request' -> 'Refund request').")
 @click.option("--owner", help="Role accountable for the SOP (default: '<department> team lead').")
 @click.option("--list", "list_templates", is_flag=True, help="List the templates and exit.")
