@@ -148,13 +148,15 @@ def term_index(terms: tuple[str, ...]) -> TermIndex:
     return {first: tuple(sorted(set(found), key=len, reverse=True)) for first, found in index.items()}
 
 
-def mentioned_term(text: str, *indexes: TermIndex) -> str | None:
-    """The first defined term ``text`` mentions as whole words, case-insensitively.
+def term_mentions(text: str, *indexes: TermIndex) -> Iterator[tuple[str, int, int]]:
+    """Each defined term ``text`` mentions as whole words, case-insensitively,
+    as (term, start, end) offsets into ``text``, longest term first at a word.
 
     The last word may carry a plural ``s`` ("formal complaints" mentions
     "formal complaint").
     """
-    words = _WORDS.findall(text.lower())
+    found = [(match.group().lower(), match.start(), match.end()) for match in _WORDS.finditer(text)]
+    words = [word for word, _, _ in found]
     for position, word in enumerate(words):
         for index in indexes:
             candidates = index.get(word)
@@ -162,8 +164,32 @@ def mentioned_term(text: str, *indexes: TermIndex) -> str | None:
                 candidates = index.get(word[:-1])
             for term in candidates or ():
                 if _matches_at(words, position, term):
-                    return " ".join(term)
+                    yield " ".join(term), found[position][1], found[position + len(term) - 1][2]
+
+
+def mentioned_term(text: str, *indexes: TermIndex) -> str | None:
+    """The first defined term ``text`` mentions, or None."""
+    for term, _, _ in term_mentions(text, *indexes):
+        return term
     return None
+
+
+def outside_terms(matches: list[re.Match[str]], text: str, *indexes: TermIndex) -> list[re.Match[str]]:
+    """The matches that are not part of a defined term ("reasonable" in a
+    defined "reasonable adjustment" is the term, not a weasel word)."""
+    if not matches or not any(indexes):
+        return matches
+    spans = [(start, end) for _, start, end in term_mentions(text, *indexes)]
+    if not spans:
+        return matches
+    return [m for m in matches if not any(start <= m.start() and m.end() <= end for start, end in spans)]
+
+
+def defined_terms(sop: Sop, glossary: Iterable[str], extra: Iterable[str] = ()) -> tuple[TermIndex, TermIndex]:
+    """Indexes of the terms an SOP may use as defined: its own definitions
+    and ``extra`` (tier ids), and the project glossary (cached across SOPs)."""
+    own = tuple(definition.term for definition in sop.definitions) + tuple(extra)
+    return term_index(own), term_index(tuple(glossary))
 
 
 def _matches_at(words: list[str], position: int, term: tuple[str, ...]) -> bool:

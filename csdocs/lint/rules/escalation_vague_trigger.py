@@ -13,6 +13,9 @@ time or defined term. These count as defined:
   tier id, matched as whole words, case-insensitively (with `formal
   complaint` defined, "The customer files a formal complaint" is defined).
 
+A vague word inside a defined term is part of the term: with `complex
+case` defined, "The contact is a complex case" is a defined condition.
+
 One finding per trigger, naming the vague words when there are any.
 
 ## Why is this bad?
@@ -65,7 +68,7 @@ from typing import Iterator
 from ...loader import clip
 from ...model import Severity, Sop
 from ..rule import Issue, LintContext, Rule
-from ..text import Phrases, TextLocator, mentioned_term, normal, term_index
+from ..text import Phrases, TermIndex, TextLocator, defined_terms, mentioned_term, normal, outside_terms
 
 VAGUE = Phrases([
     "too complex", "complex", "complicated", "too difficult", "difficult customer", "difficult caller",
@@ -90,7 +93,7 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     if not sop.escalations:
         return
     locator: TextLocator | None = None
-    indexes = None
+    indexes: tuple[TermIndex, TermIndex] | None = None
     for escalation in sop.escalations:
         trigger = escalation.trigger
         if trigger is None:
@@ -103,6 +106,9 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
             continue
         vague = VAGUE.finditer(trigger)
         if vague:
+            indexes = indexes or _defined_terms(sop, ctx)
+            vague = outside_terms(vague, trigger, *indexes)
+        if vague:
             words = ", ".join(dict.fromkeys(repr(normal(match.group(0))) for match in vague))
             locator = locator or TextLocator(sop)
             yield Issue(locator.at(span, trigger, vague[0].start()),
@@ -111,20 +117,16 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
             continue
         if _NUMBER.search(trigger) or _COUNT_OR_TIME.search(trigger):
             continue
-        if indexes is None:
-            indexes = _defined_terms(sop, ctx)
+        indexes = indexes or _defined_terms(sop, ctx)
         if mentioned_term(trigger, *indexes) is None:
             yield Issue(span, f"trigger of escalation {name!r} has no threshold, count, time or defined "
                               "term: say when exactly it applies (e.g. 'above 100 EUR', 'the third "
                               "contact'), or define its key term under definitions")
 
 
-def _defined_terms(sop: Sop, ctx: LintContext):
+def _defined_terms(sop: Sop, ctx: LintContext) -> tuple[TermIndex, TermIndex]:
     tier_ids = (*ctx.config.tier_ids, *(tier.id for tier in sop.tiers))
-    return (
-        term_index(tuple(definition.term for definition in sop.definitions) + tier_ids),
-        term_index(tuple(ctx.project.glossary.terms)),
-    )
+    return defined_terms(sop, ctx.project.glossary.terms, tier_ids)
 
 
 RULE = Rule(name="escalation-vague-trigger", severity=Severity.WARNING, doc=__doc__, check=check)

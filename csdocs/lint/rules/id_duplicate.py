@@ -60,10 +60,17 @@ def _project_clash(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     others = sorted({other.path for other in same if other.path != sop.path})
     if not others:
         return
-    shown = ", ".join(clip(path, 60) for path in others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+    shown = ", ".join(_tail(path) for path in others[:3])
+    if len(others) > 3:
+        shown += f" and {len(others) - 3} more"
     where = "id" if "id" in sop.spans else "file name"
     yield Issue(sop.at("id"), f"SOP id {clip(sop.id, 40)!r} (from the {where}) is also used by {shown}; "
                               "SOP ids must be unique in the project: rename one")
+
+
+def _tail(path: str, limit: int = 60) -> str:
+    """A long path's end, which names the file: '…/stores/refund.yaml'."""
+    return path if len(path) <= limit else "…" + path[-(limit - 1):]
 
 
 def _repeats(kind: str, ids: Iterable[tuple[str, Span]]) -> Iterator[Issue]:

@@ -84,7 +84,7 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
         return
     known = [definition.term for definition in sop.definitions] + list(ctx.project.glossary.terms)
     for term, (span, field, owner) in sorted(first.items(), key=lambda item: item[1][0]):
-        close = difflib.get_close_matches(term, known, n=1, cutoff=0.75)
+        close = difflib.get_close_matches(term, known, n=1, cutoff=0.6)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         yield Issue(span, f"{clip(term, 40)!r} in {_describe(field, owner)} is not defined{hint}: add it to "
                           "definitions or the glossary, or spell it out")

@@ -5,7 +5,8 @@ Reports, once per action or `say` line, the words that leave the decision
 to whoever reads them: "as needed", "if necessary", "where possible",
 "appropriate", "ASAP", "as soon as possible", "etc.", "and so on",
 "relevant", "in a timely manner". The finding points at the first of them
-and names them all.
+and names them all. Words that are part of a term the SOP or the glossary
+defines ("reasonable adjustment") are the term, not weasel words.
 
 ## Why is this bad?
 An instruction that says "escalate if necessary" or "refund the
@@ -45,7 +46,7 @@ from typing import Iterator
 from ...loader import clip
 from ...model import Severity, Sop
 from ..rule import Issue, LintContext, Rule
-from ..text import Phrases, TextLocator, normal
+from ..text import Phrases, TermIndex, TextLocator, defined_terms, normal, outside_terms
 
 WEASEL = Phrases([
     "as needed", "if needed", "when needed", "as necessary", "if necessary", "when necessary",
@@ -58,12 +59,16 @@ WEASEL = Phrases([
 
 def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     locator: TextLocator | None = None
+    indexes: tuple[TermIndex, TermIndex] | None = None
     for step in sop.steps:
         for field in ("action", "say"):
             text = getattr(step, field)
             if not text:
                 continue
             found = WEASEL.finditer(text)
+            if found:
+                indexes = indexes or defined_terms(sop, ctx.project.glossary.terms)
+                found = outside_terms(found, text, *indexes)
             if not found:
                 continue
             words = ", ".join(dict.fromkeys(repr(_shown(match.group(0))) for match in found))

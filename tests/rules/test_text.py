@@ -1,0 +1,126 @@
+"""The text helpers the rules share: acronyms, phrases, terms, durations, positions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from csdocs.lint.text import (
+    Phrases,
+    TextLocator,
+    acronyms,
+    mentioned_term,
+    parse_duration,
+    suggest_duration,
+    term_index,
+)
+from csdocs.loader import load_text
+from csdocs.model import Span
+
+
+@pytest.mark.parametrize(("written", "fix"), [
+    ("4 hours", "4h"), ("4H", "4h"), ("4 h", "4h"), ("4hrs", "4h"), ("30 mins", "30m"), ("30 minutes", "30m"),
+    ("2 days", "2d"), ("2 business days", "2d"), ("1 week", "1w"), ("3 days.", "3d"), ("1.5h", "90m"),
+    ("0.5d", "12h"), ("1,5h", "90m"), ("1 month", "30d"), ("1 year", "52w"), ("PT4H", "4h"), ("P2D", "2d"),
+    ("half a day", None), ("4", None), ("soon", None), ("0 hours", None),
+])
+def test_suggest_duration(written: str, fix: str | None) -> None:
+    assert suggest_duration(written) == fix
+
+
+def test_parse_duration() -> None:
+    assert parse_duration("90d") == dt.timedelta(days=90)
+    assert parse_duration("2w") == dt.timedelta(days=14)
+    assert parse_duration("36h") == dt.timedelta(hours=36)
+    assert parse_duration("90") is None
+    assert parse_duration("9 0d") is None
+    assert parse_duration("99999999999w") is None  # valid syntax, beyond any calendar
+
+
+@pytest.mark.parametrize(("text", "terms"), [
+    ("Check the SLAs in the CRM", ["SLA", "CRM"]),
+    ("B2B and 2FA, not L1 or L2 or A4", ["B2B", "2FA"]),
+    ("Do NOT promise a date, NEVER. OK?", []),
+    ("See https://help.example.com/FAQ or mail HELP@example.com", []),
+    ("iPhone, PayPal, McDonald, ÉCOLE, São", []),
+    ("the CRM's notes and the CRM-based form", ["CRM", "CRM"]),
+    ("ABCS is one word, ABCs is plural", ["ABCS", "ABC"]),
+])
+def test_acronyms(text: str, terms: list[str]) -> None:
+    assert [word.term for word in acronyms(text)] == terms
+
+
+def test_acronyms_skip_known_terms_singular_or_plural() -> None:
+    assert [w.term for w in acronyms("SLAs, CRMs and RMA", frozenset({"sla", "crms"}))] == ["RMA"]
+
+
+def test_acronym_offsets_point_at_the_word() -> None:
+    text = "Log it in the CRM, then the SLAs."
+    assert [(w.written, text[w.offset:w.offset + len(w.written)]) for w in acronyms(text)] == [
+        ("CRM", "CRM"), ("SLAs", "SLAs")]
+
+
+def test_hostile_text_is_scanned_in_linear_time() -> None:
+    # A backtracking pattern would take minutes on these; the scan must simply finish.
+    assert len(acronyms("A" * 1_000_000 + "a")) == 0
+    assert len(acronyms("AB " * 200_000)) == 200_000
+    assert Phrases(["as soon as possible"]).finditer("as soon as " * 100_000) == []
+
+
+def test_phrases_are_whole_words_any_case_and_longest_first() -> None:
+    phrases = Phrases(["as soon", "as soon as possible", "etc"])
+    text = "Call back As Soon As\n  Possible, etc. but not etcetera or glass soon"
+    assert [text[m.start():m.end()] for m in phrases.finditer(text)] == ["As Soon As\n  Possible", "etc"]
+
+
+def test_phrase_offsets_survive_characters_that_grow_when_lower_cased() -> None:
+    text = "İİİ refund if needed"
+    (match,) = Phrases(["if needed"]).finditer(text)
+    assert text[match.start():match.end()] == "if needed"
+
+
+def test_defined_terms_match_whole_words_with_a_plural() -> None:
+    index = term_index(("Formal complaint", "VIP"))
+    assert mentioned_term("The customer files formal complaints", index) == "formal complaint"
+    assert mentioned_term("A vip asks", index) == "vip"
+    assert mentioned_term("A formal complaintant", index) is None
+    assert mentioned_term("A VIPER", index) is None
+
+
+LOCATED = """title: Refund request
+department: Billing
+owner: Billing team lead
+purpose: >
+  Give every refund request
+  the same CRM answer.
+steps:
+  - {id: log, title: Log it in the CRM now}
+  - id: plain
+    title: Check the CRM
+    action: "Note: the CRM id"
+    say: Tell them the CRM
+      ticket number.
+  - id: last
+    title: Close the CRM ticket
+"""
+
+
+def test_locator_points_at_the_word_only_when_it_can_tell() -> None:
+    sop = load_text(LOCATED, "x.yaml").sop
+    assert sop is not None
+    locate = TextLocator(sop)
+    log, plain, last = sop.steps
+
+    def where(node, field: str, value: str) -> Span:
+        return locate.at(node.at(field), value, value.index("CRM"))
+
+    assert where(plain, "title", plain.title) == Span(10, 22)  # plain scalar: exact
+    assert where(plain, "action", plain.action) == Span(11, 24)  # must have been quoted: exact
+    assert where(log, "title", log.title) == Span(8, 37)  # flow mapping, same line: exact
+    assert where(plain, "say", plain.say) == plain.at("say")  # continues on the next line: the value
+    assert where(sop, "purpose", sop.purpose) == sop.at("purpose")  # folded block: the value
+    assert where(last, "title", last.title) == last.at("title")  # last value of the file: the value
+    assert LOCATED.splitlines()[9][21:24] == "CRM"
+    assert LOCATED.splitlines()[10][23:26] == "CRM"
+    assert LOCATED.splitlines()[7][36:39] == "CRM"
