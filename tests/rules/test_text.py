@@ -117,10 +117,10 @@ def test_locator_points_at_the_word_only_when_it_can_tell() -> None:
 
     assert where(plain, "title", plain.title) == Span(10, 22)  # plain scalar: exact
     assert where(plain, "action", plain.action) == Span(11, 24)  # must have been quoted: exact
-    assert where(log, "title", log.title) == Span(8, 37)  # flow mapping, same line: exact
+    assert where(log, "title", log.title) == Span(8, 36)  # flow mapping, same line: exact
     assert where(plain, "say", plain.say) == plain.at("say")  # continues on the next line: the value
     assert where(sop, "purpose", sop.purpose) == sop.at("purpose")  # folded block: the value
     assert where(last, "title", last.title) == last.at("title")  # last value of the file: the value
     assert LOCATED.splitlines()[9][21:24] == "CRM"
     assert LOCATED.splitlines()[10][23:26] == "CRM"
-    assert LOCATED.splitlines()[7][36:39] == "CRM"
+    assert LOCATED.splitlines()[7][35:38] == "CRM"
