@@ -25,7 +25,7 @@ if TYPE_CHECKING:
               help="text, json, markdown (a pull-request comment) or github (workflow annotations).")
 @click.option("--fail-on", type=click.Choice([r.value for r in Risk]), default=None,
               help="Exit 1 when a change at or above this risk exists.")
-@click.option("--svg", "svg_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--svg", "svg_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Write a flowchart of each changed SOP's changes to DIR/<sop-id>.svg.")
 @config_option
 def diff_command(files: tuple[Path, ...], base: str | None, head: str | None, output_format: str,
@@ -65,6 +65,7 @@ def diff_command(files: tuple[Path, ...], base: str | None, head: str | None, ou
 
 
 def _write_svgs(folder: Path, result: ReviewResult) -> None:
+    from ..model import Sop
     from ..render.dot import DotError
     from .flowdiff import to_diff_dot, write_svgs
 
@@ -74,8 +75,9 @@ def _write_svgs(folder: Path, result: ReviewResult) -> None:
     graphs = []
     for diff in result.review.sops:
         old, new = result.pairs[diff.sop]
-        if old is not None and new is not None and diff.changes:
-            graphs.append((diff.sop, to_diff_dot(old, new, diff)))
+        if diff.changes:  # an added SOP is drawn all green, a removed one all red
+            empty = Sop(path="", id=diff.sop)
+            graphs.append((diff.sop, to_diff_dot(old or empty, new or empty, diff)))
     try:
         written = write_svgs(folder, graphs)
     except DotError as error:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -196,24 +196,27 @@ def file_name(sop_id: str, used: set[str]) -> str:
     return name
 
 
-def write_svgs(folder: Path, graphs: Iterable[tuple[str, str]], *,
-               render: Callable[[str], str] | None = None) -> list[Path]:
+def write_svgs(folder: Path, graphs: Sequence[tuple[str, str]], *,
+               render: Callable[[Sequence[str]], Sequence[str]] | None = None) -> list[Path]:
     """Render each (sop id, DOT text) and write ``folder/<id>.svg``; return the files written.
 
-    Each file is written to a temporary file in ``folder`` and renamed over
-    the target, so an existing symlink is replaced, never followed out of
-    ``folder``.
+    ``render`` turns DOT texts into SVG texts (default: the renderers'
+    batched, parallel :func:`csdocs.render.dot.render_many`). Each file is
+    written to a temporary file in ``folder`` and renamed over the target,
+    so an existing symlink is replaced, never followed out of ``folder``.
     """
     if render is None:
-        from ..render.dot import render_svg
+        from ..render.dot import render_many
 
-        render = render_svg
+        def render(texts: Sequence[str]) -> Sequence[str]:
+            return [str(svg) for svg in render_many(texts, fmt="svg")]
+
+    svgs = render([dot_text for _, dot_text in graphs])
     folder.mkdir(parents=True, exist_ok=True)
     used: set[str] = set()
     written = []
-    for sop_id, dot_text in graphs:
+    for (sop_id, _), svg in zip(graphs, svgs):
         target = folder / file_name(sop_id, used)
-        svg = render(dot_text)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".csdocs-", suffix=".svg.tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:

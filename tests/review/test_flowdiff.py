@@ -18,7 +18,8 @@ def _statuses(dot: str) -> dict[str, str]:
     """Node label's first line -> its status class."""
     found = {}
     for label, status in re.findall(r'label="([^"\\]*)[^\]]*?class="(\w+)"', dot):
-        found[label] = status
+        if status != "legend":  # the key's cluster, not a node
+            found[label] = status
     return found
 
 
@@ -57,3 +58,14 @@ def test_file_names_stay_in_the_folder() -> None:
     assert file_name("refund", used) == "refund.svg"
     assert file_name("REFUND", used) == "refund-2.svg"
     assert file_name("...", used) == "sop.svg"
+
+
+def test_an_added_sop_is_all_green() -> None:
+    from csdocs.model import Sop
+
+    _, new = build_pair({})
+    empty = Sop(path="", id=new.id)
+    statuses = _statuses(to_diff_dot(empty, new, diff_sops(None, new)))
+    assert set(statuses.values()) == {"added"}
+    statuses = _statuses(to_diff_dot(new, empty, diff_sops(new, None)))
+    assert set(statuses.values()) == {"removed"}
