@@ -299,7 +299,10 @@ class TextLocator:
             positions.add(node.span)
             positions.update(node.spans.values())
         self._lines = sorted({span.line for span in positions})
-        self._positions = positions
+        self._rightmost: dict[int, int] = {}  # line -> column of the last node that starts on it
+        for span in positions:
+            if span.column > self._rightmost.get(span.line, 0):
+                self._rightmost[span.line] = span.column
 
     def at(self, span: Span, value: str, offset: int) -> Span:
         if offset <= 0 or "\n" in value or "\r" in value:
@@ -313,7 +316,7 @@ class TextLocator:
         following = bisect_right(self._lines, span.line)
         if following < len(self._lines) and self._lines[following] == span.line + 1:
             return True
-        return any(p.line == span.line and p.column > span.column for p in self._positions)
+        return self._rightmost.get(span.line, 0) > span.column
 
 
 def _content_shift(value: str) -> int | None:

@@ -46,9 +46,15 @@ from ..rule import Issue, LintContext, Rule
 from ..text import did_you_mean
 
 
+# Each suggestion compares with every SOP id of the project: a hostile list
+# of thousands of unknown ids gets suggestions for the first few only.
+_MAX_SUGGESTIONS = 20
+
+
 def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     seen: set[str] = set()
     known: list[str] | None = None
+    unknown = 0
     for index, related in enumerate(sop.related):
         span = sop.at(f"related[{index}]")
         name = clip(related, 40)
@@ -59,9 +65,13 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
         if related == sop.id:
             yield Issue(span, f"related lists this SOP itself ({name!r}): remove it")
         elif ctx.project.sop(related) is None:
-            if known is None:
-                known = sorted(other for other in ctx.project.sops_by_id if other != sop.id)
-            yield Issue(span, f"related names unknown SOP {name!r}{did_you_mean(related, known)}")
+            unknown += 1
+            hint = ""
+            if unknown <= _MAX_SUGGESTIONS:
+                if known is None:
+                    known = sorted(other for other in ctx.project.sops_by_id if other != sop.id)
+                hint = did_you_mean(related, known)
+            yield Issue(span, f"related names unknown SOP {name!r}{hint}")
 
 
 RULE = Rule(name="related-unknown", severity=Severity.ERROR, doc=__doc__, check=check)

@@ -58,6 +58,10 @@ from ...model import Escalation, Severity, Sop, Span, Step
 from ..rule import Issue, LintContext, Rule
 from ..text import CURRENCY_CODES, TextLocator, acronyms
 
+# Suggestions compare with every known term: a hostile file with thousands of
+# undefined words gets suggestions for the first few only.
+_MAX_SUGGESTIONS = 20
+
 # Left to `vague-language` where it reads (a step's action and say line).
 _VAGUE_ACRONYMS = frozenset({"ASAP"})
 
@@ -83,8 +87,8 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     if not first:
         return
     known = [definition.term for definition in sop.definitions] + list(ctx.project.glossary.terms)
-    for term, (span, field, owner) in sorted(first.items(), key=lambda item: item[1][0]):
-        close = difflib.get_close_matches(term, known, n=1, cutoff=0.6)
+    for number, (term, (span, field, owner)) in enumerate(sorted(first.items(), key=lambda item: item[1][0])):
+        close = difflib.get_close_matches(term, known, n=1, cutoff=0.6) if number < _MAX_SUGGESTIONS else ()
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         yield Issue(span, f"{clip(term, 40)!r} in {_describe(field, owner)} is not defined{hint}: add it to "
                           "definitions or the glossary, or spell it out")
