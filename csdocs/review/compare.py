@@ -62,13 +62,13 @@ def diff_sops(old: Sop | None, new: Sop | None, *, old_path: str | None = None, 
     if old is None:
         assert new is not None
         change = Change(new.id, "sop-added", "", Risk.MEDIUM,
-                        f"new SOP {new.id!r}: a procedure agents will now follow", None,
+                        f"new SOP {_q(new.id)}: a procedure agents will now follow", None,
                         {"title": new.title, "version": new.version}, new_path or new.path, 1)
         paths = _path_changes(new.id, (), _paths(paths_fn, new))
         return SopDiff(new.id, None, new_path, (change,), paths, None, new.version)
     if new is None:
         change = Change(old.id, "sop-removed", "", Risk.HIGH,
-                        f"SOP {old.id!r} removed: agents lose this procedure", {"title": old.title,
+                        f"SOP {_q(old.id)} removed: agents lose this procedure", {"title": old.title,
                                                                                 "version": old.version},
                         None, old_path or old.path, 1)
         paths = _path_changes(old.id, _paths(paths_fn, old), ())
@@ -111,7 +111,7 @@ class _Context:
 
     def change(self, kind: str, target: str, risk: Risk, message: str, old: Any = None, new: Any = None,
                *, line: int | None = None) -> Change:
-        return Change(self.sop, kind, target, risk, message, old, new, self.path,
+        return Change(self.sop, kind, target, risk, _CONTROL.sub("?", message), old, new, self.path,
                       line if line is not None else self.new.span.line)
 
     def map_step(self, step_id: str) -> str:
