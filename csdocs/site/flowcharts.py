@@ -5,7 +5,9 @@ The SVG goes into the page as markup, so it is rebuilt from an allow-list
 event handler, no ``javascript:`` link can survive, whatever the SVG held.
 While rebuilding it, ids get a ``flow-`` prefix (the procedure owns
 ``step-<id>``) and every step and escalation box becomes a link to its
-place in the procedure. The result is cached on disk by a hash of the SVG,
+place in the procedure. Links are written ``xlink:href``, not ``href``:
+mkdocs-material's instant navigation assigns ``el.href = el.href`` on
+every ``[href]`` element, which throws on an SVG ``<a>`` and stops it. The result is cached on disk by a hash of the SVG,
 so a warm build reads each chart back instead of parsing it again.
 """
 
@@ -28,7 +30,7 @@ from ..render import flowchart
 
 log = logging.getLogger(__name__)
 
-SANITIZER_VERSION = "2"
+SANITIZER_VERSION = "3"
 CACHE_SUBDIR = "site-svg"
 ID_PREFIX = "flow-"
 
@@ -116,13 +118,13 @@ def _write(element: ET.Element, out: list[str], node_links: Mapping[str, str], *
             wrap_href = node_links[name]
     unwrap = (tag == "a" and link_target is None) or (tag == "g" and not attributes and not top)
     if tag == "a" and link_target is not None:
-        attributes = [("href", link_target), *[(k, v) for k, v in attributes if k == "class"]]
+        attributes = [("xlink:href", link_target), *[(k, v) for k, v in attributes if k == "class"]]
     if top:
         attributes = [(k, v) for k, v in attributes if k not in ("width", "height")]
         attributes += [("role", "img"), ("aria-label", label)]
     inside_link = in_link or wrap_href is not None or (tag == "a" and link_target is not None)
     if wrap_href is not None:
-        out.append(f'<a href="{escape(wrap_href)}" class="csdocs-node-link">')
+        out.append(f'<a xlink:href="{escape(wrap_href)}" class="csdocs-node-link">')
     if not unwrap:
         out.append("<" + tag + "".join(f' {k}="{escape(v)}"' for k, v in attributes) + ">")
     if top:

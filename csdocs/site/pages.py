@@ -361,8 +361,11 @@ def sop_page(sop: Sop, config: Config, corpus: Corpus, layout: Layout, *, today:
     page = _Assembler(front_matter(sop.title, boost=2, tags=sop.contact_types))
     page.html(render("sop_summary.html.j2", **ctx))
     page.heading("Guided resolution")
-    page.html(render("sop_walker.html.j2", flow=script_json(flow_data(sop, config, corpus, layout, src_uri)),
-                     sop=sop))
+    # A one-item array, not an object: mkdocs-material's instant navigation re-inserts inline
+    # scripts without their type, so the browser runs the block as JavaScript. An array literal
+    # of strings and numbers is a harmless expression there; an object would be a syntax error.
+    flow = [flow_data(sop, config, corpus, layout, src_uri)]
+    page.html(render("sop_walker.html.j2", flow=script_json(flow), sop=sop))
     svg = layout.flowcharts.get(sop.id)
     if svg:
         page.heading("Flowchart")

@@ -64,7 +64,7 @@ def test_home_search_box_hands_over_to_the_site_search(example_site, watched):
 def test_clicking_a_flowchart_box_jumps_to_its_step(example_site, watched):
     page = watched.page
     page.goto(example_site + "customer-care/refund-request/")
-    page.locator("a.csdocs-node-link[href='#step-amount']").first.click()
+    page.locator("#flow-step-amount").click()  # inside its <a xlink:href="#step-amount">
     page.wait_for_url("**#step-amount")
     assert page.locator("#step-amount").is_visible()
 
@@ -124,3 +124,37 @@ def test_every_project_page_loads_offline(example_site, watched):
         page.goto(example_site + path)
         page.wait_for_load_state("networkidle")
     assert all(url.startswith(example_site) for url in watched.requests)
+
+
+def test_guided_resolution_works_with_instant_navigation(tmp_path, watched):
+    """mkdocs-material's instant navigation swaps pages without reloading: the script must follow."""
+    import socket
+
+    from .conftest import build, copy_project, serve_folder
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  font: false\n", "  font: false\n  features: [navigation.instant]\n")
+        + f"site_url: http://127.0.0.1:{port}/\n", encoding="utf-8")
+    assert build(project).returncode == 0
+    server, base = serve_folder(project / "site", port)
+    try:
+        page = watched.page
+        page.goto(base + "billing/")
+        page.evaluate("window.__sameDocument = true")
+        page.get_by_role("link", name="Refund request").first.click()
+        page.wait_for_url("**/billing/refund-request/")
+        page.get_by_role("button", name="Start guided resolution").wait_for()
+        assert page.evaluate("window.__sameDocument === true")  # no full reload: instant navigation did it
+        page.get_by_role("button", name="Start guided resolution").click()
+        assert page.locator(".csdocs-walker__heading").inner_text() == "Step 1: Log the request"
+        page.get_by_role("button", name="Done: next step").click()
+        page.get_by_role("button", name="Yes", exact=True).click()
+        page.get_by_role("button", name="Yes", exact=True).click()
+        assert page.locator(".csdocs-walker__heading").inner_text().startswith("Escalate")
+    finally:
+        server.shutdown()

@@ -60,9 +60,9 @@ def test_sanitize_keeps_the_drawing_and_drops_anything_active():
     assert "javascript:" not in out and "foreignObject" not in out and "<image" not in out
     assert "203.0.113.7" not in out
     assert out.startswith('<svg viewBox="0.0 0.0 100.0 50.0" role="img" aria-label="Flowchart: &lt;Refund&gt;">')
-    assert '<a href="#step-log" class="csdocs-node-link"><g id="flow-step-log" class="node step">' in out
+    assert '<a xlink:href="#step-log" class="csdocs-node-link"><g id="flow-step-log" class="node step">' in out
     assert 'points="1.2,2.3 3,4"' in out and "Log &amp; &lt;go&gt;" in out
-    assert '<a href="../other/#step-x">' in out  # a goto's own relative link is kept
+    assert '<a xlink:href="../other/#step-x">' in out  # a goto's own relative link is kept
     assert 'href="#step-bad"' not in out  # a node holding a link is never wrapped in another
     assert "<title>s0</title>" not in out
 

@@ -307,11 +307,15 @@
   function setupWalker(root) {
     if (root.getAttribute("data-csdocs-ready")) return;
     root.setAttribute("data-csdocs-ready", "1");
-    var source = root.querySelector("script.csdocs-flow");
+    // instant navigation re-creates the script without its class and type: find it by place
+    var source = root.querySelector("script");
     var startButton = root.querySelector(".csdocs-walker__start");
     if (!source || !startButton) return;
     var flow;
-    try { flow = JSON.parse(source.textContent); } catch (error) { return; }
+    try {
+      var parsed = JSON.parse(source.textContent);
+      flow = Array.isArray(parsed) ? parsed[0] : parsed;
+    } catch (error) { return; }
     var walker = new Walker(root, flow);
     startButton.addEventListener("click", function () {
       startButton.parentNode.hidden = true;
