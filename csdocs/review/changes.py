@@ -140,6 +140,7 @@ class SopDiff:
     new_version: str | None = None
     step_renames: tuple[tuple[str, str], ...] = ()  # (old id, new id)
     escalation_renames: tuple[tuple[str, str], ...] = ()
+    paths_truncated: bool = False  # an SOP has more paths than are enumerated: the path lists are incomplete
 
     @property
     def risk(self) -> Risk | None:

@@ -43,7 +43,9 @@ class PathLike(NamedTuple):
     end_target: str
 
 
-PathsFn = Callable[[Sop], Sequence[Any]]
+# An SOP's resolution paths: a sequence of paths, or an object with ``paths`` and ``truncated``
+# (the renderers' :class:`csdocs.render.paths.PathSet`).
+PathsFn = Callable[[Sop], Any]
 
 
 def diff_sops(old: Sop | None, new: Sop | None, *, old_path: str | None = None, new_path: str | None = None,
@@ -64,15 +66,17 @@ def diff_sops(old: Sop | None, new: Sop | None, *, old_path: str | None = None, 
         change = Change(new.id, "sop-added", "", Risk.MEDIUM,
                         f"new SOP {_q(new.id)}: a procedure agents will now follow", None,
                         {"title": new.title, "version": new.version}, new_path or new.path, 1)
-        paths = _path_changes(new.id, (), _paths(paths_fn, new))
-        return SopDiff(new.id, None, new_path, (change,), paths, None, new.version)
+        new_paths, truncated = _paths(paths_fn, new)
+        return SopDiff(new.id, None, new_path, (change,), _path_changes(new.id, (), new_paths), None, new.version,
+                       paths_truncated=truncated)
     if new is None:
         change = Change(old.id, "sop-removed", "", Risk.HIGH,
                         f"SOP {_q(old.id)} removed: agents lose this procedure", {"title": old.title,
                                                                                 "version": old.version},
                         None, old_path or old.path, 1)
-        paths = _path_changes(old.id, _paths(paths_fn, old), ())
-        return SopDiff(old.id, old_path, None, (change,), paths, old.version, None)
+        old_paths, truncated = _paths(paths_fn, old)
+        return SopDiff(old.id, old_path, None, (change,), _path_changes(old.id, old_paths, ()), old.version, None,
+                       paths_truncated=truncated)
 
     ctx = _Context(old, new, new_path or new.path)
     changes: list[Change] = []
@@ -84,18 +88,20 @@ def diff_sops(old: Sop | None, new: Sop | None, *, old_path: str | None = None, 
     changes.extend(_steps(ctx))
     if any(change.risk is Risk.HIGH for change in changes) and old.version == new.version:
         changes.append(_version_not_bumped(ctx))
-    paths = _path_changes(new.id, [_map_path(ctx, p) for p in _paths(paths_fn, old)], _paths(paths_fn, new))
+    old_paths, old_truncated = _paths(paths_fn, old)
+    new_paths, new_truncated = _paths(paths_fn, new)
+    paths = _path_changes(new.id, [_map_path(ctx, p) for p in old_paths], new_paths)
     return SopDiff(new.id, old_path, ctx.path, tuple(sorted(changes, key=Change.sort_key)), paths,
                    old.version, new.version, tuple(sorted(ctx.step_map.items())),
-                   tuple(sorted(ctx.escalation_map.items())))
+                   tuple(sorted(ctx.escalation_map.items())), old_truncated or new_truncated)
 
 
 def default_paths_fn() -> PathsFn | None:
     try:
-        from ..render.paths import resolution_paths
+        from ..render.paths import find_paths
     except ImportError:  # the renderers are not installed: the diff still works, without paths
         return None
-    return resolution_paths
+    return find_paths
 
 
 class _Context:
@@ -801,11 +807,15 @@ def _names(ids: Iterable[str]) -> str:
 # resolution paths
 
 
-def _paths(paths_fn: PathsFn | None, sop: Sop) -> tuple[PathLike, ...]:
+def _paths(paths_fn: PathsFn | None, sop: Sop) -> tuple[tuple[PathLike, ...], bool]:
+    """The SOP's paths, and whether the enumeration stopped at its limit (the list is incomplete)."""
     if paths_fn is None or not sop.steps:
-        return ()
-    return tuple(PathLike(tuple(p.steps), tuple((str(s), str(a)) for s, a in p.answers), str(p.end_kind),
-                          str(p.end_target)) for p in paths_fn(sop))
+        return (), False
+    found = paths_fn(sop)
+    truncated = bool(getattr(found, "truncated", False))
+    paths = tuple(PathLike(tuple(p.steps), tuple((str(s), str(a)) for s, a in p.answers), str(p.end_kind),
+                           str(p.end_target)) for p in getattr(found, "paths", found))
+    return paths, truncated
 
 
 def _map_path(ctx: _Context, path: PathLike) -> PathLike:

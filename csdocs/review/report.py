@@ -50,6 +50,8 @@ def as_text(review: Review, **_: Any) -> str:
         if len(diff.paths) > MAX_PATHS_SHOWN:
             lines.append(f"{diff.new_path or diff.old_path}: {len(diff.paths) - MAX_PATHS_SHOWN} more paths "
                          "(--format json lists them all)")
+        if diff.paths_truncated:
+            lines.append(f"{diff.new_path or diff.old_path}: {_TRUNCATED}")
     lines.append(_summary_line(review))
     return "\n".join(lines) + "\n"
 
@@ -58,10 +60,14 @@ def as_text(review: Review, **_: Any) -> str:
 # json
 
 
+_TRUNCATED = "this SOP has more paths than csdocs enumerates: the path lists are incomplete"
+
+
 def as_json(review: Review, **_: Any) -> str:
     data = {
         "changes": [change.as_dict() for change in review.changes],
         "paths": [path.as_dict() for diff in review.sops for path in diff.paths],
+        "paths_incomplete": [diff.sop for diff in review.sops if diff.paths_truncated],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -190,6 +196,8 @@ def _sop_details(diff: SopDiff, pair: tuple[Sop | None, Sop | None] | None, merm
             out.append(f"- {path.change}: {md(clip(path.describe(), 400))}")
         if len(diff.paths) > MAX_PATHS_SHOWN:
             out.append(f"- … and {len(diff.paths) - MAX_PATHS_SHOWN} more (`csdocs diff --format json` lists them all)")
+        if diff.paths_truncated:
+            out += ["", f"_{_TRUNCATED}_"]
     if mermaid is not None and (old is not None or new is not None):
         out += ["", "<details><summary>Flowchart before and after</summary>", ""]
         for label, sop in (("Before", old), ("After", new)):

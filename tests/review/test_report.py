@@ -36,3 +36,28 @@ def test_short_report_is_whole() -> None:
 def test_md_defuses_markup() -> None:
     assert md("a|b <i>x</i> @team [l](u) `c` *e* https://x.y\nnext") == (
         "a\\|b &lt;i&gt;x&lt;/i&gt; @\u2060team \\[l\\]\\(u\\) \\`c\\` \\*e\\* https:\u2060//x\\.y next")
+
+
+def _chain_of_decisions(count: int, title: str) -> str:
+    lines = [f"id: chain\ntitle: {title}\ndepartment: Billing\nowner: Lead\npurpose: Test.\nsteps:"]
+    for index in range(count):
+        following = f"next: d{index + 1}" if index + 1 < count else "outcome: resolved"
+        lines.append(f"  - id: d{index}\n    title: Decision {index}\n    decision: Is it {index}?\n"
+                     f"    branches:\n      - answer: \"Yes\"\n        {following}\n"
+                     f"      - answer: \"No\"\n        {following}")
+    return "\n".join(lines) + "\n"
+
+
+def test_too_many_paths_is_said_not_hidden() -> None:
+    from csdocs.loader import load_text
+    from csdocs.review import diff_sops
+    from csdocs.review.report import as_json, as_text
+
+    old = load_text(_chain_of_decisions(11, "Chain"), "old.yaml").sop  # 2,048 paths: over the limit
+    new = load_text(_chain_of_decisions(12, "Chain"), "new.yaml").sop
+    diff = diff_sops(old, new)
+    assert diff.paths_truncated
+    review = Review((diff,))
+    assert "path lists are incomplete" in as_text(review)
+    assert "path lists are incomplete" in as_markdown(review)
+    assert '"paths_incomplete": [\n    "chain"\n  ]' in as_json(review)
