@@ -7,7 +7,8 @@ The corpus is deterministic (the same N gives the same files): 12 steps each,
 four of them decisions, with escalations, a goto and a bounded retry loop.
 Prints milliseconds per graph for:
 
-* csdocs cold: ``render_many`` with an empty cache (batched, parallel dot);
+* csdocs with no cache: ``render_many(cache_dir=None)`` (batched, parallel dot);
+* csdocs cold: ``render_many`` with an empty cache (the same, plus hashing and writing 500 files);
 * csdocs warm: the same call again (everything from the cache);
 * dot alone, one process per graph (what a naive renderer does);
 * dot alone, one process over all graphs;
@@ -136,8 +137,9 @@ def main() -> None:
         halves[0].write_text("\n".join(texts[: count // 2]), encoding="utf-8")
         halves[1].write_text("\n".join(texts[count // 2:]), encoding="utf-8")
 
-        cold, warm = [], []
+        cold, warm, uncached = [], [], []
         for run in range(args.repeat):
+            uncached.append(timed(lambda: render_many(texts, cache_dir=None, jobs=args.jobs)))
             cache = root / f"cache-{run}"
             cold.append(timed(lambda: render_many(texts, cache_dir=cache, jobs=args.jobs)))
             warm.append(timed(lambda: render_many(texts, cache_dir=cache, jobs=args.jobs)))
@@ -171,6 +173,7 @@ def main() -> None:
     print(f"  dot -V (asked once per process):       {min(version_runs) * 1000:8.1f} ms  "
           "(part of a warm run in a fresh process; not in the warm figure below)")
     rows = [
+        ("csdocs render_many, no cache at all", uncached),
         ("csdocs render_many, cold cache", cold),
         ("csdocs render_many, warm cache", warm),
         ("dot alone, one process per graph", per_graph),

@@ -265,7 +265,7 @@ def _render_batch(binary: str, fmt: str, texts: Sequence[str], timeout: float
 
 
 def _batches(count: int, jobs: int) -> list[range]:
-    """Contiguous, balanced ranges: at least one per worker, none over MAX_BATCH graphs."""
+    """Contiguous, balanced ranges: one per worker, none over MAX_BATCH graphs."""
     parts = max(min(jobs, count), -(-count // MAX_BATCH))
     size, extra = divmod(count, parts)
     out, start = [], 0
@@ -311,9 +311,18 @@ def render_many(dot_texts: Sequence[str], *, fmt: str = "svg", cache_dir: str | 
         ranges = _batches(len(todo_texts), workers)
         log.debug("rendering %d graphs (%d cached) in %d dot processes", len(todo_texts), len(results),
                   len(ranges))
+        def render_and_store(batch: range) -> list[str | bytes | DotFailed]:
+            # each worker caches its own batch, so a slow disk overlaps with the other workers' dot
+            outputs = _render_batch(binary, fmt, todo_texts[batch.start:batch.stop], timeout)
+            if cache is not None:
+                for index, output in zip(batch, outputs):
+                    if not isinstance(output, DotFailed):
+                        data = output.encode("utf-8") if isinstance(output, str) else output
+                        _write_atomic(_cache_path(cache, todo_keys[index], fmt), data)
+            return outputs
+
         with ThreadPoolExecutor(max_workers=min(workers, len(ranges))) as pool:
-            rendered = list(pool.map(lambda r: _render_batch(binary, fmt, todo_texts[r.start:r.stop], timeout),
-                                     ranges))
+            rendered = list(pool.map(render_and_store, ranges))
         timed_out = False
         for batch_range, outputs in zip(ranges, rendered):
             for index, output in zip(batch_range, outputs):
@@ -323,9 +332,6 @@ def render_many(dot_texts: Sequence[str], *, fmt: str = "svg", cache_dir: str | 
                     timed_out = timed_out or isinstance(output, DotTimeout)
                     continue
                 results[key] = output
-                if cache is not None:
-                    data = output.encode("utf-8") if isinstance(output, str) else output
-                    _write_atomic(_cache_path(cache, key, fmt), data)
         if failures:
             listed = [(position, failures[key]) for position, key in enumerate(keys) if key in failures]
             partial = [results.get(key) for key in keys]
