@@ -31,12 +31,12 @@ _NO_DIGITS = str.maketrans("", "", "0123456789")
 _URL_OR_EMAIL = re.compile(r"\S+://\S+|[\w.+-]+@[\w-]+\.[\w.-]+")
 
 # Common words written in capitals for emphasis ("do NOT promise a date"),
-# which no reader takes for jargon. "IT" and "US" stay acronyms on purpose.
+# which no reader takes for jargon, and AM/PM. "IT" and "US" stay acronyms.
 EMPHASIS_WORDS = frozenset(
     "NOT NO NEVER ALWAYS ONLY MUST DO DON DOES DOESN DID DIDN CAN CANNOT WON ISN AREN WASN SHOULD "
     "SHOULDN WILL ALL ANY EVERY BEFORE AFTER THEN STOP AND OR IF THE YES IMPORTANT NOTE WARNING "
     "CAUTION URGENT NOW OK OKAY YOU YOUR WE".split()
-)
+) | {"AM", "PM"}  # times of day ("9 AM"), read like units, as currency codes are
 
 # ISO 4217 currency codes (and the fund/metal/test codes of the same list):
 # "100 EUR" is a threshold, not jargon to define.

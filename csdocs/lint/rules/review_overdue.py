@@ -3,10 +3,12 @@
 ## What it does
 Adds `review_every` (default `90d`, quarterly) to `last_reviewed` and
 reports the SOP, at `last_reviewed`, when that due date is before today,
-saying by how many days and when it was due. An SOP without
-`last_reviewed` is not checked; a malformed `review_every` is left to
-`duration-format`. `csdocs lint --today YYYY-MM-DD` fixes today, for tests
-and for asking "what falls due by the end of the month?".
+saying by how many days and when it was due. A `last_reviewed` after today
+is reported too: a typo such as 2062 for 2026 would keep the SOP from ever
+falling due. An SOP without `last_reviewed` is not checked, and a
+malformed `review_every` is left to `duration-format`. `csdocs lint --today
+YYYY-MM-DD` fixes today, for tests and for asking "what falls due by the
+end of the month?".
 
 ## Why is this bad?
 Products, policies and prices change; an SOP nobody has looked at for a
@@ -52,6 +54,10 @@ from ..text import parse_duration
 
 def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     if sop.last_reviewed is None:
+        return
+    if sop.last_reviewed > ctx.today:
+        yield Issue(sop.at("last_reviewed"), f"last_reviewed {sop.last_reviewed} is after today ({ctx.today}): "
+                                             "set it to the date of the last review")
         return
     interval = parse_duration(sop.review_every)
     if interval is None or not interval:

@@ -10,7 +10,8 @@ defined when it is a term of the SOP's `definitions`, of the project
 glossary (`sops/glossary.yaml`), of the `allow_terms` option, a tier id, or
 an ISO 4217 currency code (`EUR`), compared case-insensitively. Words in
 a URL or e-mail address, and everyday words written in capitals for
-emphasis (`NOT`, `NEVER`, `ALWAYS`, `OK`), are not acronyms. `ASAP` in an
+emphasis (`NOT`, `NEVER`, `ALWAYS`, `OK`), and `AM`/`PM` in times of day,
+are not acronyms. `ASAP` in an
 action or `say` line is `vague-language`'s finding. Each undefined term is
 reported once per SOP, at its first use.
 
