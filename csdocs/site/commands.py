@@ -14,7 +14,10 @@ from ..lint.commands import config_option, parse_today
 def _log_to_stderr(*, quiet: bool) -> None:
     """MkDocs and the plugin log through ``mkdocs.*``: show them on stderr (progress included)."""
     logger = logging.getLogger("mkdocs")
-    if not any(getattr(handler, "_csdocs", False) for handler in logger.handlers):
+    ours = [handler for handler in logger.handlers if getattr(handler, "_csdocs", False)]
+    if ours:
+        ours[0].setStream(sys.stderr)  # type: ignore[attr-defined]  # the current stderr (tests swap it)
+    else:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
         handler._csdocs = True  # type: ignore[attr-defined]

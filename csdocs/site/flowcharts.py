@@ -30,7 +30,7 @@ from ..render import flowchart
 
 log = logging.getLogger(__name__)
 
-SANITIZER_VERSION = "3"
+SANITIZER_VERSION = "4"
 CACHE_SUBDIR = "site-svg"
 ID_PREFIX = "flow-"
 
@@ -120,7 +120,6 @@ def _write(element: ET.Element, out: list[str], node_links: Mapping[str, str], *
     if tag == "a" and link_target is not None:
         attributes = [("xlink:href", link_target), *[(k, v) for k, v in attributes if k == "class"]]
     if top:
-        attributes = [(k, v) for k, v in attributes if k not in ("width", "height")]
         attributes += [("role", "img"), ("aria-label", label)]
     inside_link = in_link or wrap_href is not None or (tag == "a" and link_target is not None)
     if wrap_href is not None:

@@ -468,7 +468,7 @@ def contact_index(corpus: Corpus, layout: Layout, from_page: str) -> list[tuple[
 
 def home_page(site_name: str, corpus: Corpus, layout: Layout) -> Page:
     page = _Assembler(front_matter(site_name, exclude=True, hide=["toc"]))
-    page.html(render("home.html.j2", departments=departments(corpus, layout, HOME),
+    page.html(render("home.html.j2", site_name=site_name, departments=departments(corpus, layout, HOME),
                      contact_types=contact_index(corpus, layout, HOME),
                      project=[("Glossary", layout.href(GLOSSARY, from_page=HOME)),
                               ("Escalation matrix", layout.href(ESCALATIONS, from_page=HOME)),

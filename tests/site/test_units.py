@@ -59,7 +59,8 @@ def test_sanitize_keeps_the_drawing_and_drops_anything_active():
     assert "script" not in out and "onload" not in out and "onclick" not in out and "style=" not in out
     assert "javascript:" not in out and "foreignObject" not in out and "<image" not in out
     assert "203.0.113.7" not in out
-    assert out.startswith('<svg viewBox="0.0 0.0 100.0 50.0" role="img" aria-label="Flowchart: &lt;Refund&gt;">')
+    assert out.startswith('<svg width="100pt" height="50pt" viewBox="0.0 0.0 100.0 50.0" role="img" '
+                          'aria-label="Flowchart: &lt;Refund&gt;">')
     assert '<a xlink:href="#step-log" class="csdocs-node-link"><g id="flow-step-log" class="node step">' in out
     assert 'points="1.2,2.3 3,4"' in out and "Log &amp; &lt;go&gt;" in out
     assert '<a xlink:href="../other/#step-x">' in out  # a goto's own relative link is kept

@@ -292,7 +292,7 @@
   };
 
   Walker.prototype.highlight = function (state) {
-    var svg = document.querySelector(".csdocs-flowchart svg");
+    var svg = document.querySelector("figure.csdocs-flowchart svg");
     if (!svg) return;
     Array.prototype.forEach.call(svg.querySelectorAll(".csdocs-current"), function (node) {
       node.classList.remove("csdocs-current");
