@@ -6,7 +6,8 @@ Follows every `next`, decision branch and fall-through (a step with no
 from the first step, and reports each step that no path reaches, at its id.
 Steps that another SOP of the project enters with `goto: sop-id#step-id`
 count as reachable, and so does the step that `step-unknown-ref` suggests
-for a misspelt `next` (one typo, one finding). A step after one that ends the flow (`outcome`,
+for a misspelt `next`, or a step whose id is missing (one mistake, one
+finding). A step after one that ends the flow (`outcome`,
 `escalate`, `goto`) is only reached if something links to it.
 
 ## Why is this bad?
@@ -75,21 +76,26 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
 
 def _reached(sop: Sop, ctx: LintContext) -> set[str]:
     """Reachable step ids, where a `next` to an unknown step reaches the step
-    `step-unknown-ref` suggests instead: one typo, one finding."""
+    `step-unknown-ref` suggests instead, or, with no suggestion, the steps
+    whose id is missing: one mistake, one finding."""
     entries = set(ctx.project.entered_steps(sop.id))
     reached = graph.reachable(sop, entries)
     if len(reached) == len(sop.steps):
         return reached
     known = [step.id for step in sop.steps if step.has_id]
     known_set = set(known)
+    without_id = [step.id for step in sop.steps if not step.has_id]
     while True:
-        guesses = {
-            guess
-            for step in sop.steps if step.id in reached
-            for edge in graph.step_edges(sop, step)
-            if edge.kind == "next" and edge.target not in known_set
-            for guess in difflib.get_close_matches(edge.target, known, n=1, cutoff=0.6)
-        } - reached
+        guesses: set[str] = set()
+        for step in sop.steps:
+            if step.id not in reached:
+                continue
+            for edge in graph.step_edges(sop, step):
+                if edge.kind != "next" or edge.target in known_set:
+                    continue
+                close = difflib.get_close_matches(edge.target, known, n=1, cutoff=0.6)
+                guesses.update(close or without_id)
+        guesses -= reached
         if not guesses:
             return reached
         entries |= guesses
