@@ -18,7 +18,7 @@ from typing import Iterable, Iterator, NamedTuple
 
 import yaml
 
-from ..model import Sop, Span
+from ..model import Sop, Span, _Located
 
 # --------------------------------------------------------------------------
 # acronyms
@@ -262,6 +262,23 @@ def _whole(amount: float, unit: str) -> str | None:
 
 # --------------------------------------------------------------------------
 # suggestions and positions
+
+_NODE_FIELDS = frozenset(
+    "id title stage actor action say automated decision branches answer next escalate goto outcome".split()
+)
+_MOVES = ("next", "escalate", "goto", "outcome")
+
+
+def misspelt_moves(node: _Located) -> list[str]:
+    """Field names of a step or branch that look like a misspelt move (``nxt``).
+
+    The schema rule reports them; the flow rules use this to stay quiet about
+    where the flow goes until the author fixes the name: one mistake, one
+    finding. Spans keep every key the author wrote, known or not.
+    """
+    return [key for key in node.spans if "[" not in key and ":" not in key and key not in _NODE_FIELDS
+            and difflib.get_close_matches(key, _MOVES, n=1, cutoff=0.6)]
+
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:

@@ -63,6 +63,7 @@ from typing import Iterator
 from ...loader import clip
 from ...model import MOVE_FIELDS, Branch, Severity, Sop, Step
 from ..rule import Issue, LintContext, Rule
+from ..text import misspelt_moves
 
 
 def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
@@ -100,7 +101,7 @@ def _check_decision(step: Step) -> Iterator[Issue]:
         elif folded:
             seen[folded] = clip(answer, 40)
         written = [field for field in MOVE_FIELDS if field in spans]
-        if not written:
+        if not written and not misspelt_moves(branch):  # a misspelt `nxt:` is the schema's finding
             yield Issue(branch.span, f"{_branch(branch, number)} of step {name!r} goes nowhere: add one of "
                                      "next, escalate, goto or outcome")
         elif len(written) > 1:

@@ -4,9 +4,10 @@
 Checks every `next` (a step of this SOP), `escalate` (an escalation of this
 SOP) and `goto` (another SOP of the project, or `sop-id#step-id`), on steps
 and on decision branches, and suggests the nearest existing id. A `goto` to
-an unknown SOP is reported once per place it is written. While a step has
-no id (the `schema` rule reports it), a `next` that matches no id and no
-near miss is taken to mean that step, and is not reported twice.
+an unknown SOP is reported once per place it is written. While a step or an
+escalation has no id (the `schema` rule reports it), a `next` or
+`escalate` that matches no id and no near miss is taken to mean it, and is
+not reported twice.
 
 ## Why is this bad?
 An agent following the procedure reaches a dead end in the middle of a
@@ -56,7 +57,8 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     step_ids = [step.id for step in sop.steps if step.has_id]
     escalation_ids = [escalation.id for escalation in sop.escalations]
     known = _Known(step_ids, frozenset(step_ids), escalation_ids, frozenset(escalation_ids),
-                   any(not step.has_id for step in sop.steps))
+                   any(not step.has_id for step in sop.steps),
+                   any("id" not in escalation.spans for escalation in sop.escalations))
     for step in sop.steps:
         if step.branches:
             for branch in step.branches:
@@ -71,6 +73,7 @@ class _Known(NamedTuple):
     escalation_list: list[str]
     escalations: frozenset[str]
     has_steps_without_id: bool
+    has_escalations_without_id: bool
 
 
 def _who(step: Step, answer: str | None) -> str:
@@ -87,8 +90,10 @@ def _check_move(move: Move, at: Callable[[str], Span], sop: Sop, ctx: LintContex
         if hint or not known.has_steps_without_id:
             yield Issue(at("next"), f"{_who(step, answer)} goes to unknown step {clip(move.next, 40)!r}{hint}")
     if move.escalate is not None and move.escalate not in known.escalations:
-        yield Issue(at("escalate"), f"{_who(step, answer)} escalates to unknown escalation "
-                                    f"{clip(move.escalate, 40)!r}{_hint(move.escalate, known.escalation_list)}")
+        hint = _hint(move.escalate, known.escalation_list)
+        if hint or not known.has_escalations_without_id:
+            yield Issue(at("escalate"), f"{_who(step, answer)} escalates to unknown escalation "
+                                        f"{clip(move.escalate, 40)!r}{hint}")
     if move.goto is not None:
         issue = _check_goto(move.goto, step, answer, at("goto"), sop, ctx)
         if issue is not None:
