@@ -29,6 +29,8 @@ from ..config import Config, find_config_file, load_config, resolve
 from ..lint.engine import LintReport, lint_paths
 from .corpus import load_corpus
 
+TODAY_ENV = "CSDOCS_TODAY"  # the review dashboard's today (read by the plugin)
+
 log = logging.getLogger(__name__)
 
 SITE_MARKERS = ("index.html", "404.html", "sitemap.xml", "search/search_index.json")
@@ -151,7 +153,8 @@ def build_site(*, config_file: Path | None = None, site_dir: Path | None = None,
         raise LintFailed(report)
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH") or str(content_epoch(config))
-    with environment(SOURCE_DATE_EPOCH=epoch):
+    extra = {TODAY_ENV: today.isoformat()} if today is not None else {}
+    with environment(SOURCE_DATE_EPOCH=epoch, **extra):
         try:
             mkdocs_config = load_mkdocs_config(config_file=str(path))
         except MkDocsException as error:

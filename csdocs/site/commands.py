@@ -45,12 +45,9 @@ def build_command(force: bool, site_dir: Path | None, today: str | None, quiet: 
     from ..config import ConfigError
     from ..lint.report import FORMATTERS
     from .build import BuildError, LintFailed, build_site
-    from .plugin import TODAY_ENV
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     day = parse_today(today)
-    if today:
-        os.environ[TODAY_ENV] = day.isoformat()
     _log_to_stderr(quiet=quiet)
     try:
         built = build_site(config_file=config_file, site_dir=site_dir, force=force, today=day)

@@ -31,6 +31,7 @@ from mkdocs.structure.pages import Page as MkPage
 
 from ..config import KNOWN_OPTIONS, Config, ConfigError, config_from_options, resolve
 from . import pages
+from .build import TODAY_ENV
 from .corpus import Corpus, load_corpus
 from .text import front_matter_title
 
@@ -39,7 +40,6 @@ log = get_plugin_logger(__name__)
 ASSETS = ("csdocs.css", "csdocs.js")
 ASSET_DIR = "assets/csdocs"
 DEFAULT_CACHE_DIR = ".csdocs-cache"
-TODAY_ENV = "CSDOCS_TODAY"
 PROGRESS_MIN_PAGES = 200  # below this a build is quick; say nothing
 
 

@@ -158,3 +158,20 @@ def test_guided_resolution_works_with_instant_navigation(tmp_path, watched):
         assert page.locator(".csdocs-walker__heading").inner_text().startswith("Escalate")
     finally:
         server.shutdown()
+
+
+def test_the_agent_script_prints_on_its_own(example_site, watched):
+    page = watched.page
+    page.goto(example_site + "customer-care/refund-request/")
+    page.evaluate("window.print = () => { window.__printed = document.documentElement.className; }")
+    page.get_by_role("button", name="Print the script").click()
+    assert "csdocs-print-script-only" in page.evaluate("window.__printed")
+    page.evaluate("document.documentElement.classList.add('csdocs-print-script-only')")
+    page.emulate_media(media="print")
+    assert page.locator(".csdocs-script").is_visible()
+    assert not page.locator(".csdocs-procedure").is_visible()
+    assert not page.locator(".md-header").is_visible()
+    assert not page.locator("[data-csdocs-walker]").is_visible()
+    page.evaluate("document.documentElement.classList.remove('csdocs-print-script-only')")
+    assert page.locator(".csdocs-procedure").is_visible()  # printing the whole SOP keeps the procedure
+    assert not page.locator("[data-csdocs-walker]").is_visible()  # but not the interactive guide

@@ -217,3 +217,48 @@ def test_a_bad_plugin_option_is_a_clear_error(project: Path):
     result = build(project)
     assert result.returncode == 2
     assert "tiers" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_unreadable_sop_is_left_out_with_a_warning_when_forced(project: Path):
+    (project / "sops" / "support" / "broken.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    assert build(project).returncode == 1  # yaml-syntax is an error: nothing built
+    assert not (project / "site").exists()
+    forced = build(project, "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert "broken.yaml" in forced.stderr and "not published" in forced.stderr
+    assert (project / "site" / "support" / "password-reset" / "index.html").is_file()
+
+
+def test_missing_graphviz_is_a_clear_error(project: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("CSDOCS_DOT", str(project / "no-such-dot"))
+    result = build(project)
+    assert result.returncode == 1
+    assert "Graphviz" in result.stderr and "apt-get install graphviz" in result.stderr
+    assert "Traceback" not in result.stderr and not (project / "site").exists()
+
+
+def test_a_project_with_no_sops_still_builds(project: Path):
+    for path in (project / "sops").rglob("*.yaml"):
+        if path.name != "glossary.yaml":
+            path.unlink()
+    assert build(project).returncode == 0
+    assert "No SOPs yet" in html(project, ".")
+
+
+def test_hand_written_pages_win_over_generated_ones(project: Path):
+    (project / "sops" / "index.md").write_text("# Our own front page\n\nHello agents.\n", encoding="utf-8")
+    assert build(project).returncode == 0
+    home = html(project, ".")
+    assert "Hello agents." in home and "csdocs-home-query" not in home
+    assert (project / "site" / "billing" / "refund-request" / "index.html").is_file()
+
+
+def test_long_builds_show_progress_on_stderr(project: Path, cli, monkeypatch: pytest.MonkeyPatch):
+    import csdocs.site.plugin as plugin
+
+    monkeypatch.setattr(plugin, "PROGRESS_MIN_PAGES", 1)
+    monkeypatch.chdir(project)
+    result = cli("build", "--today", "2026-11-25")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"rendered \d+ of \d+ pages", result.stderr)
+    assert "drawing 3 flowcharts" in result.stderr
