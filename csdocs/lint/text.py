@@ -269,6 +269,14 @@ _NODE_FIELDS = frozenset(
 _MOVES = ("next", "escalate", "goto", "outcome")
 
 
+def sop_tier_ids(sop: Sop) -> tuple[str, ...]:
+    """The ids of the SOP's own `tiers`, in the order written, including a
+    tier whose value is malformed (`L4: Director`): the schema rule reports
+    that, and `to: L4` is still a known tier."""
+    return tuple(key[len("tiers."):] for key in sop.spans
+                 if key.startswith("tiers.") and not key.endswith(":key"))
+
+
 def misspelt_moves(node: _Located) -> list[str]:
     """Field names of a step or branch that look like a misspelt move (``nxt``).
 

@@ -62,13 +62,13 @@ from typing import Iterator
 from ...loader import clip
 from ...model import Severity, Sop
 from ..rule import Issue, LintContext, Rule
-from ..text import did_you_mean
+from ..text import did_you_mean, sop_tier_ids
 
 
 def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     if not sop.escalations:
         return
-    order = tier_order(ctx.config.tier_ids, tuple(tier.id for tier in sop.tiers))
+    order = tier_order(ctx.config.tier_ids, sop_tier_ids(sop))
     rank = {tier_id: position for position, tier_id in enumerate(order)}
     for escalation in sop.escalations:
         name = clip(escalation.id, 40)

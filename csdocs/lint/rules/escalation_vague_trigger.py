@@ -68,7 +68,8 @@ from typing import Iterator
 from ...loader import clip
 from ...model import Severity, Sop
 from ..rule import Issue, LintContext, Rule
-from ..text import Phrases, TermIndex, TextLocator, defined_terms, mentioned_term, normal, outside_terms
+from ..text import Phrases, TermIndex, TextLocator, defined_terms, mentioned_term, normal, outside_terms,
+                    sop_tier_ids
 
 VAGUE = Phrases([
     "too complex", "complex", "complicated", "too difficult", "difficult customer", "difficult caller",
@@ -125,7 +126,7 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
 
 
 def _defined_terms(sop: Sop, ctx: LintContext) -> tuple[TermIndex, TermIndex]:
-    tier_ids = (*ctx.config.tier_ids, *(tier.id for tier in sop.tiers))
+    tier_ids = (*ctx.config.tier_ids, *sop_tier_ids(sop))
     return defined_terms(sop, ctx.project.glossary.terms, tier_ids)
 
 

@@ -57,7 +57,7 @@ from typing import Iterable, Iterator
 from ...loader import clip
 from ...model import Escalation, Severity, Sop, Span, Step
 from ..rule import Issue, LintContext, Rule
-from ..text import CURRENCY_CODES, TextLocator, acronyms
+from ..text import CURRENCY_CODES, TextLocator, acronyms, sop_tier_ids
 
 # Suggestions compare with every known term: a hostile file with thousands of
 # undefined words gets suggestions for the first few only.
@@ -108,10 +108,10 @@ def _project_terms(glossary: tuple[str, ...], allow: frozenset[str], tiers: tupl
 
 def _own_terms(sop: Sop) -> set[str]:
     """The SOP's own definitions and tier ids, folded."""
-    if not sop.definitions and not sop.tiers:
+    if not sop.definitions and "tiers" not in sop.spans:
         return set()
     own = _with_singulars(definition.term for definition in sop.definitions)
-    own.update(tier.id.casefold() for tier in sop.tiers)
+    own.update(tier_id.casefold() for tier_id in sop_tier_ids(sop))
     return own
 
 
