@@ -45,11 +45,12 @@ steps:
 from __future__ import annotations
 
 import difflib
-from typing import Callable, Iterator, NamedTuple
+import re
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from ...graph import split_goto
 from ...loader import clip
-from ...model import Move, Severity, Sop, Span, Step
+from ...model import Move, Severity, Sop, Span, Step, slugify
 from ..rule import Issue, LintContext, Rule
 
 
@@ -58,13 +59,15 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     escalation_ids = [escalation.id for escalation in sop.escalations]
     known = _Known(step_ids, frozenset(step_ids), escalation_ids, frozenset(escalation_ids),
                    any(not step.has_id for step in sop.steps),
-                   any("id" not in escalation.spans for escalation in sop.escalations))
+                   any("id" not in escalation.spans for escalation in sop.escalations),
+                   frozenset(slugify(step_id) for step_id in step_ids if not _VALID_ID.fullmatch(step_id)))
+    hints = _Hints()
     for step in sop.steps:
         if step.branches:
             for branch in step.branches:
-                yield from _check_move(branch.move, branch.at, sop, ctx, known, step, branch.answer)
+                yield from _check_move(branch.move, branch.at, sop, ctx, known, step, branch.answer, hints)
         else:
-            yield from _check_move(step.move, step.at, sop, ctx, known, step, None)
+            yield from _check_move(step.move, step.at, sop, ctx, known, step, None, hints)
 
 
 class _Known(NamedTuple):
@@ -74,6 +77,16 @@ class _Known(NamedTuple):
     escalations: frozenset[str]
     has_steps_without_id: bool
     has_escalations_without_id: bool
+    invalid_ids_as_slugs: frozenset[str]
+
+
+_VALID_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def _misspelt_id(target: str, known: _Known) -> bool:
+    """`next: close` to a step written `id: Close`: the schema rule reports
+    the id, which is the mistake; the reference is right."""
+    return target in known.invalid_ids_as_slugs
 
 
 def _who(step: Step, answer: str | None) -> str:
@@ -82,45 +95,55 @@ def _who(step: Step, answer: str | None) -> str:
 
 
 def _check_move(move: Move, at: Callable[[str], Span], sop: Sop, ctx: LintContext, known: _Known,
-                step: Step, answer: str | None) -> Iterator[Issue]:
-    if move.next is not None and move.next not in known.steps:
-        hint = _hint(move.next, known.step_list)
+                step: Step, answer: str | None, hints: _Hints) -> Iterator[Issue]:
+    if move.next is not None and move.next not in known.steps and not _misspelt_id(move.next, known):
+        hint = hints.hint(move.next, known.step_list)
         # A step whose id is missing (the schema rule reports it) is most likely
         # the target of a `next` that matches no id: one mistake, one finding.
         if hint or not known.has_steps_without_id:
             yield Issue(at("next"), f"{_who(step, answer)} goes to unknown step {clip(move.next, 40)!r}{hint}")
     if move.escalate is not None and move.escalate not in known.escalations:
-        hint = _hint(move.escalate, known.escalation_list)
+        hint = hints.hint(move.escalate, known.escalation_list)
         if hint or not known.has_escalations_without_id:
             yield Issue(at("escalate"), f"{_who(step, answer)} escalates to unknown escalation "
                                         f"{clip(move.escalate, 40)!r}{hint}")
     if move.goto is not None:
-        issue = _check_goto(move.goto, step, answer, at("goto"), sop, ctx)
+        issue = _check_goto(move.goto, step, answer, at("goto"), sop, ctx, hints)
         if issue is not None:
             yield issue
 
 
 def _check_goto(target: str, step: Step, answer: str | None, span: Span, sop: Sop,
-                ctx: LintContext) -> Issue | None:
+                ctx: LintContext, hints: _Hints) -> Issue | None:
     sop_id, step_id = split_goto(target)
-    if sop_id == sop.id:
-        step_ids = frozenset(step.id for step in sop.steps if step.has_id)
-    else:
-        other = ctx.project.sop(sop_id)
-        if other is None:
-            known = sorted(ctx.project.sops_by_id)
-            return Issue(span, f"{_who(step, answer)} goes to unknown SOP {clip(sop_id, 40)!r}{_hint(sop_id, known)}")
-        step_ids = other.step_ids
+    others = ctx.project.sops_by_id.get(sop_id, ())
+    own = frozenset(step.id for step in sop.steps if step.has_id) if sop_id == sop.id else frozenset()
+    if not others and sop_id != sop.id:
+        return Issue(span, f"{_who(step, answer)} goes to unknown SOP {clip(sop_id, 40)!r}"
+                           f"{hints.hint(sop_id, ctx.project.sops_by_id)}")
+    # Two SOPs sharing the id (id-duplicate reports it): a step of either will do.
+    step_ids = own.union(*(other.step_ids for other in others))
     if step_id is not None and step_id not in step_ids:
-        known = sorted(step_ids)
         return Issue(span, f"{_who(step, answer)} goes to unknown step {clip(step_id, 40)!r} of SOP "
-                           f"{clip(sop_id, 40)!r}{_hint(step_id, known)}")
+                           f"{clip(sop_id, 40)!r}{hints.hint(step_id, step_ids)}")
     return None
 
 
-def _hint(name: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+class _Hints:
+    """Did-you-mean suggestions, each a scan of the known names: a hostile SOP
+    with thousands of broken references gets them for the first few only."""
+
+    LIMIT = 20
+
+    def __init__(self) -> None:
+        self.given = 0
+
+    def hint(self, name: str, known: Iterable[str]) -> str:
+        self.given += 1
+        if self.given > self.LIMIT:
+            return ""
+        close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+        return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 RULE = Rule(name="step-unknown-ref", severity=Severity.ERROR, doc=__doc__, check=check)
