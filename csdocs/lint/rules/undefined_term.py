@@ -8,12 +8,11 @@ acronyms: words of two or more capital letters, digits allowed (`CRM`,
 `B2B`), with an optional plural `s` (`SLAs` is `SLA`). An acronym is
 defined when it is a term of the SOP's `definitions`, of the project
 glossary (`sops/glossary.yaml`), of the `allow_terms` option, a tier id, or
-an ISO 4217 currency code (`EUR`), compared case-insensitively. Words in
-a URL or e-mail address, and everyday words written in capitals for
-emphasis (`NOT`, `NEVER`, `ALWAYS`, `OK`), and `AM`/`PM` in times of day,
-are not acronyms. `ASAP` in an
-action or `say` line is `vague-language`'s finding. Each undefined term is
-reported once per SOP, at its first use.
+an ISO 4217 currency code (`EUR`), compared case-insensitively. Words in a
+URL or e-mail address, everyday words written in capitals for emphasis
+(`NOT`, `NEVER`, `ALWAYS`, `OK`), and `AM`/`PM` in times of day are not
+acronyms. `ASAP` in an action or `say` line is `vague-language`'s finding.
+Each undefined term is reported once per SOP, at its first use.
 
 ## Why is this bad?
 New agents, agents from another team and customers reading a published
