@@ -11,7 +11,9 @@ bench/out/build-N/, then times, as real subprocesses:
   as Markdown, flowcharts pre-rendered to inline SVG, navigation by
   department only (SOP pages listed on their department page);
 * cold: `csdocs build` with an empty cache (lint, draw every flowchart, build);
-* warm: `csdocs build` again (flowcharts read from the cache).
+* warm: `csdocs build` again (flowcharts read from the cache);
+* serve rebuild: in one process, as `csdocs serve` does, a whole rebuild
+  after one SOP is edited (only that SOP's flowchart is drawn again).
 
 It prints ms per SOP, warm / baseline (target <= 1.3), page HTML size
 (target <= 50 KB, flat as N grows), the search index per SOP, and, with two
@@ -228,6 +230,38 @@ def timed(command: list[str], cwd: Path) -> float:
     return elapsed
 
 
+REBUILD = """
+import sys, time
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+def once():  # what `csdocs serve` does on every change: a new config, a whole (not dirty) build
+    config = load_config("mkdocs.yml", site_dir=sys.argv[2])
+    build(config)
+
+once()
+path = sys.argv[1]
+with open(path, encoding="utf-8") as handle:
+    text = handle.read()
+with open(path, "w", encoding="utf-8") as handle:
+    handle.write(text.replace("Verify the customer", "Verify the caller"))
+start = time.perf_counter()
+once()
+print(time.perf_counter() - start)
+"""
+
+
+def serve_rebuild(project: Path) -> float:
+    """Seconds for the rebuild after one SOP is edited, in one process as under `csdocs serve`."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUTF8": "1"}
+    edited = next(iter(sorted((project / "sops").rglob("bench-*.yaml"))))
+    done = subprocess.run([sys.executable, "-c", REBUILD, str(edited), str(project / "serve-site")], cwd=project,
+                          capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        raise SystemExit(f"serve rebuild failed:\n{done.stderr[-2000:]}")
+    return float(done.stdout.strip().splitlines()[-1])
+
+
 def page_sizes(site: Path) -> list[int]:
     return [path.stat().st_size for path in site.rglob("bench-*/index.html")]
 
@@ -240,6 +274,7 @@ def run(count: int, keep: bool) -> dict[str, float]:
     python = sys.executable
     cold = timed([python, "-m", "csdocs.cli", "build", "-q"], project)
     warm = timed([python, "-m", "csdocs.cli", "build", "-q"], project)
+    rebuild = serve_rebuild(project)
     generate_baseline(baseline, project)
     plain = timed([python, "-m", "mkdocs", "build", "-q"], baseline)
     sizes = page_sizes(project / "site")
@@ -253,6 +288,7 @@ def run(count: int, keep: bool) -> dict[str, float]:
         "baseline_page_kb_mean": statistics.mean(page_sizes(baseline / "site")) / 1024,
         "search_index_kb_per_sop": index.stat().st_size / count / 1024,
         "search_entries_per_sop": len(docs) / count,
+        "serve_rebuild_one_edit_s": rebuild,
     }
     if not keep:
         shutil.rmtree(folder, ignore_errors=True)
@@ -276,7 +312,8 @@ def main() -> None:
               f"warm/plain {result['warm_vs_baseline']:.2f}")
         print(f"        page HTML mean {result['page_kb_mean']:.1f} KB, max {result['page_kb_max']:.1f} KB "
               f"(plain {result['baseline_page_kb_mean']:.1f} KB); search index "
-              f"{result['search_index_kb_per_sop']:.2f} KB/SOP ({result['search_entries_per_sop']:.1f} entries)")
+              f"{result['search_index_kb_per_sop']:.2f} KB/SOP ({result['search_entries_per_sop']:.1f} entries); "
+              f"serve rebuild after one edit {result['serve_rebuild_one_edit_s']:.1f} s")
     if len(results) > 1:
         small, big = results[0], results[-1]
         print(f"growth {small['sops']} -> {big['sops']} SOPs ({big['sops'] / small['sops']:.0f}x): "

@@ -159,6 +159,9 @@ def build_site(*, config_file: Path | None = None, site_dir: Path | None = None,
             mkdocs_config = load_mkdocs_config(config_file=str(path))
         except MkDocsException as error:
             raise BuildError(f"{path}: {error}") from None
+        if "csdocs" not in mkdocs_config.plugins:
+            raise BuildError(f"{path} does not enable the csdocs plugin: add `- csdocs` under `plugins:` "
+                             "(without it the SOP files would be published raw)")
         target = Path(site_dir) if site_dir is not None else Path(mkdocs_config.site_dir)
         if not target.is_absolute():
             target = Path.cwd() / target

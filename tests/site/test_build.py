@@ -143,6 +143,9 @@ def test_search_ranks_sops_above_project_pages(built_project: Path):
     assert by_location["glossary/"]["boost"] < 1
     steps = [doc for doc in docs if doc["location"] == "billing/refund-request/#step-amount"]
     assert steps and "Is the refund above 100" in steps[0]["text"]
+    triggers = [doc for doc in docs if doc["location"] == "billing/refund-request/#escalations"]
+    assert triggers and "contacted us 3 or more times" in triggers[0]["text"]
+    assert not any("<svg" in doc["text"] or "csdocs-flow" in doc["text"] for doc in docs)
 
 
 def test_site_is_offline(built_project: Path):
@@ -262,3 +265,12 @@ def test_long_builds_show_progress_on_stderr(project: Path, cli, monkeypatch: py
     assert result.exit_code == 0, result.output
     assert re.search(r"rendered \d+ of \d+ pages", result.stderr)
     assert "drawing 3 flowcharts" in result.stderr
+
+
+def test_a_config_without_the_plugin_is_refused(project: Path):
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text[:text.index("  - csdocs:")] + "markdown_extensions: [toc]\n", encoding="utf-8")
+    result = build(project)
+    assert result.returncode == 1 and "does not enable the csdocs plugin" in result.stderr
+    assert not (project / "site").exists()
