@@ -209,10 +209,10 @@ def _matches_at(words: list[str], position: int, term: tuple[str, ...]) -> bool:
 DURATION = re.compile(r"[0-9]+[mhdw]")
 _UNIT_DAYS = {"m": 1 / 1440, "h": 1 / 24, "d": 1, "w": 7}
 _SPELLED = re.compile(
-    r"^(\d+(?:[.,]\d+)?)\s*(minutes?|mins?|m|hours?|hrs?|h|business\s+days?|working\s+days?|days?|d|"
+    r"^(\d{1,9}(?:[.,]\d{1,6})?)\s*(minutes?|mins?|m|hours?|hrs?|h|business\s+days?|working\s+days?|days?|d|"
     r"weeks?|wks?|w|months?|mo|years?|yrs?|y)\.?$"
 )
-_ISO = re.compile(r"^p(?:(\d+)w|(\d+)d|t(\d+)h|t(\d+)m)$")
+_ISO = re.compile(r"^p(?:(\d{1,9})w|(\d{1,9})d|t(\d{1,9})h|t(\d{1,9})m)$")  # bounded: no 5,000-digit ints
 _UNIT_OF = {"minute": "m", "min": "m", "m": "m", "hour": "h", "hr": "h", "h": "h", "day": "d", "d": "d",
             "business day": "d", "working day": "d", "week": "w", "wk": "w", "w": "w"}
 _SMALLER = {"w": ("d", 7), "d": ("h", 24), "h": ("m", 60)}
@@ -222,9 +222,11 @@ def parse_duration(text: str) -> _dt.timedelta | None:
     """``"90d"`` -> 90 days; None when ``text`` is not a valid duration."""
     if not DURATION.fullmatch(text):
         return None
+    if len(text) > 12:  # "99999999999w" and longer: valid syntax, beyond any calendar
+        return None
     try:
         return _dt.timedelta(days=int(text[:-1]) * _UNIT_DAYS[text[-1]])
-    except OverflowError:  # "99999999999w": valid syntax, beyond any calendar
+    except OverflowError:
         return None
 
 

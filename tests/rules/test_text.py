@@ -124,3 +124,9 @@ def test_locator_points_at_the_word_only_when_it_can_tell() -> None:
     assert LOCATED.splitlines()[9][21:24] == "CRM"
     assert LOCATED.splitlines()[10][23:26] == "CRM"
     assert LOCATED.splitlines()[7][35:38] == "CRM"
+
+
+def test_parse_duration_survives_absurd_numbers() -> None:
+    assert parse_duration("9" * 5000 + "d") is None  # int() refuses 4,300+ digits
+    assert suggest_duration("9" * 5000 + " days") is None
+    assert suggest_duration("P" + "9" * 5000 + "D") is None

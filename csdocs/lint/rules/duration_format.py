@@ -84,13 +84,13 @@ def _reads_as_text(value: str) -> bool:
 
 def _check(where: str, value: str, span: Span) -> Issue | None:
     if DURATION.fullmatch(value):
-        if int(value[:-1]) == 0:
-            return Issue(span, f"{where} is {value!r}, zero: a duration must be more than nothing")
+        if not value[:-1].strip("0"):
+            return Issue(span, f"{where} is {clip(value, 40)!r}, zero: a duration must be more than nothing")
         return None
     fix = suggest_duration(value)
     if fix is not None:
         hint = f"did you mean {fix!r}?"
-    elif value.strip().isdigit():
+    elif value.strip().isdigit() and len(value.strip()) <= 6:
         number = int(value.strip())
         hint = f"add a unit, e.g. '{number}h' or '{number}d'"
     else:
