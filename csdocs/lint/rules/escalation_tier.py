@@ -80,14 +80,20 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
                 continue
             known = False
             yield Issue(escalation.at(field), f"escalation {name!r} {verb} unknown tier {clip(tier_id, 40)!r}"
-                                              f"{did_you_mean(tier_id, order)}; known tiers: {', '.join(order)}")
+                                              f"{did_you_mean(tier_id, order)}; known tiers: {_listed(order)}")
         if not known or escalation.to_tier is None or "to" not in escalation.spans:
             continue
         low, high = rank[source], rank[escalation.to_tier]
         if high <= low:
             way = "sideways" if high == low else "down"
-            yield Issue(escalation.at("to"), f"escalation {name!r} goes {way}, from {source} to "
-                                             f"{escalation.to_tier}: escalate to a tier above {source}")
+            low_id, high_id = clip(source, 40), clip(escalation.to_tier, 40)
+            yield Issue(escalation.at("to"), f"escalation {name!r} goes {way}, from {low_id} to {high_id}: "
+                                             f"escalate to a tier above {low_id}")
+
+
+def _listed(order: list[str], shown: int = 8) -> str:
+    more = f" and {len(order) - shown} more" if len(order) > shown else ""
+    return ", ".join(clip(tier_id, 30) for tier_id in order[:shown]) + more
 
 
 def tier_order(project: tuple[str, ...], own: tuple[str, ...]) -> list[str]:
