@@ -14,12 +14,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import logging
 import os
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -30,6 +31,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
 from ..config import KNOWN_OPTIONS, Config, ConfigError, config_from_options, resolve
+from ..model import Sop
 from . import pages
 from .build import TODAY_ENV
 from .corpus import Corpus, load_corpus
@@ -162,7 +164,7 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
         if len(corpus.sops) >= PROGRESS_MIN_PAGES:
             log.info("drawing %d flowcharts (cached ones are read back)", len(corpus.sops))
 
-        def sop_url(sop):
+        def sop_url(sop: Sop) -> Callable[[str, str | None], str | None]:
             src = layout.sop_pages[sop.id]
 
             def url(sop_id: str, step_id: str | None) -> str | None:
@@ -172,7 +174,8 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
                                    anchor=f"step-{step_id}" if step_id else None)
             return url
 
-        def anchors(sop):
+        def anchors(sop: Sop) -> dict[str, str]:
+            """DOT node names (the renderer's ``s<index>``, ``e<index>``) -> the procedure's anchors."""
             links = {f"s{step.index}": "#" + pages.step_anchor(step) for step in sop.steps}
             links.update({f"e{index}": "#" + pages.escalation_anchor(escalation)
                           for index, escalation in enumerate(sop.escalations)})
@@ -183,8 +186,7 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
                                      cache_dir=cache_dir)
         except dot_render.DotNotFound as error:
             raise PluginError(str(error)) from None
-        return pages.Layout(layout.use_directory_urls, layout.sop_pages, layout.department_pages,
-                            layout.department_names, flowcharts=svgs)
+        return dataclasses.replace(layout, flowcharts=svgs)
 
     def _generate(self, corpus: Corpus, layout: pages.Layout, config: MkDocsConfig,
                   today: _dt.date) -> list[pages.Page]:

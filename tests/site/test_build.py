@@ -274,3 +274,16 @@ def test_a_config_without_the_plugin_is_refused(project: Path):
     result = build(project)
     assert result.returncode == 1 and "does not enable the csdocs plugin" in result.stderr
     assert not (project / "site").exists()
+
+
+def test_links_follow_use_directory_urls_off(project: Path):
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "use_directory_urls: false\n", encoding="utf-8")
+    assert build(project).returncode == 0
+    site = project / "site"
+    department = (site / "billing" / "index.html").read_text(encoding="utf-8")
+    assert 'href="refund-request.html"' in department
+    card = (site / "billing" / "card-dispute.html").read_text(encoding="utf-8")
+    assert "../support/password-reset.html#step-verify" in card
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="billing/refund-request.html"' in home
