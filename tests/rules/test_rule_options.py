@@ -185,3 +185,14 @@ steps:
     found = lint(tmp_path, body)
     assert {rule for *_, rule, _ in found} == {"related-unknown", "undefined-term", "step-unknown-ref"}
     assert all(len(message) < 300 for *_, message in found)
+
+
+def test_tier_order_places_an_sops_own_tiers() -> None:
+    from csdocs.lint.rules.escalation_tier import tier_order
+
+    project = ("L1", "L2", "L3")
+    assert tier_order(project, ()) == ["L1", "L2", "L3"]
+    assert tier_order(project, ("L1", "L1b", "L2", "L4")) == ["L1", "L1b", "L2", "L3", "L4"]
+    assert tier_order(project, ("L0", "L1")) == ["L0", "L1", "L2", "L3"]
+    assert tier_order(project, ("A", "B", "L2", "C")) == ["L1", "A", "B", "L2", "L3", "C"]
+    assert tier_order(project, ("L1", "L1b")) == ["L1", "L2", "L3", "L1b"]  # nothing above it: the top

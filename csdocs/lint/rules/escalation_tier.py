@@ -101,17 +101,22 @@ def tier_order(project: tuple[str, ...], own: tuple[str, ...]) -> list[str]:
 
     A new tier goes just below the next project tier the SOP lists after it,
     else above every tier: the SOP's `tiers` are listed lowest first too.
+    Linear in the number of tiers, however many a hostile file lists.
     """
-    order = list(dict.fromkeys(project))
-    known = set(order)
-    for position, tier_id in enumerate(own):
-        if tier_id in order:
-            continue
-        after = next((t for t in own[position + 1:] if t in known), None)
-        if after is not None:
-            order.insert(order.index(after), tier_id)
+    project_order = list(dict.fromkeys(project))
+    known = set(project_order)
+    below: dict[str | None, list[str]] = {}  # project tier (None: the top) -> new tiers just below it
+    anchor: str | None = None
+    for tier_id in reversed(dict.fromkeys(own)):
+        if tier_id in known:
+            anchor = tier_id
         else:
-            order.append(tier_id)
+            below.setdefault(anchor, []).append(tier_id)
+    order: list[str] = []
+    for tier_id in project_order:
+        order.extend(reversed(below.get(tier_id, ())))
+        order.append(tier_id)
+    order.extend(reversed(below.get(None, ())))
     return order
 
 
