@@ -96,6 +96,7 @@ def _reached(sop: Sop, ctx: LintContext) -> set[str]:
     known = [step.id for step in sop.steps if step.has_id]
     known_set = set(known)
     without_id = [step.id for step in sop.steps if not step.has_id]
+    guessed: dict[str, list[str]] = {}  # unknown target -> the steps it is taken to mean
     while True:
         guesses: set[str] = set()
         for step in sop.steps:
@@ -104,13 +105,20 @@ def _reached(sop: Sop, ctx: LintContext) -> set[str]:
             for edge in graph.step_edges(sop, step):
                 if edge.kind != "next" or edge.target in known_set:
                     continue
-                close = difflib.get_close_matches(edge.target, known, n=1, cutoff=0.6)
-                guesses.update(close or without_id)
+                if edge.target not in guessed:
+                    # Each guess scans every id: a hostile file gets the first few only.
+                    close = (difflib.get_close_matches(edge.target, known, n=1, cutoff=0.6)
+                             if len(guessed) < _MAX_GUESSES else [])
+                    guessed[edge.target] = close or without_id
+                guesses.update(guessed[edge.target])
         guesses -= reached
         if not guesses:
             return reached
         entries |= guesses
         reached = graph.reachable(sop, entries)
+
+
+_MAX_GUESSES = 20
 
 
 RULE = Rule(name="step-unreachable", severity=Severity.ERROR, doc=__doc__, check=check)
