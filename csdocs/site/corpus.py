@@ -9,8 +9,10 @@ parsed again.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
 
 from ..config import Config, resolve
 from ..lint.engine import discover, is_glossary
@@ -34,9 +36,10 @@ class Corpus:
     duplicates: tuple[Sop, ...]  # later SOPs that reuse an id, left out
     sop_files: tuple[Path, ...]  # every SOP file read (absolute)
     glossary_file: Path | None
+    index: Mapping[str, Sop] = field(default_factory=dict)  # id -> SOP, built once (pages look up often)
 
-    def by_id(self) -> dict[str, Sop]:
-        return {sop.id: sop for sop in self.sops}
+    def by_id(self) -> Mapping[str, Sop]:
+        return self.index
 
 
 def _stat_key(path: Path) -> _StatKey | None:
@@ -84,7 +87,8 @@ def load_corpus(config: Config) -> Corpus:
     if glossary_file is not None and glossary_file.is_file():
         glossary = _glossary_cached(glossary_file.resolve())
     return Corpus(tuple(sops), glossary, tuple(broken), tuple(duplicates), tuple(sop_files),
-                  glossary_file.resolve() if glossary_file is not None else None)
+                  glossary_file.resolve() if glossary_file is not None else None,
+                  MappingProxyType({sop.id: sop for sop in sops}))
 
 
 def _glossary_cached(path: Path) -> Glossary:
