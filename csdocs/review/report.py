@@ -99,7 +99,7 @@ def as_github(review: Review, **_: Any) -> str:
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_WORD_JOINER = "\u2060"  # invisible; stops GitHub reading "@team" as a mention or "https://" as a link
+_WORD_JOINER = "\u2060"  # invisible; stops GitHub reading "@team", "#12" or "https://" as a link
 
 
 def md(text: object) -> str:
@@ -108,6 +108,7 @@ def md(text: object) -> str:
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     value = _MD_SPECIAL.sub(r"\\\1", value)
     value = value.replace("@", "@" + _WORD_JOINER).replace("://", ":" + _WORD_JOINER + "//")
+    value = value.replace("#", "#" + _WORD_JOINER)  # "#12" would link issue 12
     return value
 
 

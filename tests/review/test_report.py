@@ -34,8 +34,8 @@ def test_short_report_is_whole() -> None:
 
 
 def test_md_defuses_markup() -> None:
-    assert md("a|b <i>x</i> @team [l](u) `c` *e* https://x.y\nnext") == (
-        "a\\|b &lt;i&gt;x&lt;/i&gt; @\u2060team \\[l\\]\\(u\\) \\`c\\` \\*e\\* https:\u2060//x\\.y next")
+    assert md("a|b <i>x</i> @team [l](u) `c` *e* https://x.y #12\nnext") == (
+        "a\\|b &lt;i&gt;x&lt;/i&gt; @\u2060team \\[l\\]\\(u\\) \\`c\\` \\*e\\* https:\u2060//x\\.y \\#\u206012 next")
 
 
 def _chain_of_decisions(count: int, title: str) -> str:
