@@ -474,7 +474,7 @@ def validate(node: _YNode, schema: Mapping[str, Any], where: str) -> Iterator[Pr
             got = clip(node.value, 40) if node.__class__ is _YScalar else _type_name(node)
             hint = _suggest(str(got), allowed)
             yield Problem("schema", node.span,
-                          f"{where} is {got!r}; use one of: {', '.join(allowed)}{hint}")
+                          f"'{where}' is {got!r}; use one of: {', '.join(allowed)}{hint}")
         return
     expected = schema.get("type")
     if expected is not None:
@@ -488,23 +488,23 @@ def validate(node: _YNode, schema: Mapping[str, Any], where: str) -> Iterator[Pr
                 hint = ' (quote it: "Yes" and "No" unquoted are true/false in YAML)'
             elif "string" in options and node.__class__ is _YScalar and node.value is not None:
                 hint = " (quote it)"
-            yield Problem("schema", node.span, f"{where} must be {words}, not {_type_name(node)}{hint}")
+            yield Problem("schema", node.span, f"'{where}' must be {words}, not {_type_name(node)}{hint}")
             return
     if node.__class__ is _YScalar:
         value = node.value
         if isinstance(value, str):
             if schema.get("minLength") and len(value.strip()) < schema["minLength"]:
-                yield Problem("schema", node.span, f"{where} is empty")
+                yield Problem("schema", node.span, f"'{where}' is empty")
             pattern = schema.get("pattern")
             if pattern and not _compiled(pattern).search(value):
                 yield Problem("schema", node.span,
-                              f"{where} {clip(value, 40)!r} must be lower-case letters, digits and "
+                              f"'{where}' is {clip(value, 40)!r}: it must be lower-case letters, digits and "
                               f"dashes, starting with a letter or digit (e.g. "
                               f"{_slug_hint(value)!r})")
         return
     if node.__class__ is _YSeq:
         if len(node.value) < schema.get("minItems", 0):
-            yield Problem("schema", node.span, f"{where} needs at least {schema['minItems']} item")
+            yield Problem("schema", node.span, f"'{where}' needs at least {schema['minItems']} item")
         items = schema.get("items")
         if items is not None:
             for index, item in enumerate(node.value):
@@ -521,20 +521,20 @@ def _validate_mapping(node: _YMap, schema: Mapping[str, Any], where: str) -> Ite
         name = key.value
         child_where = f"{where}.{name}" if where else str(name)
         if name in properties:
-            yield from validate(value, properties[name], f"'{child_where}'")
+            yield from validate(value, properties[name], child_where)
         elif extra is False:
             known = [p for p in properties if p not in node.keys]
             close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
             hint = f" (did you mean '{close[0]}'?)" if close else f" (known fields: {', '.join(properties)})"
             if close:
                 suggested.add(close[0])
-            where_text = f" in {where}" if where else ""
+            where_text = f" in '{where}'" if where else ""
             yield Problem("schema", key.span, f"unknown field '{clip(name, 40)}'{where_text}{hint}")
         elif isinstance(extra, dict):
-            yield from validate(value, extra, f"'{child_where}'")
+            yield from validate(value, extra, child_where)
     for name in schema.get("required", ()):
         if name not in node.keys and name not in suggested:
-            where_text = where or "the SOP"
+            where_text = f"'{where}'" if where else "the SOP"
             yield Problem("schema", node.span, f"{where_text} has no '{name}' (it is required)")
 
 
