@@ -275,6 +275,8 @@ def sop_tier_ids(sop: Sop) -> tuple[str, ...]:
     """The ids of the SOP's own `tiers`, in the order written, including a
     tier whose value is malformed (`L4: Director`): the schema rule reports
     that, and `to: L4` is still a known tier."""
+    if "tiers" not in sop.spans:
+        return ()
     return tuple(key[len("tiers."):] for key in sop.spans
                  if key.startswith("tiers.") and not key.endswith(":key"))
 

@@ -57,6 +57,7 @@ escalations:
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterator
 
 from ...loader import clip
@@ -68,8 +69,7 @@ from ..text import did_you_mean, sop_tier_ids
 def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     if not sop.escalations:
         return
-    order = tier_order(ctx.config.tier_ids, sop_tier_ids(sop))
-    rank = {tier_id: position for position, tier_id in enumerate(order)}
+    order, rank = _ranks(ctx.config.tier_ids, sop_tier_ids(sop))
     for escalation in sop.escalations:
         name = clip(escalation.id, 40)
         # `from` defaults to L1, or to the lowest tier where the project renamed L1.
@@ -94,6 +94,13 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
 def _listed(order: list[str], shown: int = 8) -> str:
     more = f" and {len(order) - shown} more" if len(order) > shown else ""
     return ", ".join(clip(tier_id, 30) for tier_id in order[:shown]) + more
+
+
+@lru_cache(maxsize=64)
+def _ranks(project: tuple[str, ...], own: tuple[str, ...]) -> tuple[list[str], dict[str, int]]:
+    """Most SOPs add no tier of their own: one answer serves them all."""
+    order = tier_order(project, own)
+    return order, {tier_id: position for position, tier_id in enumerate(order)}
 
 
 def tier_order(project: tuple[str, ...], own: tuple[str, ...]) -> list[str]:
