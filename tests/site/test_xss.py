@@ -71,7 +71,8 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = tmp_path_factory.mktemp("hostile")
     (project / "sops" / "dept").mkdir(parents=True)
     (project / "mkdocs.yml").write_text(
-        "site_name: Hostile\ndocs_dir: sops\ntheme: {name: material, font: false}\n"
+        "site_name: Hostile\ndocs_dir: sops\n"
+        "theme: {name: material, font: false, features: [search.highlight]}\n"
         "plugins: [search, csdocs]\n", encoding="utf-8")
     (project / "sops" / "dept" / "hostile.yaml").write_text(yaml.safe_dump(hostile_sop(), allow_unicode=True),
                                                            encoding="utf-8")
@@ -102,6 +103,11 @@ def test_no_payload_survives_as_markup_in_the_html(hostile_site: Path):
             assert raw not in html, f"{raw!r} in {path}"
 
 
+def hostile_path(project: Path) -> str:
+    page = next(path for path in (project / "site").rglob("hostile/index.html"))
+    return page.parent.relative_to(project / "site").as_posix() + "/"
+
+
 @pytest.mark.browser
 def test_no_payload_runs_in_the_browser(hostile_site: Path, watched):
     server, base = serve_folder(hostile_site / "site")
@@ -127,6 +133,11 @@ def test_no_payload_runs_in_the_browser(hostile_site: Path, watched):
                 page.locator("abbr").first.hover()
                 assert "{{ 7*7 }}" in page.locator("article").inner_text()  # shown, never evaluated
             assert page.evaluate("typeof window.__xss") == "undefined", relative
+        for term in ("onerror", "script", "img"):  # search.highlight rewrites matching text nodes
+            page.goto(base + hostile_path(hostile_site) + f"?h={term}")
+            page.wait_for_load_state("load")
+            page.locator("mark").first.wait_for()  # highlighting runs once the search worker is ready
+            assert page.evaluate("typeof window.__xss") == "undefined"
         box = page.locator("input.md-search__input")
         box.click()
         for _ in range(5):
