@@ -454,7 +454,7 @@ def _escalation_changed(ctx: _Context, before: Escalation, after: Escalation) ->
                                       rewritten_risk=Risk.MEDIUM)
     tiers = []
     if before.from_tier != after.from_tier:
-        tiers.append(f"from {before.from_tier!r} to {after.from_tier!r}")
+        tiers.append(f"now escalated from {after.from_tier!r} instead of {before.from_tier!r}")
     if before.to_tier != after.to_tier:
         tiers.append(f"now goes to {after.to_tier!r} instead of {before.to_tier!r}")
     if tiers:
@@ -848,9 +848,15 @@ def _map_path(ctx: _Context, path: PathLike) -> PathLike:
     return PathLike(tuple(ctx.map_step(s) for s in path.steps), answers, path.end_kind, end_target)
 
 
+def _path_key(path: PathLike) -> PathLike:
+    """Answers compared as branches are: case and spacing do not make another path."""
+    return path._replace(answers=tuple((step, _answer_key(answer)) for step, answer in path.answers))
+
+
 def _path_changes(sop_id: str, old: Iterable[PathLike], new: Iterable[PathLike]) -> tuple[PathChange, ...]:
-    old_set, new_set = set(old), set(new)
-    out = [PathChange(sop_id, "removed", *p) for p in old_set - new_set]
-    out += [PathChange(sop_id, "added", *p) for p in new_set - old_set]
+    old_by_key = {_path_key(p): p for p in old}
+    new_by_key = {_path_key(p): p for p in new}
+    out = [PathChange(sop_id, "removed", *p) for key, p in old_by_key.items() if key not in new_by_key]
+    out += [PathChange(sop_id, "added", *p) for key, p in new_by_key.items() if key not in old_by_key]
     return tuple(sorted(out, key=lambda p: (p.change != "removed", p.steps, p.end_kind, p.end_target,
                                             p.answers)))

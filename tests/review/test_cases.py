@@ -47,6 +47,8 @@ def test_case_gives_exactly_the_expected_changes(case: dict) -> None:
     messages = " | ".join(c.message for c in diff.changes)
     for words in case.get("messages", []):
         assert words in messages
+    if not case["expect"]:
+        assert diff.paths == ()  # nothing changed, so no path did either
     json.dumps([c.as_dict() for c in diff.changes])  # old and new are plain data
 
 
