@@ -8,7 +8,6 @@ listed with ``git ls-tree`` and read in one ``git cat-file --batch`` call
 
 from __future__ import annotations
 
-import logging
 import os
 import subprocess
 from dataclasses import dataclass
@@ -17,8 +16,6 @@ from pathlib import Path, PurePosixPath
 from ..config import Config, resolve
 from ..loader import MAX_BYTES, Loaded, Problem, _Refused, decode, load_text
 from ..model import Sop, Span
-
-log = logging.getLogger(__name__)
 
 SOP_SUFFIXES = (".yaml", ".yml")
 GLOSSARY_NAMES = ("glossary.yaml", "glossary.yml")
