@@ -69,6 +69,12 @@ _VAGUE_ACRONYMS = frozenset({"ASAP"})
 def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     defined = _project_terms(tuple(ctx.project.glossary.terms), ctx.config.allow_terms, ctx.config.tier_ids)
     own = _own_terms(sop)
+    # One scan over all the text first: most SOPs define every acronym they use,
+    # and one regex pass is much cheaper than one per field.
+    candidates = acronyms("\n".join(_values(sop)), defined)
+    if not any(not own or (word.term.lower() not in own and word.written.lower() not in own)
+               for word in candidates):
+        return
     first: dict[str, tuple[Span, str, object]] = {}  # term -> (where, field, owner) of its first use
     locator: TextLocator | None = None
     for value, node, key, field, owner in _texts(sop):
@@ -122,6 +128,17 @@ def _with_singulars(terms: Iterable[str]) -> set[str]:
         if len(term) > 2 and term.endswith("s") and term[:-1].isupper():
             out.add(term[:-1].casefold())
     return out
+
+
+def _values(sop: Sop) -> list[str]:
+    """The texts `_texts` yields, as a flat list (for the quick first scan)."""
+    script = sop.script
+    values = [sop.title, sop.purpose, script.greeting or "", *script.questions, script.closing or ""]
+    for step in sop.steps:
+        values += (step.title, step.action or "", step.say or "", step.decision or "")
+        values.extend(branch.answer for branch in step.branches)
+    values.extend(escalation.trigger or "" for escalation in sop.escalations)
+    return values
 
 
 def _texts(sop: Sop) -> Iterator[tuple[str | None, object, str, str, Step | Escalation | None]]:
