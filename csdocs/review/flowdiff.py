@@ -114,6 +114,18 @@ def to_diff_dot(old: Sop, new: Sop, diff: SopDiff) -> str:
             nodes[f"step:{target}"] = _Node(f"step:{target}", "broken", f"unknown step {target}",
                                             _status(any(k[2] == target for k in old_edges),
                                                     any(k[2] == target for k in new_edges), False))
+    # Escalations no step names are standing triggers, valid at any step: drawn apart, so a
+    # removed or changed one shows too.
+    old_escalations = [escalation_map.get(e.id, e.id) for e in old.escalations]
+    new_escalations = [e.id for e in new.escalations]
+    standing = []
+    for escalation_id in dict.fromkeys([*new_escalations, *old_escalations]):
+        key = _end_key("escalate", escalation_id)
+        if key not in nodes:
+            nodes[key] = _Node(key, "escalate", _end_text("escalate", escalation_id),
+                               _status(escalation_id in old_escalations, escalation_id in new_escalations,
+                                       f"escalations.{escalation_id}" in touched))
+            standing.append(key)
     names = {key: f"n{index}" for index, key in enumerate(nodes)}
 
     out = [
@@ -125,14 +137,15 @@ def to_diff_dot(old: Sop, new: Sop, diff: SopDiff) -> str:
         '  start [label="Start", shape=oval, style=filled, fillcolor="#37474f", fontcolor=white];',
     ]
     for key, node in nodes.items():
-        style = list(_STYLE[node.status])
-        if node.status == REMOVED:
-            style.append('style="rounded,filled,dashed"')
-        text = [*wrap(node.text, 28, limit=120)] or [node.key]
-        if node.status != SAME:
-            text.append(f"({node.status})")
-        out.append(f"  {names[key]} [label={label(text)}, shape={_SHAPE[node.kind]}, "
-                   f"class={quote(node.status)}, " + ", ".join(style) + "];")
+        if key in standing:
+            continue
+        out.append(_node_line(names[key], node))
+    if standing:
+        out.append("  subgraph cluster_standing {")
+        out.append('    graph [label="Standing triggers (any step)", style="dashed", color="#9e9e9e", '
+                   'labeljust=l, fontsize=10, id="standing", class="standing"];')
+        out.extend("  " + _node_line(names[key], nodes[key]) for key in standing)
+        out.append("  }")
     firsts = []
     if old.steps:
         firsts.append((f"step:{step_map.get(old.steps[0].id, old.steps[0].id)}", True, False))
@@ -157,6 +170,17 @@ def to_diff_dot(old: Sop, new: Sop, diff: SopDiff) -> str:
     out.extend(_legend())
     out.append("}")
     return "\n".join(out) + "\n"
+
+
+def _node_line(name: str, node: _Node) -> str:
+    style = list(_STYLE[node.status])
+    if node.status == REMOVED:
+        style.append('style="rounded,filled,dashed"')
+    text = [*wrap(node.text, 28, limit=120)] or [node.key]
+    if node.status != SAME:
+        text.append(f"({node.status})")
+    return (f"  {name} [label={label(text)}, shape={_SHAPE[node.kind]}, class={quote(node.status)}, "
+            + ", ".join(style) + "];")
 
 
 def _end_text(kind: str, target: str) -> str:

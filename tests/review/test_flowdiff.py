@@ -18,7 +18,7 @@ def _statuses(dot: str) -> dict[str, str]:
     """Node label's first line -> its status class."""
     found = {}
     for label, status in re.findall(r'label="([^"\\]*)[^\]]*?class="(\w+)"', dot):
-        if status != "legend":  # the key's cluster, not a node
+        if status not in ("legend", "standing"):  # clusters, not nodes
             found[label] = status
     return found
 
@@ -69,3 +69,12 @@ def test_an_added_sop_is_all_green() -> None:
     assert set(statuses.values()) == {"added"}
     statuses = _statuses(to_diff_dot(new, empty, diff_sops(new, None)))
     assert set(statuses.values()) == {"removed"}
+
+
+def test_standing_triggers_are_drawn_with_their_status() -> None:
+    old, new = build_pair(_case("escalation-removed"))
+    dot = to_diff_dot(old, new, diff_sops(old, new))
+    standing = dot.split("subgraph cluster_standing {")[1].split("}")[0]
+    assert _statuses(standing) == {"Escalate: repeat-contact": "removed"}
+    old, new = build_pair(_case("escalation-tier-changed"))
+    assert _statuses(to_diff_dot(old, new, diff_sops(old, new)))["Escalate: repeat-contact"] == "same"
