@@ -64,8 +64,8 @@ def _project_clash(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     if len(others) > 3:
         shown += f" and {len(others) - 3} more"
     where = "id" if "id" in sop.spans else "file name"
-    yield Issue(sop.at("id"), f"SOP id {clip(sop.id, 40)!r} (from the {where}) is also used by {shown}; "
-                              "SOP ids must be unique in the project: rename one")
+    yield Issue(sop.at("id"), f"id {clip(sop.id, 40)!r} (from the {where}) is also the id of {shown}: "
+                              "give each SOP its own id")
 
 
 def _tail(path: str, limit: int = 60) -> str:
