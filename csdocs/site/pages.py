@@ -112,7 +112,7 @@ def relative_url(url: str, other: str) -> str:
     relpath = posixpath.relpath(url or ".", other_dir or ".")
     if (url == "" or url.endswith("/")) and not relpath.endswith("/"):
         relpath += "/"
-    return relpath if relpath != "./" else "./"
+    return relpath
 
 
 def plan_layout(corpus: Corpus, *, use_directory_urls: bool) -> Layout:
@@ -124,7 +124,9 @@ def plan_layout(corpus: Corpus, *, use_directory_urls: bool) -> Layout:
     for sop in corpus.sops:
         slug = sop.slug
         departments.setdefault(slug, sop.department or "General")
-        folder = folders.setdefault(slug, _folder_name(slug, folders.values()))
+        if slug not in folders:
+            folders[slug] = _folder_name(slug, folders.values())
+        folder = folders[slug]
         # the id names a file: only a plain slug may (no "../", no "/", nothing odd in a URL)
         name = sop.id if _SLUG.fullmatch(sop.id) and len(sop.id) <= MAX_NAME else _short(slugify(sop.id))
         candidate, number = f"{folder}/{name}.md", 1
