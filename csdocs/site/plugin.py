@@ -90,6 +90,9 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
         if theme.name == "material" and theme.get("font") is not False:
             log.info("theme.font turned off: the site must not fetch fonts (it runs offline)")
             theme["font"] = False
+        if theme.name == "material" and config.repo_url:
+            log.warning("repo_url is set: mkdocs-material fetches the repository's facts from the internet "
+                        "on every page, so the site is not fully offline")
         if config.nav is None:
             # SOP pages are left out of the navigation on purpose (see on_files): don't list them all
             config.validation.nav.omitted_files = logging.DEBUG

@@ -175,3 +175,23 @@ def test_the_agent_script_prints_on_its_own(example_site, watched):
     page.evaluate("document.documentElement.classList.remove('csdocs-print-script-only')")
     assert page.locator(".csdocs-procedure").is_visible()  # printing the whole SOP keeps the procedure
     assert not page.locator("[data-csdocs-walker]").is_visible()  # but not the interactive guide
+
+
+def test_guided_resolution_follows_a_goto_into_another_sop(built_project, watched):
+    from .conftest import serve_folder
+
+    server, base = serve_folder(built_project / "site")
+    try:
+        page = watched.page
+        page.goto(base + "billing/card-dispute/")
+        page.get_by_role("button", name="Start guided resolution").click()
+        page.get_by_role("button", name="Done: next step").click()
+        page.get_by_role("button", name="No", exact=True).click()
+        assert page.locator(".csdocs-walker__heading").inner_text() == "Continue in Password reset"
+        note = page.locator(".csdocs-handoff__note").input_value()
+        assert "Identify the payment" in note and "Does the customer recognise the merchant now? No" in note
+        page.get_by_role("link", name="Open Password reset").click()
+        page.wait_for_url("**/support/password-reset/#step-verify")
+        assert page.locator("#step-verify").is_visible()
+    finally:
+        server.shutdown()
