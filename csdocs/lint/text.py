@@ -328,15 +328,20 @@ class TextLocator:
             positions.add(node.span)
             positions.update(node.spans.values())
         self._lines = sorted({span.line for span in positions})
+        self._last_value: str | None = None
+        self._last_shift: int | None = None
         self._rightmost: dict[int, int] = {}  # line -> column of the last node that starts on it
         for span in positions:
             if span.column > self._rightmost.get(span.line, 0):
                 self._rightmost[span.line] = span.column
 
     def at(self, span: Span, value: str, offset: int) -> Span:
-        if offset <= 0 or "\n" in value or "\r" in value:
+        if offset <= 0:
             return span
-        shift = _content_shift(value)
+        if value is not self._last_value:  # one text holds many words: judge it once
+            self._last_value = value
+            self._last_shift = None if "\n" in value or "\r" in value else _content_shift(value)
+        shift = self._last_shift
         if shift is None or not self._single_line(span):
             return span
         return Span(span.line, span.column + shift + offset)

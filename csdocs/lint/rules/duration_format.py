@@ -6,8 +6,9 @@ each escalation's `sla`, and `review_every`): a whole number above zero
 followed by one unit, `m` (minutes), `h` (hours), `d` (days) or `w`
 (weeks): `30m`, `4h`, `2d`, `1w`. When the value is a duration written
 another way, the finding suggests the fix (`4 hours` -> `4h`, `1.5h` ->
-`90m`, `PT4H` -> `4h`). A duration of the wrong YAML type (an unquoted
-number) is the `schema` rule's finding.
+`90m`, `PT4H` -> `4h`). A duration of zero, or of more than 10 years, is a
+typo too. A duration of the wrong YAML type (an unquoted number) is the
+`schema` rule's finding.
 
 ## Why is this bad?
 Dashboards, reports and the review diff compare SLAs: "4 hours", "4hrs"
@@ -45,6 +46,7 @@ steps:
 
 from __future__ import annotations
 
+import datetime
 from typing import Iterator
 
 import yaml
@@ -52,9 +54,10 @@ import yaml
 from ...loader import clip
 from ...model import Severity, Sop, Span
 from ..rule import Issue, LintContext, Rule
-from ..text import DURATION, suggest_duration
+from ..text import DURATION, parse_duration, suggest_duration
 
 _RESOLVER = yaml.resolver.Resolver()
+_LONGEST = datetime.timedelta(days=3653)  # no SLA or review interval runs for 10 years
 _STR = "tag:yaml.org,2002:str"
 
 
@@ -86,6 +89,9 @@ def _check(where: str, value: str, span: Span) -> Issue | None:
     if DURATION.fullmatch(value):
         if not value[:-1].strip("0"):
             return Issue(span, f"{where} is {clip(value, 40)!r}, zero: a duration must be more than nothing")
+        length = parse_duration(value)
+        if length is None or length > _LONGEST:
+            return Issue(span, f"{where} {clip(value, 40)!r} is longer than 10 years: is it a typo?")
         return None
     fix = suggest_duration(value)
     if fix is not None:

@@ -80,8 +80,12 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     for value, node, key, field, owner in _texts(sop):
         if not value or not _TWO_CAPITALS.search(value):
             continue
+        seen_here: set[str] = set()
         for word in acronyms(value, defined):
             term = word.term
+            if term in seen_here:  # its first use in this text is the earliest here
+                continue
+            seen_here.add(term)
             if own and (term.lower() in own or word.written.lower() in own):
                 continue
             if term in _VAGUE_ACRONYMS and field in ("action", "say"):
