@@ -14,6 +14,7 @@ import difflib
 import re
 from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
 from typing import Iterable, Iterator, NamedTuple
 
 import yaml
@@ -179,10 +180,17 @@ def outside_terms(matches: list[re.Match[str]], text: str, *indexes: TermIndex) 
     defined "reasonable adjustment" is the term, not a weasel word)."""
     if not matches or not any(indexes):
         return matches
-    spans = [(start, end) for _, start, end in term_mentions(text, *indexes)]
+    spans = sorted((start, end) for _, start, end in term_mentions(text, *indexes))
     if not spans:
         return matches
-    return [m for m in matches if not any(start <= m.start() and m.end() <= end for start, end in spans)]
+    starts = [start for start, _ in spans]
+    reach = list(accumulate((end for _, end in spans), max))  # furthest end among spans starting so far
+    kept = []
+    for match in matches:
+        last = bisect_right(starts, match.start()) - 1
+        if last < 0 or reach[last] < match.end():
+            kept.append(match)
+    return kept
 
 
 def defined_terms(sop: Sop, glossary: Iterable[str], extra: Iterable[str] = ()) -> tuple[TermIndex, TermIndex]:

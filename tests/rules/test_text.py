@@ -130,3 +130,15 @@ def test_parse_duration_survives_absurd_numbers() -> None:
     assert parse_duration("9" * 5000 + "d") is None  # int() refuses 4,300+ digits
     assert suggest_duration("9" * 5000 + " days") is None
     assert suggest_duration("P" + "9" * 5000 + "D") is None
+
+
+def test_outside_terms_keeps_only_words_outside_defined_terms() -> None:
+    from csdocs.lint.text import outside_terms
+
+    phrases = Phrases(["reasonable", "etc"])
+    index = term_index(("reasonable adjustment", "adjustment plan etc"))
+    text = "A reasonable adjustment, a reasonable fee, an adjustment plan etc and so etc"
+    kept = outside_terms(phrases.finditer(text), text, index)
+    assert [(m.group(), m.start()) for m in kept] == [("reasonable", 27), ("etc", 73)]
+    many = "reasonable adjustment etc " * 50_000  # linear, not matches x mentions
+    assert len(outside_terms(phrases.finditer(many), many, index)) == 50_000
