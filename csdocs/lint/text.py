@@ -24,10 +24,11 @@ from ..model import Sop, Span, _Located
 # --------------------------------------------------------------------------
 # acronyms
 
-# A run of capitals and digits, then an optional plural "s", as a whole word.
-# Two or more capitals are checked in Python: a regex that counts them would
-# backtrack polynomially on a long run of capitals.
-_CAPS_WORD = re.compile(r"(?<!\w)([A-Z0-9]{2,})(s?)(?!\w)")
+# A run of capitals and digits, then an optional plural "s", as a whole word:
+# the regex finds the run from its first capital, Python adds leading digits
+# and checks the word's edges and that it has two capitals (a regex that
+# counts them would backtrack polynomially on a long run of capitals).
+_CAPITAL_RUN = re.compile(r"[A-Z][A-Z0-9]+")  # a capital first: the regex engine skips ahead fast
 _NO_DIGITS = str.maketrans("", "", "0123456789")
 _URL_OR_EMAIL = re.compile(r"\S+://\S+|[\w.+-]+@[\w-]+\.[\w.-]+")
 
@@ -74,18 +75,31 @@ def acronyms(text: str, known: frozenset[str] | set[str] = frozenset()) -> list[
     skip: list[tuple[int, int]] = []
     if "://" in text or "@" in text:
         skip = [match.span() for match in _URL_OR_EMAIL.finditer(text)]
-    for match in _CAPS_WORD.finditer(text):
-        core, plural = match.groups()
+    end_of_text = len(text)
+    for match in _CAPITAL_RUN.finditer(text):
+        start, end = match.span()
+        while start > 0 and "0" <= text[start - 1] <= "9":  # "2FA": digits lead the word
+            start -= 1
+        if start > 0 and _is_word_char(text[start - 1]):
+            continue  # inside a word: "iPhone", "xCRM"
+        plural = end < end_of_text and text[end] == "s"
+        after = end + plural
+        if after < end_of_text and _is_word_char(text[after]):
+            continue  # "CRMsystem", "ABc"
+        core = text[start:end]
         lowered = core.lower()
         if lowered in known or (plural and lowered + "s" in known):
             continue
         if core in EMPHASIS_WORDS or len(core.translate(_NO_DIGITS)) < 2:
             continue
-        start = match.start()
         if skip and any(low <= start < high for low, high in skip):
             continue
-        found.append(Word(core + plural, core, start))
+        found.append(Word(text[start:after], core, start))
     return found
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 # --------------------------------------------------------------------------
