@@ -92,6 +92,8 @@ def _check_decision(step: Step) -> Iterator[Issue]:
     for number, branch in enumerate(step.branches, start=1):
         answer = branch.answer
         spans = branch.spans
+        if not spans:
+            continue  # not a mapping (`- "Yes"`): the schema rule reports it
         folded = " ".join(answer.lower().split())
         if not folded and "answer" in spans:
             yield Issue(branch.at("answer"), f"branch {number} of step {name!r} has an empty answer")
