@@ -303,6 +303,21 @@ def sop_tier_ids(sop: Sop) -> tuple[str, ...]:
                  if key.startswith("tiers.") and not key.endswith(":key"))
 
 
+def flow_unknown(sop: Sop) -> bool:
+    """Whether some step or branch says where it goes in a way nobody can
+    read yet: a misspelt move (`nxt:`) or a move that is not text (`next: 42`).
+
+    The schema rule reports those; reachability waits for the fix rather
+    than report every step the unreadable move would have reached.
+    """
+    for step in sop.steps:
+        for node, move in ((step, step.move), *((branch, branch.move) for branch in step.branches)):
+            if misspelt_moves(node) or any(field in node.spans and getattr(move, field) is None
+                                           for field in _MOVES):
+                return True
+    return False
+
+
 def misspelt_moves(node: _Located) -> list[str]:
     """Field names of a step or branch that look like a misspelt move (``nxt``).
 

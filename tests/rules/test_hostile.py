@@ -29,9 +29,9 @@ def test_thousands_of_broken_links_and_undefined_terms(tmp_path: Path) -> None:
     steps = "".join(f"  - id: s{i}\n    title: Use the XQ{i} as needed\n    next: x{i}\n" for i in range(count))
     related = "related: [" + ", ".join(f"nope-{i}" for i in range(count)) + "]\n"
     findings = lint(tmp_path, HEADER + related + "steps:\n" + steps)
+    # step-unreachable waits: nobody can tell where the broken nexts were meant to go.
     assert Counter(f.rule for f in findings) == {
-        "step-unknown-ref": count, "step-unreachable": count - 1, "undefined-term": count,
-        "related-unknown": count}
+        "step-unknown-ref": count, "undefined-term": count, "related-unknown": count}
     assert max(len(f.message) for f in findings) < 250
 
 

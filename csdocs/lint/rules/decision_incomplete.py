@@ -8,8 +8,8 @@ Checks every step that asks a question (`decision`) or splits the flow
   question the agent asks);
 - there are at least two branches;
 - no two branches give the same answer (compared case-insensitively);
-- every branch has an answer and exactly one of `next`, `escalate`, `goto`
-  or `outcome`.
+- every branch has exactly one of `next`, `escalate`, `goto` or `outcome`
+  (a missing or empty `answer` is the `schema` rule's finding).
 
 Each mistake is reported once, at the field to fix.
 
@@ -94,9 +94,9 @@ def _check_decision(step: Step) -> Iterator[Issue]:
         spans = branch.spans
         if not spans:
             continue  # not a mapping (`- "Yes"`): the schema rule reports it
+        # An empty answer is not checked here: the model reads `answer:` with
+        # nothing, a list or a number (the schema rule's findings) as "" too.
         folded = " ".join(answer.lower().split())
-        if not folded and "answer" in spans:
-            yield Issue(branch.at("answer"), f"branch {number} of step {name!r} has an empty answer")
         if folded in seen:
             yield Issue(branch.at("answer"), f"{_branch(branch, number)} of step {name!r} repeats the answer "
                                              f"{seen[folded]!r}: merge the two branches or reword one answer")

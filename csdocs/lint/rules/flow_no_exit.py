@@ -8,6 +8,8 @@ order, naming the steps in it. A loop with at least one way out (a branch
 that ends or leaves the loop) is fine: "ask again until the customer
 answers, or close after the third try" is a normal procedure. A reference
 to an unknown step counts as a way out here; `step-unknown-ref` reports it.
+While a move is unreadable (`nxt:`, `next: 42`: the `schema` rule's
+findings), the rule waits for that fix.
 
 ## Why is this bad?
 An agent following the procedure goes round forever; in practice they
@@ -62,12 +64,13 @@ from ... import graph
 from ...loader import clip
 from ...model import Severity, Sop
 from ..rule import Issue, LintContext, Rule
+from ..text import flow_unknown
 
 _SHOWN = 5  # steps named in one message
 
 
 def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
-    if not _has_back_link(sop):
+    if not _has_back_link(sop) or flow_unknown(sop):
         return
     for loop in graph.closed_loops(sop):
         first = loop[0]

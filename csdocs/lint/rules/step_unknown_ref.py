@@ -59,7 +59,7 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     escalation_ids = [escalation.id for escalation in sop.escalations]
     known = _Known(step_ids, frozenset(step_ids), escalation_ids, frozenset(escalation_ids),
                    any(not step.has_id for step in sop.steps),
-                   any("id" not in escalation.spans for escalation in sop.escalations),
+                   any(escalation.id.startswith("<") for escalation in sop.escalations),  # "<escalation 2>"
                    frozenset(slugify(step_id) for step_id in step_ids if not _VALID_ID.fullmatch(step_id)))
     hints = _Hints()
     for step in sop.steps:

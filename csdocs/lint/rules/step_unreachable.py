@@ -6,10 +6,11 @@ Follows every `next`, decision branch and fall-through (a step with no
 from the first step, and reports each step that no path reaches, at its id.
 Steps that another SOP of the project enters with `goto: sop-id#step-id`
 count as reachable, and so does the step that `step-unknown-ref` suggests
-for a misspelt `next`, or a step whose id is missing; while a step or
-branch has a misspelt move (`nxt:`), the rule waits for that fix (one
-mistake, one finding). A step after one that ends the flow (`outcome`,
-`escalate`, `goto`) is only reached if something links to it.
+for a misspelt `next`, or a step whose id is missing. While a reachable
+`next` names no step and no near miss, or a move is one the `schema` rule
+rejects (`nxt:`, `next: 42`), the rule waits for that fix: one mistake, one
+finding. A step after one that ends the flow (`outcome`, `escalate`,
+`goto`) is only reached if something links to it.
 
 ## Why is this bad?
 Agents following the procedure never get there, yet reviewers read the
@@ -60,14 +61,14 @@ from ... import graph
 from ...loader import clip
 from ...model import Severity, Sop
 from ..rule import Issue, LintContext, Rule
-from ..text import misspelt_moves
+from ..text import flow_unknown
 
 
 def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     if not sop.steps:
         return
     reached = _reached(sop, ctx)
-    if len(reached) < len(sop.steps) and _flow_unknown(sop):
+    if len(reached) < len(sop.steps) and flow_unknown(sop):
         return
     first = sop.steps[0]
     for step in sop.steps:
@@ -76,13 +77,6 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
         name = repr(clip(step.id, 40)) if step.has_id else f"{step.index + 1} (no id)"
         yield Issue(step.at("id"), f"step {name} is never reached from the first step {clip(first.id, 40)!r}: "
                                    "link to it with next or a branch, or remove it")
-
-
-def _flow_unknown(sop: Sop) -> bool:
-    """A step or branch with a misspelt move (``nxt:``, reported by the schema
-    rule) goes somewhere nobody can tell yet."""
-    return any(misspelt_moves(step) or any(misspelt_moves(branch) for branch in step.branches)
-               for step in sop.steps)
 
 
 def _reached(sop: Sop, ctx: LintContext) -> set[str]:
@@ -110,6 +104,10 @@ def _reached(sop: Sop, ctx: LintContext) -> set[str]:
                     close = (difflib.get_close_matches(edge.target, known, n=1, cutoff=0.6)
                              if len(guessed) < _MAX_GUESSES else [])
                     guessed[edge.target] = close or without_id
+                if not guessed[edge.target]:
+                    # Nobody can tell where this broken `next` was meant to go, so
+                    # any step may be its target: wait for step-unknown-ref's fix.
+                    return {step.id for step in sop.steps}
                 guesses.update(guessed[edge.target])
         guesses -= reached
         if not guesses:
