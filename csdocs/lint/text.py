@@ -287,6 +287,10 @@ def _whole(amount: float, unit: str) -> str | None:
 # --------------------------------------------------------------------------
 # suggestions and positions
 
+# What the schema allows as a step, escalation or SOP id; an id that breaks it
+# is the schema rule's finding, and the reference rules make allowance for it.
+VALID_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+
 _NODE_FIELDS = frozenset(
     "id title stage actor action say automated decision branches answer next escalate goto outcome".split()
 )
@@ -303,14 +307,25 @@ def sop_tier_ids(sop: Sop) -> tuple[str, ...]:
                  if key.startswith("tiers.") and not key.endswith(":key"))
 
 
+def empty_value(node: _Located, name: str) -> bool:
+    """Whether ``name:`` was written with nothing after it (the schema rule
+    reports the missing value). libyaml places such an empty value right
+    after the colon, where no written value can start."""
+    key, value = node.key_at(name), node.at(name)
+    return name in node.spans and value.line == key.line and value.column == key.column + len(name) + 1
+
+
 def flow_unknown(sop: Sop) -> bool:
     """Whether some step or branch says where it goes in a way nobody can
-    read yet: a misspelt move (`nxt:`) or a move that is not text (`next: 42`).
+    read yet: a misspelt move (`nxt:`), a move that is not text (`next: 42`),
+    or `branches` that hold no readable branch.
 
     The schema rule reports those; reachability waits for the fix rather
     than report every step the unreadable move would have reached.
     """
     for step in sop.steps:
+        if "branches" in step.spans and (not step.branches or any(not branch.spans for branch in step.branches)):
+            return True  # branches that are empty, not a list, or not mappings
         for node, move in ((step, step.move), *((branch, branch.move) for branch in step.branches)):
             if misspelt_moves(node) or any(field in node.spans and getattr(move, field) is None
                                            for field in _MOVES):

@@ -63,7 +63,7 @@ from typing import Iterator
 from ...loader import clip
 from ...model import MOVE_FIELDS, Branch, Severity, Sop, Step
 from ..rule import Issue, LintContext, Rule
-from ..text import misspelt_moves
+from ..text import empty_value, misspelt_moves
 
 
 def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
@@ -75,6 +75,8 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
 def _check_decision(step: Step) -> Iterator[Issue]:
     name = clip(step.id, 40)
     if not step.branches:
+        if empty_value(step, "branches"):
+            return  # `branches:` with nothing after it: the schema rule reports it
         if "branches" in step.spans:
             yield Issue(step.at("branches"), f"decision step {name!r} has no branches: "
                                              "add one branch per answer (at least two)")

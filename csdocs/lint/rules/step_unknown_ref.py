@@ -5,9 +5,9 @@ Checks every `next` (a step of this SOP), `escalate` (an escalation of this
 SOP) and `goto` (another SOP of the project, or `sop-id#step-id`), on steps
 and on decision branches, and suggests the nearest existing id. A `goto` to
 an unknown SOP is reported once per place it is written. While a step or an
-escalation has no id (the `schema` rule reports it), a `next` or
-`escalate` that matches no id and no near miss is taken to mean it, and is
-not reported twice.
+escalation has no id or an invalid one (the `schema` rule reports it), a
+`next` or `escalate` that matches no id and no near miss is taken to mean
+it, and is not reported twice.
 
 ## Why is this bad?
 An agent following the procedure reaches a dead end in the middle of a
@@ -45,22 +45,22 @@ steps:
 from __future__ import annotations
 
 import difflib
-import re
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 from ...graph import split_goto
 from ...loader import clip
 from ...model import Move, Severity, Sop, Span, Step, slugify
 from ..rule import Issue, LintContext, Rule
+from ..text import VALID_ID, empty_value
 
 
 def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     step_ids = [step.id for step in sop.steps if step.has_id]
     escalation_ids = [escalation.id for escalation in sop.escalations]
     known = _Known(step_ids, frozenset(step_ids), escalation_ids, frozenset(escalation_ids),
-                   any(not step.has_id for step in sop.steps),
-                   any(escalation.id.startswith("<") for escalation in sop.escalations),  # "<escalation 2>"
-                   frozenset(slugify(step_id) for step_id in step_ids if not _VALID_ID.fullmatch(step_id)))
+                   any(not step.has_id or not VALID_ID.fullmatch(step.id) for step in sop.steps),
+                   _escalations_unreadable(sop),
+                   frozenset(slugify(step_id) for step_id in step_ids if not VALID_ID.fullmatch(step_id)))
     hints = _Hints()
     for step in sop.steps:
         if step.branches:
@@ -80,7 +80,16 @@ class _Known(NamedTuple):
     invalid_ids_as_slugs: frozenset[str]
 
 
-_VALID_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+def _escalations_unreadable(sop: Sop) -> bool:
+    """An escalation without a readable id, an item that is not a mapping, or
+    `escalations:` with nothing after it: the schema rule reports each."""
+    if empty_value(sop, "escalations"):
+        return True
+    items = sum(1 for key in sop.spans if key.startswith("escalations["))
+    return items > len(sop.escalations) or any(not VALID_ID.fullmatch(escalation.id)
+                                               for escalation in sop.escalations)  # "<escalation 2>", "x y"
+
+
 
 
 def _misspelt_id(target: str, known: _Known) -> bool:

@@ -61,7 +61,7 @@ from ... import graph
 from ...loader import clip
 from ...model import Severity, Sop
 from ..rule import Issue, LintContext, Rule
-from ..text import flow_unknown
+from ..text import VALID_ID, flow_unknown
 
 
 def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
@@ -89,7 +89,8 @@ def _reached(sop: Sop, ctx: LintContext) -> set[str]:
         return reached
     known = [step.id for step in sop.steps if step.has_id]
     known_set = set(known)
-    without_id = [step.id for step in sop.steps if not step.has_id]
+    # Steps with no id or an invalid one (the schema rule's findings).
+    without_id = [step.id for step in sop.steps if not step.has_id or not VALID_ID.fullmatch(step.id)]
     guessed: dict[str, list[str]] = {}  # unknown target -> the steps it is taken to mean
     while True:
         guesses: set[str] = set()
