@@ -66,7 +66,7 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
         value = sop.sla.get(name)
         # The model keeps sla values as text: a number or date there was
         # written unquoted, and the schema rule has already reported its type.
-        if value is not None and _reads_as_text(value):
+        if value is not None and (DURATION.fullmatch(value) or _reads_as_text(value)):
             issue = _check(f"sla.{name}", value, sop.at(f"sla.{name}"))
             if issue is not None:
                 yield issue

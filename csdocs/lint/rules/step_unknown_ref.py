@@ -45,7 +45,8 @@ steps:
 from __future__ import annotations
 
 import difflib
-from typing import Callable, Iterable, Iterator, NamedTuple
+from functools import cached_property
+from typing import Callable, Iterable, Iterator
 
 from ...graph import split_goto
 from ...loader import clip
@@ -55,12 +56,7 @@ from ..text import VALID_ID, empty_value
 
 
 def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
-    step_ids = [step.id for step in sop.steps if step.has_id]
-    escalation_ids = [escalation.id for escalation in sop.escalations]
-    known = _Known(step_ids, frozenset(step_ids), escalation_ids, frozenset(escalation_ids),
-                   any(not step.has_id or not VALID_ID.fullmatch(step.id) for step in sop.steps),
-                   _escalations_unreadable(sop),
-                   frozenset(slugify(step_id) for step_id in step_ids if not VALID_ID.fullmatch(step_id)))
+    known = _Known(sop)
     hints = _Hints()
     for step in sop.steps:
         if step.branches:
@@ -70,14 +66,28 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
             yield from _check_move(step.move, step.at, sop, ctx, known, step, None, hints)
 
 
-class _Known(NamedTuple):
-    step_list: list[str]
-    steps: frozenset[str]
-    escalation_list: list[str]
-    escalations: frozenset[str]
-    has_steps_without_id: bool
-    has_escalations_without_id: bool
-    invalid_ids_as_slugs: frozenset[str]
+class _Known:
+    """The SOP's step and escalation ids; what only a broken reference needs is
+    worked out on the first one (most SOPs have none)."""
+
+    def __init__(self, sop: Sop) -> None:
+        self.sop = sop
+        self.step_list = [step.id for step in sop.steps if step.has_id]
+        self.steps = frozenset(self.step_list)
+        self.escalation_list = [escalation.id for escalation in sop.escalations]
+        self.escalations = frozenset(self.escalation_list)
+
+    @cached_property
+    def has_steps_without_id(self) -> bool:
+        return any(not step.has_id or not VALID_ID.fullmatch(step.id) for step in self.sop.steps)
+
+    @cached_property
+    def has_escalations_without_id(self) -> bool:
+        return _escalations_unreadable(self.sop)
+
+    @cached_property
+    def invalid_ids_as_slugs(self) -> frozenset[str]:
+        return frozenset(slugify(step_id) for step_id in self.step_list if not VALID_ID.fullmatch(step_id))
 
 
 def _escalations_unreadable(sop: Sop) -> bool:
