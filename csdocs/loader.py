@@ -333,7 +333,9 @@ def json_schema() -> Mapping[str, Any]:
     return json.loads(resources.files("csdocs").joinpath("schema.json").read_text("utf-8"))
 
 
-# Duration syntax is the `duration-format` rule's job: one mistake, one finding.
+# A duration's type and syntax are the `duration-format` rule's job (one
+# mistake, one finding, and a better hint: `4` -> "add a unit, e.g. '4h'");
+# the schema only insists that it is a single value.
 _RULE_CHECKED_DEFS = {"#/$defs/duration"}
 
 
@@ -413,7 +415,8 @@ def _compiled_check(schema_id: int) -> Any:
 
 def _compile_check(schema: Mapping[str, Any]) -> Any:
     """Turn a schema into a function node -> bool (the subset validate understands)."""
-    skip_pattern = schema.get("$ref") in _RULE_CHECKED_DEFS
+    if schema.get("$ref") in _RULE_CHECKED_DEFS:
+        return lambda node: node.__class__ is _YScalar
     schema = _resolve(schema)
     if "enum" in schema:
         allowed = frozenset(schema["enum"])
@@ -421,7 +424,7 @@ def _compile_check(schema: Mapping[str, Any]) -> Any:
     expected = schema.get("type")
     options = expected if isinstance(expected, list) else [expected] if expected else []
     if options == ["string"] and schema.get("format") != "date":
-        pattern = None if skip_pattern or "pattern" not in schema else _compiled(schema["pattern"]).search
+        pattern = None if "pattern" not in schema else _compiled(schema["pattern"]).search
         min_length = schema.get("minLength", 0)
 
         def check_text(node: _YNode) -> bool:
@@ -465,8 +468,9 @@ def _compile_check(schema: Mapping[str, Any]) -> Any:
 def validate(node: _YNode, schema: Mapping[str, Any], where: str) -> Iterator[Problem]:
     """Yield one ``schema`` problem per mismatch between ``node`` and ``schema``."""
     if schema.get("$ref") in _RULE_CHECKED_DEFS:
-        schema = dict(_resolve(schema))
-        schema.pop("pattern", None)
+        if node.__class__ is not _YScalar:
+            yield Problem("schema", node.span, f"'{where}' must be a duration such as 4h, not {_type_name(node)}")
+        return
     schema = _resolve(schema)
     if "enum" in schema:
         allowed = schema["enum"]
@@ -654,7 +658,7 @@ def _build_escalation(node: _YNode, index: int) -> Escalation:
         from_tier=_text(fields.get("from")) or "L1",
         to_tier=_text(fields.get("to")),
         owner=_text(fields.get("owner")),
-        sla=_text(fields.get("sla")),
+        sla=_scalar_text(fields.get("sla")),
         handoff=_texts(handoff) if handoff is not None and handoff.__class__ is _YSeq else None,
         span=node.span,
         spans=_spans(node),
@@ -730,7 +734,7 @@ def build_sop(root: _YMap, path: str) -> Sop:
         status=status if status in ("draft", "active", "retired") else "active",
         version=_scalar_text(fields.get("version")),
         last_reviewed=reviewed,
-        review_every=_text(fields.get("review_every")) or DEFAULT_REVIEW_EVERY,
+        review_every=_scalar_text(fields.get("review_every")) or DEFAULT_REVIEW_EVERY,
         channels=_texts(fields.get("channels")),
         contact_types=_texts(fields.get("contact_types")),
         priority=_text(fields.get("priority")),

@@ -49,24 +49,19 @@ from __future__ import annotations
 import datetime
 from typing import Iterator
 
-import yaml
 
 from ...loader import clip
 from ...model import Severity, Sop, Span
 from ..rule import Issue, LintContext, Rule
 from ..text import DURATION, parse_duration, suggest_duration
 
-_RESOLVER = yaml.resolver.Resolver()
 _LONGEST = datetime.timedelta(days=3653)  # no SLA or review interval runs for 10 years
-_STR = "tag:yaml.org,2002:str"
 
 
 def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     for name in ("first_response", "resolution"):
         value = sop.sla.get(name)
-        # The model keeps sla values as text: a number or date there was
-        # written unquoted, and the schema rule has already reported its type.
-        if value is not None and (DURATION.fullmatch(value) or _reads_as_text(value)):
+        if value is not None:
             issue = _check(f"sla.{name}", value, sop.at(f"sla.{name}"))
             if issue is not None:
                 yield issue
@@ -79,10 +74,6 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
         issue = _check("review_every", sop.review_every, sop.at("review_every"))
         if issue is not None:
             yield issue
-
-
-def _reads_as_text(value: str) -> bool:
-    return _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == _STR
 
 
 def _check(where: str, value: str, span: Span) -> Issue | None:
