@@ -212,11 +212,18 @@ def next_review(sop: Sop) -> _dt.date | None:
 
 
 def step_anchor(step: Step) -> str:
-    return f"step-{step.id}" if step.has_id else f"step-{step.index + 1}"
+    """``step-<id>``; an id that is missing or not a plain slug gives ``step-_<n>`` (the flowchart's rule)."""
+    if step.has_id and _SLUG.fullmatch(step.id):
+        return f"step-{step.id}"
+    return f"step-_{step.index + 1}"
 
 
 def escalation_anchor(escalation: Escalation) -> str:
-    return f"escalation-{escalation.id}"
+    """``escalation-<id>``, or ``escalation-_<n>`` for an id that is not a plain slug."""
+    if _SLUG.fullmatch(escalation.id):
+        return f"escalation-{escalation.id}"
+    match = re.search(r"\[(\d+)\]$", escalation.path)
+    return f"escalation-_{int(match.group(1)) + 1 if match else 0}"
 
 
 def sop_terms(sop: Sop, corpus: Corpus) -> Terms:
@@ -331,7 +338,7 @@ def flow_data(sop: Sop, config: Config, corpus: Corpus, layout: Layout, src_uri:
         steps.append({key: value for key, value in entry.items() if value is not None})
     named = {edge.target for edge in graph.edges(sop) if edge.kind == "escalate"}
     escalations = [
-        {"id": e.id, "trigger": e.trigger,
+        {"id": e.id, "anchor": escalation_anchor(e), "trigger": e.trigger,
          "from": tier_label(e.from_tier, names), "to": tier_label(e.to_tier, names),
          "owner": e.owner, "sla": duration_words(e.sla) if e.sla else None,
          "handoff": list(dict.fromkeys([*config.handoff, *(e.handoff or ())])),

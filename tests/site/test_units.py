@@ -92,3 +92,35 @@ def test_page_urls_and_relative_links():
 def test_durations_read_as_words():
     assert duration_words("4h") == "4 hours" and duration_words("1d") == "1 day"
     assert duration_words("soon") == "soon" and duration_words(None) == ""
+
+
+def test_anchors_match_the_flowchart_ids_for_odd_step_and_escalation_ids():
+    from csdocs.loader import load_text
+    from csdocs.render.flowchart import to_dot
+    from csdocs.site.pages import escalation_anchor, step_anchor
+
+    sop = load_text("""\
+title: T
+department: D
+owner: O
+purpose: P
+steps:
+  - id: log
+    title: Log
+  - id: "Bad id <x>"
+    title: Odd
+    escalate: "Up & away"
+  - title: No id
+escalations:
+  - id: "Up & away"
+    trigger: The amount is above 100 EUR
+    to: L2
+    owner: Queue
+    sla: 4h
+""", "t.yaml").sop
+    anchors = [step_anchor(step) for step in sop.steps]
+    assert anchors == ["step-log", "step-_2", "step-_3"]
+    assert escalation_anchor(sop.escalations[0]) == "escalation-_1"
+    dot = to_dot(sop)
+    for anchor in (*anchors, "escalation-_1"):
+        assert f'id="{anchor}"' in dot or f"id={anchor}" in dot

@@ -299,7 +299,7 @@
     });
     var id = null;
     if (state.kind === "step") id = "flow-" + this.flow.steps[state.index].anchor;
-    else if (state.kind === "escalate") id = "flow-escalation-" + state.id;
+    else if (state.kind === "escalate") id = "flow-" + this.escalations[state.id].anchor;
     var node = id ? document.getElementById(id) : null;
     if (node && svg.contains(node)) node.classList.add("csdocs-current");
   };
