@@ -21,6 +21,7 @@ DEFAULT_TIERS: tuple[tuple[str, str], ...] = (
     ("L2", "Specialist or team lead"),
     ("L3", "Management or specialist team"),
 )
+DEFAULT_CACHE_DIR = ".csdocs-cache"
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 KNOWN_OPTIONS = ("sops_dir", "glossary", "tiers", "handoff", "allow_terms", "rules", "flowchart_url", "cache_dir")
 
@@ -44,6 +45,8 @@ class Config:
     handoff: tuple[str, ...] = DEFAULT_HANDOFF
     allow_terms: frozenset[str] = frozenset()
     rules: Mapping[str, Severity] = field(default_factory=lambda: MappingProxyType({}))
+    cache_dir: Path = Path(DEFAULT_CACHE_DIR)  # rendered flowcharts, by a hash of their DOT text
+    flowchart_url: str | None = None  # link pattern of goto nodes: "../{sop}/#step-{step}"
 
     @property
     def tier_ids(self) -> tuple[str, ...]:
@@ -176,7 +179,7 @@ def config_from_options(options: Mapping[str, Any], *, root: Path, config_file: 
                               source=config_file) from None
 
     for name in ("flowchart_url", "cache_dir"):
-        if name in options and not isinstance(options[name], str):
+        if name in options and (not isinstance(options[name], str) or not options[name].strip()):
             raise ConfigError(name, "must be text", source=config_file)
 
     return Config(
@@ -188,6 +191,8 @@ def config_from_options(options: Mapping[str, Any], *, root: Path, config_file: 
         handoff=handoff,
         allow_terms=frozenset(allow),
         rules=MappingProxyType(rules),
+        cache_dir=Path(options.get("cache_dir", DEFAULT_CACHE_DIR)),
+        flowchart_url=options.get("flowchart_url"),
     )
 
 

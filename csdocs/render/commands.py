@@ -15,11 +15,10 @@ from typing import NoReturn
 
 import click
 
-from ..config import Config, resolve
+from ..config import DEFAULT_CACHE_DIR, Config, resolve
 from ..lint.commands import config_option, get_config
 from ..model import Sop
 
-CACHE_DIR = ".csdocs-cache"
 
 
 def _fail(message: str, status: int) -> NoReturn:
@@ -68,27 +67,13 @@ def write_output(data: str | bytes, output: Path | None, source: Path) -> None:
         _fail(f"cannot write {output}: {error.strerror or error}", 2)
 
 
-def plugin_option(config: Config, name: str) -> str | None:
-    """A csdocs option the typed Config does not keep (``cache_dir``, ``flowchart_url``), as text."""
-    if config.config_file is None:
-        return None
-    from ..config import plugin_options
-    from ..loader import load_plain_yaml
-
-    try:
-        value = plugin_options(load_plain_yaml(config.config_file.read_text(encoding="utf-8")) or {}).get(name)
-    except Exception:  # load_config already read this file; a race here only loses the option
-        return None
-    return value if isinstance(value, str) and value.strip() else None
-
-
 def cache_dir_for(config: Config, option: Path | None, no_cache: bool) -> Path | None:
     """--cache-dir, else the project's ``cache_dir`` option, else .csdocs-cache/ beside mkdocs.yml."""
     if no_cache:
         return None
     if option is not None:
         return option
-    return resolve(config, Path(plugin_option(config, "cache_dir") or CACHE_DIR))
+    return resolve(config, config.cache_dir)
 
 
 output_option = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -110,7 +95,7 @@ def render_command() -> None:
               help="Link of a goto node, e.g. '../{sop}/#step-{step}' (http(s) or relative only; "
                    "default: the flowchart_url option, else no link).")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
-              help=f"Render cache (default: {CACHE_DIR}/ beside mkdocs.yml, or here).")
+              help=f"Render cache (default: the cache_dir option, else {DEFAULT_CACHE_DIR}/ beside mkdocs.yml).")
 @click.option("--no-cache", is_flag=True, help="Always run dot; read and write no cache.")
 @config_option
 def flowchart_command(sop: Path, fmt: str, output: Path | None, lanes: str | None, url_pattern: str | None,
@@ -131,7 +116,7 @@ def flowchart_command(sop: Path, fmt: str, output: Path | None, lanes: str | Non
     if fmt == "mermaid":
         write_output(to_mermaid(model, lanes=lanes, config=config), output, sop)  # type: ignore[arg-type]
         return
-    url_pattern = url_pattern or plugin_option(config, "flowchart_url")
+    url_pattern = url_pattern or config.flowchart_url
     text = to_dot(model, lanes=lanes, config=config,  # type: ignore[arg-type]
                   sop_url=url_from_pattern(url_pattern) if url_pattern else None)
     if fmt == "dot":
