@@ -218,6 +218,12 @@ def step_anchor(step: Step) -> str:
     return f"step-_{step.index + 1}"
 
 
+def goto_anchor(sop: Sop, step_id: str | None) -> str | None:
+    """Where a ``goto: sop#step`` lands on that SOP's page (None: the top)."""
+    step = sop.step(step_id) if step_id else None
+    return step_anchor(step) if step is not None else None
+
+
 def escalation_anchor(escalation: Escalation) -> str:
     """``escalation-<id>``, or ``escalation-_<n>`` for an id that is not a plain slug."""
     if _SLUG.fullmatch(escalation.id):
@@ -327,7 +333,7 @@ def flow_data(sop: Sop, config: Config, corpus: Corpus, layout: Layout, src_uri:
                 if other is not None:
                     move["title"] = other.title
                     move["href"] = layout.href(layout.sop_pages[target_sop], from_page=src_uri,
-                                               anchor=f"step-{target_step}" if target_step else "guided-resolution")
+                                               anchor=goto_anchor(other, target_step) or "guided-resolution")
             moves.append(move)
         entry = {
             "id": step.id, "n": step.index + 1, "anchor": step_anchor(step), "title": step.title,
@@ -429,7 +435,7 @@ def _moves(sop: Sop, corpus: Corpus, layout: Layout, src_uri: str) -> dict[int, 
                 other = by_id.get(target_sop)
                 if other is not None:
                     move["href"] = layout.href(layout.sop_pages[target_sop], from_page=src_uri,
-                                               anchor=f"step-{target_step}" if target_step else None)
+                                               anchor=goto_anchor(other, target_step))
                     move["label"] = other.title + (f" (step {target_step})" if target_step else "")
             moves.append(move)
         out[step.index] = moves

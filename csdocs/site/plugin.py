@@ -171,10 +171,11 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
             src = layout.sop_pages[sop.id]
 
             def url(sop_id: str, step_id: str | None) -> str | None:
-                if sop_id not in layout.sop_pages:
+                other = corpus.by_id().get(sop_id)
+                if other is None:
                     return None
                 return layout.href(layout.sop_pages[sop_id], from_page=src,
-                                   anchor=f"step-{step_id}" if step_id else None)
+                                   anchor=pages.goto_anchor(other, step_id))
             return url
 
         def anchors(sop: Sop) -> dict[str, str]:
