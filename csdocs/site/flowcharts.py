@@ -30,7 +30,7 @@ from ..render import flowchart
 
 log = logging.getLogger(__name__)
 
-SANITIZER_VERSION = "4"
+SANITIZER_VERSION = "5"
 CACHE_SUBDIR = "site-svg"
 ID_PREFIX = "flow-"
 
@@ -73,10 +73,15 @@ def sanitize(svg: str, *, node_links: Mapping[str, str], label: str) -> str:
     return "".join(out)
 
 
-_NUMBER = re.compile(r"(\d+\.\d)\d+")
+_NUMBER = re.compile(r"-?\d+\.\d+")
 _GEOMETRY = frozenset({"points", "d", "x", "y", "cx", "cy", "rx", "ry", "viewBox", "transform",
                        "x1", "y1", "x2", "y2", "width", "height"})
 _DROPPED = frozenset({"font-family"})  # the stylesheet sets it once for every label
+
+
+def _whole(match: re.Match[str]) -> str:
+    """Coordinates to whole points: a sub-point shift is invisible, and it halves the numbers' bytes."""
+    return str(round(float(match.group(0)))) if match.group(0) != "-0.0" else "0"
 
 
 def _node_name(element: ET.Element) -> str:
@@ -109,14 +114,16 @@ def _write(element: ET.Element, out: list[str], node_links: Mapping[str, str], *
         if local == "id":
             value = ID_PREFIX + value
         elif local in _GEOMETRY:
-            value = _NUMBER.sub(r"\1", value)
+            value = _NUMBER.sub(_whole, value)
         attributes.append((local, value))
     wrap_href = None
     if tag == "g" and "node" in element.get("class", "").split() and not in_link:
         name = _node_name(element)
         if name in node_links and not _has_real_link(element):
             wrap_href = node_links[name]
-    unwrap = (tag == "a" and link_target is None) or (tag == "g" and not attributes and not top)
+    # dot wraps tooltip nodes in <g id="a_..."><a xlink:title>: with the tooltip gone, so is the wrapper
+    tooltip_group = tag == "g" and element.get("id", "").startswith("a_") and len(element) == 1
+    unwrap = (tag == "a" and link_target is None) or (tag == "g" and not attributes and not top) or tooltip_group
     if tag == "a" and link_target is not None:
         attributes = [("xlink:href", link_target), *[(k, v) for k, v in attributes if k == "class"]]
     if top:
