@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..config import Config, resolve
-from ..loader import MAX_BYTES, Loaded, Problem, _Refused, decode, load_text
+from ..loader import MAX_BYTES, Loaded, Problem, Refused, decode, load_text
 from ..model import Sop, Span
 
 SOP_SUFFIXES = (".yaml", ".yml")
@@ -157,7 +157,7 @@ def load_bytes(data: bytes, path: str) -> Loaded:
                                            "an SOP is a few KiB"),))
     try:
         text = decode(data)
-    except _Refused as refused:  # not UTF-8, or holds a NUL byte
+    except Refused as refused:  # not UTF-8, or holds a NUL byte
         return Loaded(path, None, (refused.problem,))
     return load_text(text, path)
 

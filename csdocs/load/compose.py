@@ -1,0 +1,239 @@
+"""Text -> light YAML nodes with positions, in one pass over libyaml's events.
+
+Why walk the events instead of calling ``yaml.compose`` or ``yaml.load``:
+
+* no recursion: a 10,000-deep nesting is refused when the stack passes
+  :data:`MAX_DEPTH`, before anything recursive sees it (PyYAML's composer
+  recurses, and a ``RecursionError`` is not a ``YAMLError``);
+* aliases, anchors, merge keys and non-standard tags are refused as they
+  arrive, so an alias bomb never expands and ``!!python/...`` never
+  constructs anything;
+* duplicate keys are seen (PyYAML silently keeps the last);
+* the nodes are small and are turned into the model and dropped at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from yaml import events as _ev
+
+from ..model import Span
+from .problems import Problem, Refused, clip
+
+try:  # libyaml's C parser is ~10x faster than the pure-Python one
+    from yaml import CSafeLoader as _Parser
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Parser  # type: ignore[assignment]
+
+MAX_DEPTH = 64  # the format nests 5 levels deep; 64 leaves room for mistakes
+
+STANDARD_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+}
+
+
+
+
+class YNode:
+    __slots__ = ("value", "span")
+
+    def __init__(self, value: Any, span: Span) -> None:
+        self.value = value  # scalar: the Python value; map: list of (key, node); seq: list
+        self.span = span
+
+
+class YScalar(YNode):
+    __slots__ = ()
+
+    def __init__(self, value: Any, span: Span) -> None:  # no super() call: this runs per scalar
+        self.value = value
+        self.span = span
+
+
+class YMap(YNode):
+    __slots__ = ("keys",)
+
+    def __init__(self, span: Span) -> None:
+        self.value = []
+        self.span = span
+        self.keys: dict[Any, YScalar] = {}
+
+
+class YSeq(YNode):
+    __slots__ = ()
+
+    def __init__(self, span: Span) -> None:
+        self.value = []
+        self.span = span
+
+
+def _span(line0: int, column0: int) -> Span:
+    return _new_tuple(Span, (line0 + 1, column0 + 1))
+
+
+_new_tuple = tuple.__new__
+
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_CONSTRUCT = {
+    "tag:yaml.org,2002:null": lambda node: None,
+    "tag:yaml.org,2002:bool": _CONSTRUCTOR.construct_yaml_bool,
+    "tag:yaml.org,2002:int": _CONSTRUCTOR.construct_yaml_int,
+    "tag:yaml.org,2002:float": _CONSTRUCTOR.construct_yaml_float,
+    "tag:yaml.org,2002:timestamp": _CONSTRUCTOR.construct_yaml_timestamp,
+}
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+# First characters with which a plain scalar may be something other than text
+# (bool, null, int, float, timestamp, merge, value: PyYAML's implicit resolvers).
+_MAYBE_TYPED = frozenset("yYnNtTfFoO~-+0123456789.<=")
+
+
+def _scalar_value(event: _ev.ScalarEvent) -> Any:
+    tag = event.tag
+    value = event.value
+    if tag is None or tag == "!":
+        if not event.implicit[0]:  # quoted or block scalar: always text
+            return value
+        if value and value[0] not in _MAYBE_TYPED:
+            return value  # most plain scalars: skip the resolver's regexes
+        tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+        if tag == _STR:
+            return value
+    elif tag not in STANDARD_TAGS:
+        raise Refused(f"tag {clip(tag)!r} is not allowed in an SOP",
+                       *_span(event.start_mark.line, event.start_mark.column))
+    if tag == _STR or tag == _MERGE:  # a merge key is refused where it is used as a key
+        return value
+    try:
+        return _CONSTRUCT[tag](yaml.ScalarNode(tag, value))
+    except (KeyError, ValueError, yaml.YAMLError):
+        raise Refused(f"{clip(value)!r} is not a valid {tag.rsplit(':', 1)[-1]}",
+                       *_span(event.start_mark.line, event.start_mark.column)) from None
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.splitlines()
+    if 0 < line <= len(lines) and 0 < column <= len(lines[line - 1]):
+        return lines[line - 1][column - 1]
+    return ""
+
+
+def compose(text: str) -> tuple[YNode | None, list[Problem]]:
+    """Parse one YAML document into light nodes; refuse what an SOP never needs.
+
+    Returns the root (None for an empty document) and the duplicate-key
+    problems; raises ``Refused`` for anything that stops the parse.
+
+    (Letting libyaml's C composer build the tree and converting it after was
+    measured no faster: converting its nodes costs what walking events does.)
+    """
+    try:
+        return _compose_events(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = error.problem or error.context or "invalid YAML"
+        if "expected a single document" in message:
+            message = "the file holds more than one YAML document ('---'); put each SOP in its own file"
+            raise Refused(message, line, column) from None
+        if "tab" in message or _char_at(text, line, column) == "\t":
+            message += " (indent with spaces, not tabs)"
+        raise Refused(f"invalid YAML: {clip(message, 120)}", line, column) from None
+    except yaml.YAMLError as error:
+        raise Refused(f"invalid YAML: {clip(error, 120)}", 1, 1) from None
+
+
+def _add_item(container: YMap, key: YScalar, value: YNode, duplicates: list[Problem]) -> bool:
+    """Add key: value unless the key repeats (then record the problem); True if added."""
+    name = key.value
+    try:
+        first = container.keys.get(name)
+    except TypeError:  # an unhashable scalar cannot happen; be safe
+        first = None
+    if first is not None:
+        duplicates.append(Problem("yaml-duplicate-key", key.span,
+                                  f"key {clip(name, 40)!r} repeats the one on line {first.span[0]}; "
+                                  "the first is used: merge them or remove one"))
+        return False
+    container.keys[name] = key
+    container.value.append((key, value))
+    return True
+
+
+def _compose_events(text: str) -> tuple[YNode | None, list[Problem]]:
+    """One pass over libyaml's events: no recursion, nothing expands.
+
+    This loop runs once per YAML node of every SOP, so it is written for
+    speed: the open container and its pending key are locals, and scalars
+    are attached inline.
+    """
+    parser = _Parser(text)
+    duplicates: list[Problem] = []
+    stack: list[tuple[Any, Any]] = []  # outer (container, pending key) frames
+    container: Any = None  # the open mapping or sequence, None at the top level
+    pending: Any = None  # a mapping's key waiting for its value
+    root: YNode | None = None
+    documents = 0
+    scalar_event, alias_event = _ev.ScalarEvent, _ev.AliasEvent
+    map_start, seq_start = _ev.MappingStartEvent, _ev.SequenceStartEvent
+    map_end, seq_end = _ev.MappingEndEvent, _ev.SequenceEndEvent
+    try:
+        get_event = parser.get_event
+        while True:
+            event = get_event()
+            kind = event.__class__
+            if kind is scalar_event or kind is map_start or kind is seq_start:
+                mark = event.start_mark
+                span = _new_tuple(Span, (mark.line + 1, mark.column + 1))
+                if event.anchor is not None:
+                    raise Refused(f"anchor '&{clip(event.anchor, 40)}' is not allowed: "
+                                   "write the value out in full", *span)
+                if kind is scalar_event:
+                    node: Any = YScalar(_scalar_value(event), span)
+                else:
+                    tag = event.tag
+                    if tag is not None and tag != "!" and tag not in STANDARD_TAGS:
+                        raise Refused(f"tag {clip(tag)!r} is not allowed in an SOP", *span)
+                    node = YMap(span) if kind is map_start else YSeq(span)
+                    if len(stack) >= MAX_DEPTH:
+                        raise Refused(f"the file nests deeper than {MAX_DEPTH} levels; "
+                                       "an SOP needs no more than 6", *span)
+                # attach the node to the open container
+                if container is None:
+                    root = node
+                elif container.__class__ is YSeq:
+                    container.value.append(node)
+                elif pending is None:  # the node is a key
+                    if kind is not scalar_event:
+                        raise Refused("a key must be a plain word, not a list or mapping", *span)
+                    if node.value == "<<" and event.implicit[0]:
+                        raise Refused("merge keys ('<<') are not allowed: write the fields out in full", *span)
+                    pending = node
+                else:
+                    _add_item(container, pending, node, duplicates)
+                    pending = None
+                if kind is not scalar_event:
+                    stack.append((container, pending))
+                    container, pending = node, None
+            elif kind is map_end or kind is seq_end:
+                container, pending = stack.pop()
+            elif kind is alias_event:
+                raise Refused(f"alias '*{clip(event.anchor, 40)}' is not allowed: write the value "
+                               "out in full", *_span(event.start_mark.line, event.start_mark.column))
+            elif kind is _ev.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise Refused("the file holds more than one YAML document ('---'); "
+                                   "put each SOP in its own file",
+                                   *_span(event.start_mark.line, event.start_mark.column))
+            elif kind is _ev.StreamEndEvent:
+                break
+    finally:
+        parser.dispose()
+    return root, duplicates

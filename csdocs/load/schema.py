@@ -1,0 +1,250 @@
+"""The shipped JSON Schema, checked by a small interpreter of the subset it uses.
+
+jsonschema itself is a test dependency only: the tests check that it and
+this interpreter agree on the example corpus and templates, while this
+module keeps the hot path fast (a compiled yes/no check first; the walk
+with messages only for files that fail it).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterator, Mapping
+
+from ..model import slugify
+from .compose import YMap, YNode, YScalar, YSeq
+from .problems import Problem, clip
+
+
+
+
+@lru_cache(maxsize=1)
+def json_schema() -> Mapping[str, Any]:
+    """The shipped JSON Schema of the SOP format (what `csdocs schema` prints)."""
+    return json.loads(resources.files("csdocs").joinpath("schema.json").read_text("utf-8"))
+
+
+# A duration's type and syntax are the `duration-format` rule's job (one
+# mistake, one finding, and a better hint: `4` -> "add a unit, e.g. '4h'");
+# the schema only insists that it is a single value.
+_RULE_CHECKED_DEFS = {"#/$defs/duration"}
+
+
+def type_name(node: YNode) -> str:
+    if node.__class__ is YMap:
+        return "a mapping"
+    if node.__class__ is YSeq:
+        return "a list"
+    value = node.value
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return f"true/false ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        return f"a number ({clip(value, 20)})"
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return "a date"
+    return "text"
+
+
+_PY_TYPES: Mapping[str, Any] = {
+    "string": str,
+    "integer": int,
+    "number": (int, float),
+    "boolean": bool,
+}
+_TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number",
+               "boolean": "true or false", "array": "a list", "object": "a mapping"}
+
+
+def _matches_type(node: YNode, expected: str, schema: Mapping[str, Any]) -> bool:
+    if expected == "object":
+        return node.__class__ is YMap
+    if expected == "array":
+        return node.__class__ is YSeq
+    if node.__class__ is not YScalar:
+        return False
+    value = node.value
+    if expected == "string" and schema.get("format") == "date":
+        return isinstance(value, _dt.date) or (isinstance(value, str) and is_iso_date(value))
+    if isinstance(value, bool) and expected != "boolean":
+        return False
+    return isinstance(value, _PY_TYPES[expected])
+
+
+def is_iso_date(text: str) -> bool:
+    try:
+        _dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _resolve(schema: Mapping[str, Any]) -> Mapping[str, Any]:
+    ref = schema.get("$ref")
+    if ref is None:
+        return schema
+    node: Any = json_schema()
+    for part in ref.lstrip("#/").split("/"):
+        node = node[part]
+    return node
+
+
+def conforms(node: YNode) -> bool:
+    """True when the whole SOP matches the schema: the fast check for the common case.
+
+    ``validate`` walks with messages and document paths, which costs several
+    times more; it runs only on files that fail this check.
+    """
+    return _compiled_check(id(json_schema()))(node)
+
+
+@lru_cache(maxsize=None)
+def _compiled_check(schema_id: int) -> Any:
+    return _compile_check(json_schema())
+
+
+def _compile_check(schema: Mapping[str, Any]) -> Any:
+    """Turn a schema into a function node -> bool (the subset validate understands)."""
+    if schema.get("$ref") in _RULE_CHECKED_DEFS:
+        return lambda node: node.__class__ is YScalar
+    schema = _resolve(schema)
+    if "enum" in schema:
+        allowed = frozenset(schema["enum"])
+        return lambda node: node.__class__ is YScalar and node.value.__class__ is str and node.value in allowed
+    expected = schema.get("type")
+    options = expected if isinstance(expected, list) else [expected] if expected else []
+    if options == ["string"] and schema.get("format") != "date":
+        pattern = None if "pattern" not in schema else _compiled(schema["pattern"]).search
+        min_length = schema.get("minLength", 0)
+
+        def check_text(node: YNode) -> bool:
+            if node.__class__ is not YScalar or node.value.__class__ is not str:
+                return False
+            value = node.value
+            if min_length and len(value.strip()) < min_length:
+                return False
+            return pattern is None or pattern(value) is not None
+
+        return check_text
+    if options == ["array"]:
+        item_check = _compile_check(schema["items"]) if "items" in schema else None
+        min_items = schema.get("minItems", 0)
+        return lambda node: (node.__class__ is YSeq and len(node.value) >= min_items
+                             and (item_check is None or all(map(item_check, node.value))))
+    if options == ["object"]:
+        properties = {name: _compile_check(sub) for name, sub in schema.get("properties", {}).items()}
+        extra = schema.get("additionalProperties", True)
+        extra_check = _compile_check(extra) if isinstance(extra, dict) else None
+        required = tuple(schema.get("required", ()))
+
+        def check_mapping(node: YNode) -> bool:
+            if node.__class__ is not YMap:
+                return False
+            for key, value in node.value:
+                check = properties.get(key.value)
+                if check is None:
+                    if extra is False or (extra_check is not None and not extra_check(value)):
+                        return False
+                elif not check(value):
+                    return False
+            keys = node.keys
+            return all(name in keys for name in required)
+
+        return check_mapping
+    # anything else (several types, dates): the general path
+    return lambda node: not any(True for _ in validate(node, schema, ""))
+
+
+def validate(node: YNode, schema: Mapping[str, Any], where: str) -> Iterator[Problem]:
+    """Yield one ``schema`` problem per mismatch between ``node`` and ``schema``."""
+    if schema.get("$ref") in _RULE_CHECKED_DEFS:
+        if node.__class__ is not YScalar:
+            yield Problem("schema", node.span, f"'{where}' must be a duration such as 4h, not {type_name(node)}")
+        return
+    schema = _resolve(schema)
+    if "enum" in schema:
+        allowed = schema["enum"]
+        if node.__class__ is not YScalar or node.value not in allowed:
+            got = clip(node.value, 40) if node.__class__ is YScalar else type_name(node)
+            hint = _suggest(str(got), allowed)
+            yield Problem("schema", node.span,
+                          f"'{where}' is {got!r}; use one of: {', '.join(allowed)}{hint}")
+        return
+    expected = schema.get("type")
+    if expected is not None:
+        options = expected if isinstance(expected, list) else [expected]
+        if not any(_matches_type(node, option, schema) for option in options):
+            words = " or ".join(_TYPE_WORDS[o] for o in options)
+            if schema.get("format") == "date":
+                words = "a date (YYYY-MM-DD)"
+            hint = ""
+            if "string" in options and isinstance(node.value, bool):
+                hint = ' (quote it: "Yes" and "No" unquoted are true/false in YAML)'
+            elif "string" in options and node.__class__ is YScalar and node.value is not None:
+                hint = " (quote it)"
+            yield Problem("schema", node.span, f"'{where}' must be {words}, not {type_name(node)}{hint}")
+            return
+    if node.__class__ is YScalar:
+        value = node.value
+        if isinstance(value, str):
+            if schema.get("minLength") and len(value.strip()) < schema["minLength"]:
+                yield Problem("schema", node.span, f"'{where}' is empty")
+            pattern = schema.get("pattern")
+            if pattern and not _compiled(pattern).search(value):
+                yield Problem("schema", node.span,
+                              f"'{where}' is {clip(value, 40)!r}: it must be lower-case letters, digits and "
+                              f"dashes, starting with a letter or digit (e.g. "
+                              f"{slugify(value)!r})")
+        return
+    if node.__class__ is YSeq:
+        if len(node.value) < schema.get("minItems", 0):
+            yield Problem("schema", node.span, f"'{where}' needs at least {schema['minItems']} item")
+        items = schema.get("items")
+        if items is not None:
+            for index, item in enumerate(node.value):
+                yield from validate(item, items, f"{where}[{index}]" if where else f"[{index}]")
+        return
+    yield from _validate_mapping(node, schema, where)  # type: ignore[arg-type]
+
+
+def _validate_mapping(node: YMap, schema: Mapping[str, Any], where: str) -> Iterator[Problem]:
+    properties: Mapping[str, Any] = schema.get("properties", {})
+    extra = schema.get("additionalProperties", True)
+    suggested: set[str] = set()
+    for key, value in node.value:
+        name = key.value
+        child_where = f"{where}.{name}" if where else str(name)
+        if name in properties:
+            yield from validate(value, properties[name], child_where)
+        elif extra is False:
+            known = [p for p in properties if p not in node.keys]
+            close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
+            hint = f" (did you mean '{close[0]}'?)" if close else f" (known fields: {', '.join(properties)})"
+            if close:
+                suggested.add(close[0])
+            where_text = f" in '{where}'" if where else ""
+            yield Problem("schema", key.span, f"unknown field '{clip(name, 40)}'{where_text}{hint}")
+        elif isinstance(extra, dict):
+            yield from validate(value, extra, child_where)
+    for name in schema.get("required", ()):
+        if name not in node.keys and name not in suggested:
+            where_text = f"'{where}'" if where else "the SOP"
+            yield Problem("schema", node.span, f"{where_text} has no '{name}' (it is required)")
+
+
+@lru_cache(maxsize=None)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _suggest(value: str, allowed: list[str]) -> str:
+    close = difflib.get_close_matches(value.lower(), [str(a) for a in allowed], n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
