@@ -41,7 +41,6 @@ log = get_plugin_logger(__name__)
 
 ASSETS = ("csdocs.css", "csdocs.js")
 ASSET_DIR = "assets/csdocs"
-DEFAULT_CACHE_DIR = ".csdocs-cache"
 PROGRESS_MIN_PAGES = 200  # below this a build is quick; say nothing
 
 
@@ -162,8 +161,7 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
         from .flowcharts import render_flowcharts
 
         assert self.csdocs is not None
-        cache_option = self.config.cache_dir or DEFAULT_CACHE_DIR
-        cache_dir = resolve(self.csdocs, Path(cache_option))
+        cache_dir = resolve(self.csdocs, self.csdocs.cache_dir)
         if len(corpus.sops) >= PROGRESS_MIN_PAGES:
             log.info("drawing %d flowcharts (cached ones are read back)", len(corpus.sops))
 

@@ -69,6 +69,21 @@ def test_clicking_a_flowchart_box_jumps_to_its_step(example_site, watched):
     assert page.locator("#step-amount").is_visible()
 
 
+def test_flowchart_fits_the_page_and_shows_at_full_size_on_request(example_site, watched):
+    page = watched.page
+    page.goto(example_site + "customer-care/refund-request/")
+    figure = page.locator("figure.csdocs-flowchart")
+    svg_width = "node => node.querySelector('svg').getBoundingClientRect().width"
+    figure_width = figure.evaluate("node => node.getBoundingClientRect().width")
+    assert figure.evaluate(svg_width) <= figure_width + 1  # the whole procedure in view
+    figure.get_by_role("button", name="Show at full size").click()
+    toggle = figure.get_by_role("button", name="Fit to the page")
+    assert toggle.get_attribute("aria-pressed") == "true"
+    assert figure.evaluate(svg_width) > figure_width  # natural size: wider than the page, scrolls
+    toggle.click()
+    assert figure.evaluate(svg_width) <= figure_width + 1
+
+
 def test_guided_resolution_walks_to_an_escalation_and_copies_the_handoff_note(example_site, watched):
     page = watched.page
     page.goto(example_site + "customer-care/refund-request/")

@@ -357,7 +357,22 @@
     });
   }
 
+  // A flowchart fits the page width at first, so the whole procedure is in
+  // view; a button shows it at full size (readable labels, scrolls sideways).
+  function setupFlowchart(figure) {
+    if (figure.getAttribute("data-csdocs-ready") || !figure.querySelector("svg")) return;
+    figure.setAttribute("data-csdocs-ready", "1");
+    var toggle = button("Show at full size", "csdocs-flowchart__size", function () {
+      var full = figure.classList.toggle("csdocs-full");
+      toggle.textContent = full ? "Fit to the page" : "Show at full size";
+      toggle.setAttribute("aria-pressed", full ? "true" : "false");
+    });
+    toggle.setAttribute("aria-pressed", "false");
+    figure.insertBefore(toggle, figure.firstChild);
+  }
+
   function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("figure.csdocs-flowchart"), setupFlowchart);
     Array.prototype.forEach.call(document.querySelectorAll("[data-csdocs-walker]"), setupWalker);
     Array.prototype.forEach.call(document.querySelectorAll("[data-csdocs-home-search]"), setupHomeSearch);
     Array.prototype.forEach.call(document.querySelectorAll(".csdocs-print-script"), setupPrint);
