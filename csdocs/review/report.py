@@ -42,7 +42,7 @@ def _summary_line(review: Review) -> str:
 def as_text(review: Review, **_: Any) -> str:
     lines = []
     for diff in review.sops:
-        for change in diff.changes:
+        for change in sorted(diff.changes, key=lambda c: (-c.risk.rank, c.sort_key())):  # highest risk first
             lines.append(f"{change.path}:{change.line}: {change.risk.value} {change.kind} "
                          f"{change.target or change.sop}: {change.message}")
         for path in diff.paths[:MAX_PATHS_SHOWN]:

@@ -179,3 +179,12 @@ def test_svg_dir_that_is_a_file_is_a_usage_error(pair, tmp_path: Path) -> None:
     result = run_csdocs("diff", old, new, "--svg", blocker)
     assert result.returncode == 2
     assert blocker.read_text("utf-8") == "not a folder"
+
+
+def test_text_lists_the_highest_risk_first() -> None:
+    docs = Path(__file__).resolve().parents[2] / "docs" / "examples"
+    result = run_csdocs("diff", docs / "refund-request-v7.yaml", docs / "refund-request-v8.yaml")
+    risks = [line.split(": ", 1)[1].split()[0] for line in result.stdout.splitlines()[:-1]]
+    order = {"high": 0, "medium": 1, "low": 2}
+    assert len(set(risks)) == 3
+    assert risks == sorted(risks, key=order.__getitem__)
