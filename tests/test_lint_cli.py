@@ -240,3 +240,17 @@ def test_schema_command_prints_the_shipped_schema() -> None:
 
     result = run_csdocs("schema")
     assert json.loads(result.stdout) == json_schema()
+
+
+def test_a_process_with_threads_lints_in_one_process() -> None:
+    import threading
+
+    assert engine._use_processes(engine.PARALLEL_MIN_FILES) == (threading.active_count() == 1)
+    stop = threading.Event()
+    watcher = threading.Thread(target=stop.wait)
+    watcher.start()
+    try:
+        assert not engine._use_processes(engine.PARALLEL_MIN_FILES)
+    finally:
+        stop.set()
+        watcher.join()

@@ -160,9 +160,16 @@ PARALLEL_MIN_FILES = 200
 
 
 def _use_processes(count: int) -> bool:
-    import multiprocessing
+    """Worker processes for big projects, forked only from a single-threaded process.
 
-    return (count >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1
+    Forking while another thread holds a lock (``csdocs serve`` watches
+    files in threads) can leave the child waiting forever, so a process
+    with threads lints in one process.
+    """
+    import multiprocessing
+    import threading
+
+    return (count >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
             and "fork" in multiprocessing.get_all_start_methods())
 
 
