@@ -85,7 +85,7 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
 
 HOSTILE = {
     "alias-bomb": (ALIAS_BOMB, "yaml-syntax", (1, 4), "anchor"),
-    "deep-flow": (b"steps: " + b"[" * 10_000 + b"]" * 10_000 + b"\n", "yaml-syntax", None, "nest"),
+    "deep-flow": (b"steps: " + b"[" * 10_000 + b"]" * 10_000 + b"\n", "yaml-syntax", None, "nests deeper than"),
     "deep-block": (b"- " * 10_000 + b"x\n", "yaml-syntax", (1, 2 * MAX_DEPTH + 1), "nests deeper"),
     "huge-string": (b"title: '" + b"x" * (20 * 1024 * 1024) + b"'\n", "yaml-syntax", (1, 1), "larger than"),
     "invalid-utf8": (b"title: ok\npurpose: caf\xe9 au lait\n", "yaml-syntax", (2, 13), "not UTF-8"),

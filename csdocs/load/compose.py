@@ -29,6 +29,8 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_DEPTH = 64  # the format nests 5 levels deep; 64 leaves room for mistakes
 
+_TOO_DEEP = f"the file nests deeper than {MAX_DEPTH} levels; an SOP needs no more than 6"
+
 STANDARD_TAGS = {
     "tag:yaml.org,2002:" + name
     for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
@@ -142,6 +144,8 @@ def compose(text: str) -> tuple[YNode | None, list[Problem]]:
         if "expected a single document" in message:
             message = "the file holds more than one YAML document ('---'); put each SOP in its own file"
             raise Refused(message, line, column) from None
+        if "maximum nesting depth" in message:  # libyaml's own bound, met before ours in flow style
+            raise Refused(_TOO_DEEP, line, column) from None
         if "tab" in message or _char_at(text, line, column) == "\t":
             message += " (indent with spaces, not tabs)"
         raise Refused(f"invalid YAML: {clip(message, 120)}", line, column) from None
@@ -202,8 +206,7 @@ def _compose_events(text: str) -> tuple[YNode | None, list[Problem]]:
                         raise Refused(f"tag {clip(tag)!r} is not allowed in an SOP", *span)
                     node = YMap(span) if kind is map_start else YSeq(span)
                     if len(stack) >= MAX_DEPTH:
-                        raise Refused(f"the file nests deeper than {MAX_DEPTH} levels; "
-                                       "an SOP needs no more than 6", *span)
+                        raise Refused(_TOO_DEEP, *span)
                 # attach the node to the open container
                 if container is None:
                     root = node
