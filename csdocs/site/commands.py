@@ -78,16 +78,17 @@ def build_command(force: bool, site_dir: Path | None, today: str | None, quiet: 
 def serve_command(dev_addr: str | None, open_in_browser: bool, config_file: Path | None) -> None:
     """Preview the site, rebuilding it when an SOP or the glossary changes.
 
-    Every rebuild is a whole one, so the search index always holds every
-    SOP; unchanged SOPs are read from the cache and only changed flowcharts
-    are drawn again.
+    A rebuild renders again only the pages whose content changed (an edited
+    SOP, and the pages that list it when they change); the served site is
+    still what a full build writes, the search index included. A change to
+    mkdocs.yml, the navigation or a hand-written page rebuilds everything.
     """
     import os
 
-    from mkdocs.commands.serve import serve
     from mkdocs.exceptions import MkDocsException
 
     from .build import BuildError, find_mkdocs_config
+    from .serve import serve_site
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     _log_to_stderr(quiet=False)
@@ -95,9 +96,8 @@ def serve_command(dev_addr: str | None, open_in_browser: bool, config_file: Path
         path = find_mkdocs_config(config_file)
     except BuildError as error:
         raise click.UsageError(str(error)) from None
-    options = {"dev_addr": dev_addr} if dev_addr else {}
     try:
-        serve(config_file=str(path), livereload=True, open_in_browser=open_in_browser, **options)
+        serve_site(path, dev_addr=dev_addr, open_in_browser=open_in_browser)
     except MkDocsException as error:
         click.echo(f"csdocs: {error}", err=True)
         sys.exit(1)

@@ -10,6 +10,10 @@
   the build grows with the square of the SOP count).
 * ``on_page_content``: each generated page's slots are filled with the HTML
   rendered by :mod:`csdocs.site.pages`.
+* Under ``csdocs serve`` (an :mod:`csdocs.site.incremental` session), pages
+  whose content did not change keep the HTML of the last build, and the
+  search index is merged so that it stays whole (``on_files``,
+  ``on_post_build``).
 """
 
 from __future__ import annotations
@@ -26,13 +30,14 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.utils import clean_directory, get_build_date
 from mkdocs.structure.pages import Page as MkPage
 
 from ..config import KNOWN_OPTIONS, Config, ConfigError, config_from_options, resolve
 from ..model import Sop
-from . import pages
+from . import incremental, pages
 from .build import TODAY_ENV
 from .corpus import Corpus, load_corpus
 from .text import front_matter_title
@@ -80,6 +85,7 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
         self.late: dict[str, tuple[str, ...]] = {}
         self.pages_done = 0
         self.pages_total = 0
+        self.files: Files | None = None
 
     # ------------------------------------------------------------------ config
 
@@ -121,11 +127,13 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
         today = pages.reading_today(os.environ.get(TODAY_ENV))
         generated = self._generate(corpus, layout, config, today)
         hand_written = {file.src_uri for file in files.documentation_pages()}
+        hashes: dict[str, str] = {}
         for page in generated:
             if page.src_uri in hand_written:
                 log.info("%s is written by hand: kept, not generated", page.src_uri)
                 continue
             files.append(File.generated(config, page.src_uri, content=page.markdown))
+            hashes[page.src_uri] = incremental.content_hash(page.markdown, page.slots, page.late)
             if page.slots:
                 self.slots[page.src_uri] = page.slots
             if page.late:
@@ -138,7 +146,30 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
         if config.nav is None:
             config.nav = self._navigation(files, layout)
         self.pages_total = len(files.documentation_pages())
+        self.files = files
+        session = incremental.active(config.site_dir)
+        if session is not None:
+            self._plan_rebuild(session, files, config, hashes, hand_written)
         return files
+
+    def _plan_rebuild(self, session: incremental.Session, files: Files, config: MkDocsConfig,
+                      hashes: dict[str, str], hand_written: set[str]) -> None:
+        """Serve: decide which pages keep their HTML from the last build (see csdocs.site.incremental)."""
+        always = incremental.untitled_nav_pages(config.nav) | hand_written
+        signature = incremental.signature(
+            config_file=config.config_file_path, nav=config.nav, files=files, generated=hashes,
+            always_rendered=always, theme_dirs=config.theme.dirs, plugins=config.plugins.keys(),
+            site_url=config.site_url, build_date=get_build_date())
+        plan = incremental.plan(session, signature_now=signature, page_hashes=hashes,
+                                reusable=set(config.plugins.keys()) <= incremental.REUSE_PLUGINS,
+                                always_rendered=always)
+        if plan.full:
+            clean_directory(config.site_dir)  # a dirty build writes over the folder: leave nothing stale
+        else:
+            log.info("republishing %d of %d pages (the others did not change)",
+                     len(files.documentation_pages()) - len(plan.reused), len(files.documentation_pages()))
+        incremental.mark(files, plan.reused)
+        session.plan = plan
 
     def _drop_yaml(self, files: Files) -> None:
         """SOPs and the glossary are sources, not downloads: never copy them to the site."""
@@ -245,5 +276,31 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
 
     def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str:
         """Flowcharts go in last: search indexing (which parses every tag) never sees their SVG."""
+        session = incremental.active(config.site_dir)
+        if session is not None:
+            session.rendered.append(page.file.src_uri)
         late = self.late.get(page.file.src_uri)
         return pages.fill_late(output, late) if late else output
+
+    # ------------------------------------------------------------------- build
+
+    @event_priority(50)  # before the search plugin writes its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Serve: skipped pages' search entries come from the last build, in full-build order."""
+        session = incremental.active(config.site_dir)
+        if session is None or session.plan is None or self.files is None:
+            return
+        plan = session.plan
+        entries = incremental.search_entries(config.plugins)
+        order = [(file.src_uri, file.page.url)
+                 for file in self.files.documentation_pages(inclusion=session.inclusion) if file.page is not None]
+        cached = session.last.search_entries if session.last is not None and not plan.full else {}
+        try:
+            merged = incremental.merge_entries(order, plan.reused, list(entries or ()), cached)
+        except incremental.MergeError as error:
+            log.warning("the next rebuild is a full one: %s", error)
+            session.forget()
+            return
+        if entries is not None:
+            entries[:] = [entry for page_entries in merged.values() for entry in page_entries]
+        session.last = incremental.Snapshot(plan.signature, plan.page_hashes, merged)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import TODAY
+
 pytestmark = pytest.mark.slow
 
 
@@ -78,3 +80,143 @@ def test_serve_rebuilds_an_edited_sop_and_keeps_every_page_in_the_search_index(p
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+# ------------------------------------------------- incremental rebuilds, in process
+
+SERVE_URL = "http://127.0.0.1:8000/"
+EDIT_FROM = "Send the reset link from the admin console"
+EDIT_TO = "Send the zanzibar reset link"
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+def page_times(site: Path) -> dict[str, int]:
+    return {path.relative_to(site).as_posix(): path.stat().st_mtime_ns for path in site.rglob("index.html")}
+
+
+@pytest.fixture
+def served(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The fixture project under a serve session (as `csdocs serve` drives it), first build done."""
+    from csdocs.site.serve import ServeSession, rebuild
+
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("CSDOCS_TODAY", TODAY.isoformat())
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    session = ServeSession(project / "mkdocs.yml", tmp_path / "served", serve_url=SERVE_URL)
+    first = rebuild(session)
+    return session, first
+
+
+def full_build(project: Path, site: Path) -> dict[str, bytes]:
+    """What a from-scratch build of the same sources writes (a new session: nothing to reuse)."""
+    from csdocs.site.serve import ServeSession, rebuild
+
+    rebuild(ServeSession(project / "mkdocs.yml", site, serve_url=SERVE_URL))
+    return site_files(site)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_step_edit_re_renders_that_sop_only_and_the_site_equals_a_full_build(served, project: Path,
+                                                                                 tmp_path: Path):
+    from csdocs.site.serve import rebuild
+
+    session, first = served
+    site = session.site_dir
+    assert {"index.md", "guide.md", "support/password-reset.md", "billing/refund-request.md",
+            "billing/card-dispute.md", "billing/index.md", "glossary.md"} <= set(first)
+    index_before = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    times_before = page_times(site)
+
+    edit(project / "sops" / "support" / "password-reset.yaml", EDIT_FROM, EDIT_TO)
+    rendered = rebuild(session)
+
+    # only the edited SOP and the hand-written page (its title is needed by the navigation)
+    assert set(rendered) == {"support/password-reset.md", "guide.md"}
+    times_after = page_times(site)
+    for unchanged in ("billing/refund-request/index.html", "billing/card-dispute/index.html",
+                      "billing/index.html", "index.html", "glossary/index.html"):
+        assert times_after[unchanged] == times_before[unchanged], f"{unchanged} was written again"
+    assert times_after["support/password-reset/index.html"] != times_before["support/password-reset/index.html"]
+
+    page = (site / "support" / "password-reset" / "index.html").read_text(encoding="utf-8")
+    assert EDIT_TO in page and EDIT_FROM not in page
+    index_after = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert locations(index_after) == locations(index_before)  # every page, not only the edited one
+    assert "zanzibar" in index_after and EDIT_FROM not in index_after
+
+    assert site_files(site) == full_build(project, tmp_path / "full")
+
+
+def test_a_title_edit_republishes_the_pages_that_list_the_sop(served, project: Path, tmp_path: Path):
+    from csdocs.site.serve import rebuild
+
+    session, _ = served
+    edit(project / "sops" / "billing" / "refund-request.yaml", "title: Refund request", "title: Zanzibar refund")
+    rendered = set(rebuild(session))
+    assert {"billing/refund-request.md", "billing/index.md", "index.md"} <= rendered
+    assert "support/password-reset.md" not in rendered
+    assert "Zanzibar refund" in (session.site_dir / "billing" / "index.html").read_text(encoding="utf-8")
+    assert site_files(session.site_dir) == full_build(project, tmp_path / "full")
+
+
+def test_a_new_department_changes_the_navigation_and_rebuilds_everything(served, project: Path, tmp_path: Path):
+    from csdocs.site.serve import rebuild
+
+    session, first = served
+    source = (project / "sops" / "support" / "password-reset.yaml").read_text(encoding="utf-8")
+    (project / "sops" / "shipping").mkdir()
+    (project / "sops" / "shipping" / "lost-parcel.yaml").write_text(
+        source.replace("id: password-reset", "id: lost-parcel").replace("department: Support", "department: Shipping")
+        .replace("title: Password reset", "title: Lost parcel"), encoding="utf-8")
+    rendered = set(rebuild(session))
+    assert set(first) | {"shipping/lost-parcel.md", "shipping/index.md"} == rendered
+    index = (session.site_dir / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "shipping/lost-parcel/" in locations(index)
+    assert "Shipping" in (session.site_dir / "support" / "password-reset" / "index.html").read_text(encoding="utf-8")
+    assert site_files(session.site_dir) == full_build(project, tmp_path / "full")
+
+
+def test_a_removed_sop_leaves_no_stale_page(served, project: Path, tmp_path: Path):
+    from csdocs.site.serve import rebuild
+
+    session, _ = served
+    (project / "sops" / "billing" / "card-dispute.yaml").unlink()
+    rebuild(session)
+    assert not (session.site_dir / "billing" / "card-dispute").exists()
+    assert site_files(session.site_dir) == full_build(project, tmp_path / "full")
+
+
+def test_a_hand_written_page_edit_rebuilds_everything(served, project: Path, tmp_path: Path):
+    from csdocs.site.serve import rebuild
+
+    session, first = served
+    edit(project / "sops" / "guide.md", "# How to use these SOPs", "# Zanzibar guide")
+    assert set(rebuild(session)) == set(first)  # its title is in every page's navigation
+    assert "Zanzibar guide" in (session.site_dir / "billing" / "refund-request" / "index.html").read_text(
+        encoding="utf-8")
+    assert site_files(session.site_dir) == full_build(project, tmp_path / "full")
+
+
+def test_after_a_failed_build_the_next_one_is_full(served, project: Path, monkeypatch: pytest.MonkeyPatch):
+    from csdocs.site import pages
+    from csdocs.site.serve import rebuild
+
+    session, first = served
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a theme or plugin bug")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pages, "rules_page", broken)
+        with pytest.raises(RuntimeError):
+            rebuild(session)
+    assert session.incremental.last is None
+    assert set(rebuild(session)) == set(first)

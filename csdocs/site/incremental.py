@@ -1,0 +1,262 @@
+"""Incremental rebuilds for ``csdocs serve``: re-render only the pages whose content changed.
+
+MkDocs' own ``--dirty`` build cannot be used as it is: a generated page
+always counts as modified (so nothing is skipped), and the search index of
+a dirty build holds only the pages rendered in it. Under ``csdocs serve``
+each rebuild is a dirty MkDocs build into the same folder, driven by the
+csdocs plugin with a :class:`Session` kept across rebuilds:
+
+* a *signature* covers everything every page's HTML depends on besides its
+  own content: mkdocs.yml, the navigation, the list of files, hand-written
+  pages and static files (stat), theme overrides, the plugins in use and
+  the build date. A different signature (or no previous build) means a full
+  rebuild: the site folder is emptied first, so nothing stale is left;
+* with the same signature, a generated page whose content hash (Markdown,
+  slot HTML, late HTML) is the one of the last build keeps the HTML that
+  build wrote: ``File.is_modified()`` answers False and MkDocs skips it;
+  hand-written pages and pages the navigation shows without a title are
+  always rendered (the navigation prints their titles, known only once read);
+* the search index is merged just before the search plugin writes it: the
+  last build's entries for skipped pages, fresh ones for rendered pages,
+  page by page in the order a full build indexes them, so the file is the
+  same bytes a full build writes.
+
+``csdocs build`` never opens a session: it is a full build from scratch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Mapping
+
+import mkdocs
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+log = logging.getLogger(__name__)
+
+# Plugins known to make a page's HTML depend only on the page and the site's config: with any
+# other (tags, blog, hooks...) a page may show facts of other pages, so every rebuild is full.
+REUSE_PLUGINS = frozenset({"csdocs", "search", "material/search"})
+PACKAGES_DIR = Path(mkdocs.__file__).resolve().parent.parent  # installed themes do not change mid-session
+
+Entry = Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What the last successful build left in the site folder."""
+
+    signature: str
+    page_hashes: Mapping[str, str]  # generated page src_uri -> content hash
+    search_entries: Mapping[str, tuple[Entry, ...]]  # page URL -> its search index entries, in order
+
+
+@dataclass(slots=True)
+class Plan:
+    """One build's decisions, made in ``on_files`` and completed in ``on_post_build``."""
+
+    signature: str
+    page_hashes: dict[str, str]
+    reused: frozenset[str]  # src_uris MkDocs skips (their HTML from the last build stays)
+    full: bool
+
+
+@dataclass(slots=True)
+class Session:
+    """One serve session: a site folder rebuilt again and again, and what its last build left."""
+
+    site_dir: Path
+    inclusion: Callable[[InclusionLevel], bool] = InclusionLevel.is_in_serve
+    last: Snapshot | None = None
+    plan: Plan | None = None
+    rendered: list[str] = field(default_factory=list)  # src_uris rendered by the current/last build
+
+    def forget(self) -> None:
+        """After a failed build the folder's state is unknown: the next build is a full one."""
+        self.last = None
+        self.plan = None
+
+
+_active: Session | None = None
+_lock = threading.Lock()
+
+
+@contextmanager
+def activated(session: Session) -> Iterator[Session]:
+    """Let the plugin find ``session`` while MkDocs builds into its folder."""
+    global _active
+    with _lock:
+        _active = session
+        session.rendered = []
+        try:
+            yield session
+        except BaseException:
+            session.forget()
+            raise
+        finally:
+            _active = None
+
+
+def active(site_dir: str | os.PathLike[str]) -> Session | None:
+    """The session building into ``site_dir`` now, if any (none for ``csdocs build``)."""
+    session = _active
+    if session is None or Path(site_dir).resolve() != session.site_dir.resolve():
+        return None
+    return session
+
+
+# ----------------------------------------------------------------- hashing
+
+
+def content_hash(markdown: str, slots: Iterable[str], late: Iterable[str]) -> str:
+    digest = hashlib.sha256(markdown.encode("utf-8", "surrogatepass"))
+    for part_name, parts in (("slots", slots), ("late", late)):
+        digest.update(f"\0{part_name}".encode())
+        for part in parts:
+            digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _stat(path: str | os.PathLike[str]) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def _file_fact(file: File) -> Any:
+    """What stands for a file's content in the signature (generated pages are hashed on their own)."""
+    content = getattr(file, "_content", None)
+    if content is not None:
+        data = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
+        return hashlib.sha256(data).hexdigest()
+    return _stat(file.abs_src_path) if file.abs_src_path else None
+
+
+def untitled_nav_pages(nav: Any) -> set[str]:
+    """Pages the navigation lists without a title: their titles come from their content."""
+    found: set[str] = set()
+    if isinstance(nav, str):
+        found.add(nav)
+    elif isinstance(nav, list):
+        for item in nav:
+            found |= untitled_nav_pages(item)
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            if isinstance(value, list):
+                found |= untitled_nav_pages(value)
+    return found
+
+
+def theme_overrides(dirs: Iterable[str]) -> list[tuple[str, Any]]:
+    """Stat of every file in theme folders outside the installed packages (a project's custom_dir)."""
+    facts: list[tuple[str, Any]] = []
+    for folder in dirs:
+        if Path(folder).resolve().is_relative_to(PACKAGES_DIR):
+            continue
+        for parent, subdirs, names in os.walk(folder):
+            subdirs.sort()
+            for name in sorted(names):
+                path = os.path.join(parent, name)
+                facts.append((path, _stat(path)))
+    return facts
+
+
+def signature(*, config_file: str | None, nav: Any, files: Files, generated: Mapping[str, str],
+              always_rendered: Iterable[str], theme_dirs: Iterable[str], plugins: Iterable[str],
+              site_url: str | None, build_date: str) -> str:
+    """One hash of everything a page's HTML depends on other than the page's own content."""
+    config_bytes = Path(config_file).read_bytes() if config_file and os.path.isfile(config_file) else b""
+    facts = {
+        "config": hashlib.sha256(config_bytes).hexdigest(),
+        "site_url": site_url,
+        "build_date": build_date,
+        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+        "plugins": list(plugins),
+        "nav": nav,
+        "files": [(file.src_uri, file.dest_uri, None if file.src_uri in generated else _file_fact(file))
+                  for file in files],
+        "titles": sorted((src, generated[src]) for src in always_rendered if src in generated),
+        "theme": theme_overrides(theme_dirs),
+    }
+    text = json.dumps(facts, sort_keys=True, default=repr, ensure_ascii=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+# -------------------------------------------------------------- decisions
+
+
+def plan(session: Session, *, signature_now: str, page_hashes: dict[str, str], reusable: bool,
+         always_rendered: set[str]) -> Plan:
+    """Which generated pages keep the last build's HTML (none when the signature moved)."""
+    last = session.last
+    if not reusable or last is None or last.signature != signature_now:
+        return Plan(signature_now, page_hashes, frozenset(), full=True)
+    reused = frozenset(src for src, digest in page_hashes.items()
+                       if src not in always_rendered and last.page_hashes.get(src) == digest)
+    return Plan(signature_now, page_hashes, reused, full=False)
+
+
+def mark(files: Files, reused: frozenset[str]) -> None:
+    """Answer MkDocs' dirty build from our hashes instead of file times."""
+    for file in files.documentation_pages(inclusion=lambda _level: True):
+        # An instance attribute on purpose: hand-written Files come from MkDocs, not from us.
+        file.is_modified = _unchanged if file.src_uri in reused else _changed  # type: ignore[method-assign]
+
+
+def _unchanged() -> bool:
+    return False
+
+
+def _changed() -> bool:
+    return True
+
+
+# ------------------------------------------------------------ search index
+
+
+def search_entries(plugins: Mapping[str, Any]) -> list[dict[str, Any]] | None:
+    """The live entry list of the search plugin (MkDocs' or mkdocs-material's); None without search."""
+    for name in ("material/search", "search"):
+        plugin = plugins.get(name)
+        index = getattr(plugin, "search_index", None)
+        if index is None:
+            continue
+        for attribute in ("entries", "_entries"):
+            entries = getattr(index, attribute, None)
+            if isinstance(entries, list):
+                return entries
+    return None
+
+
+def group_by_page(entries: Iterable[Entry]) -> dict[str, list[Entry]]:
+    """Entries by page URL (an entry's location is the page's URL plus an optional ``#anchor``)."""
+    groups: dict[str, list[Entry]] = {}
+    for entry in entries:
+        url = str(entry.get("location", "")).split("#", 1)[0]
+        groups.setdefault(url, []).append(entry)
+    return groups
+
+
+class MergeError(Exception):
+    """Fresh search entries that belong to no rendered page: the index cannot be merged safely."""
+
+
+def merge_entries(pages: Iterable[tuple[str, str]], reused: frozenset[str], fresh: list[Entry],
+                  cached: Mapping[str, tuple[Entry, ...]]) -> dict[str, tuple[Entry, ...]]:
+    """Page URL -> entries for every page, ``pages`` being (src_uri, url) in build order."""
+    groups = group_by_page(fresh)
+    merged: dict[str, tuple[Entry, ...]] = {}
+    for src_uri, url in pages:
+        merged[url] = tuple(cached.get(url, ())) if src_uri in reused else tuple(groups.pop(url, ()))
+    if groups:
+        raise MergeError(f"search entries for unknown pages: {sorted(groups)[:3]}")
+    return merged
