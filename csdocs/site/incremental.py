@@ -77,11 +77,15 @@ class Session:
     last: Snapshot | None = None
     plan: Plan | None = None
     rendered: list[str] = field(default_factory=list)  # src_uris rendered by the current/last build
+    flowcharts: "SopMemo" = field(default_factory=lambda: SopMemo())  # sop id -> safe SVG
+    sop_pages: "SopMemo" = field(default_factory=lambda: SopMemo())  # sop id -> (page, content hash)
 
     def forget(self) -> None:
         """After a failed build the folder's state is unknown: the next build is a full one."""
         self.last = None
         self.plan = None
+        self.flowcharts = SopMemo()
+        self.sop_pages = SopMemo()
 
 
 _active: Session | None = None
@@ -260,3 +264,81 @@ def merge_entries(pages: Iterable[tuple[str, str]], reused: frozenset[str], fres
     if groups:
         raise MergeError(f"search entries for unknown pages: {sorted(groups)[:3]}")
     return merged
+
+
+# ------------------------------------------------------- generation memos
+
+
+class Recorder(Mapping[str, Any]):
+    """A read-only view of the corpus index that notes which SOP ids a page looked up."""
+
+    def __init__(self, inner: Mapping[str, Any]) -> None:
+        self.inner = inner
+        self.seen: dict[str, Any] = {}
+        self.iterated = False  # a page that walks every SOP depends on all of them: not memoized
+
+    def __getitem__(self, key: str) -> Any:
+        value = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        value = self.inner.get(key)
+        self.seen[key] = value
+        return default if value is None else value
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        self.iterated = True
+        return iter(self.inner)
+
+    def __len__(self) -> int:
+        self.iterated = True
+        return len(self.inner)
+
+
+@dataclass(slots=True)
+class _Memoized:
+    sop: Any
+    seen: dict[str, Any]
+    value: Any
+
+
+class SopMemo:
+    """What a pure function of one SOP (and of the SOPs it looks up) gave in an earlier build.
+
+    ``begin`` takes everything else the function reads (config, glossary,
+    layout, date); when that moved, everything is forgotten. An entry is
+    used only for the very same SOP object (the corpus cache hands back the
+    same object while the file is unchanged) and when every SOP it looked up
+    is still the same object (or still missing).
+    """
+
+    def __init__(self) -> None:
+        self.context: Any = None
+        self.entries: dict[str, _Memoized] = {}
+        self.hits = 0
+
+    def begin(self, context: Any) -> None:
+        self.hits = 0
+        if context != self.context:
+            self.entries.clear()
+            self.context = context
+
+    def lookup(self, sop: Any, index: Mapping[str, Any]) -> _Memoized | None:
+        entry = self.entries.get(sop.id)
+        if entry is None or entry.sop is not sop:
+            return None
+        if any(index.get(key) is not value for key, value in entry.seen.items()):
+            return None
+        self.hits += 1
+        return entry
+
+    def store(self, sop: Any, recorder: Recorder, value: Any) -> None:
+        if recorder.iterated:
+            self.entries.pop(sop.id, None)
+        else:
+            self.entries[sop.id] = _Memoized(sop, dict(recorder.seen), value)

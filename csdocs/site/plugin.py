@@ -24,7 +24,7 @@ import logging
 import os
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -47,6 +47,16 @@ log = get_plugin_logger(__name__)
 ASSETS = ("csdocs.css", "csdocs.js")
 ASSET_DIR = "assets/csdocs"
 PROGRESS_MIN_PAGES = 200  # below this a build is quick; say nothing
+
+
+def layout_shape(layout: pages.Layout) -> tuple[Any, ...]:
+    """Everything of the layout a page may read besides flowcharts (compared once a rebuild)."""
+    return (layout.use_directory_urls, dict(layout.sop_pages), dict(layout.department_pages),
+            dict(layout.department_names), layout.project_pages)
+
+
+def page_hash(page: pages.Page) -> str:
+    return incremental.content_hash(page.markdown, page.slots, page.late)
 
 
 class CsdocsPluginConfig(base.Config):
@@ -123,17 +133,19 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
 
         self._drop_yaml(files)
         layout = pages.plan_layout(corpus, use_directory_urls=config.use_directory_urls)
-        layout = self._with_flowcharts(layout, corpus)
+        session = incremental.active(config.site_dir)  # only under `csdocs serve`
+        layout = self._with_flowcharts(layout, corpus, session)
         today = pages.reading_today(os.environ.get(TODAY_ENV))
-        generated = self._generate(corpus, layout, config, today)
+        generated = self._generate(corpus, layout, config, today, session)
         hand_written = {file.src_uri for file in files.documentation_pages()}
         hashes: dict[str, str] = {}
-        for page in generated:
+        for page, digest in generated:
             if page.src_uri in hand_written:
                 log.info("%s is written by hand: kept, not generated", page.src_uri)
                 continue
             files.append(File.generated(config, page.src_uri, content=page.markdown))
-            hashes[page.src_uri] = incremental.content_hash(page.markdown, page.slots, page.late)
+            if digest is not None:
+                hashes[page.src_uri] = digest
             if page.slots:
                 self.slots[page.src_uri] = page.slots
             if page.late:
@@ -147,7 +159,6 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
             config.nav = self._navigation(files, layout)
         self.pages_total = len(files.documentation_pages())
         self.files = files
-        session = incremental.active(config.site_dir)
         if session is not None:
             self._plan_rebuild(session, files, config, hashes, hand_written)
         return files
@@ -187,20 +198,37 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
             if str(path) in sources or (under_sops and path.suffix in (".yaml", ".yml")):
                 files.remove(file)
 
-    def _with_flowcharts(self, layout: pages.Layout, corpus: Corpus) -> pages.Layout:
+    def _with_flowcharts(self, layout: pages.Layout, corpus: Corpus,
+                         session: incremental.Session | None) -> pages.Layout:
         from ..render import dot as dot_render
         from .flowcharts import render_flowcharts
 
         assert self.csdocs is not None
         cache_dir = resolve(self.csdocs, self.csdocs.cache_dir)
-        if len(corpus.sops) >= PROGRESS_MIN_PAGES:
-            log.info("drawing %d flowcharts (cached ones are read back)", len(corpus.sops))
+        svgs: dict[str, str] = {}
+        todo = list(corpus.sops)
+        recorders: dict[str, incremental.Recorder] = {}
+        memo = session.flowcharts if session is not None else None
+        if memo is not None:  # serve: a chart whose SOP and linked SOPs did not change is kept as it was
+            memo.begin((self.csdocs, cache_dir, layout_shape(layout)))
+            todo = []
+            for sop in corpus.sops:
+                hit = memo.lookup(sop, corpus.index)
+                if hit is None:
+                    todo.append(sop)
+                else:
+                    svgs[sop.id] = hit.value
+        if len(todo) >= PROGRESS_MIN_PAGES:
+            log.info("drawing %d flowcharts (cached ones are read back)", len(todo))
 
         def sop_url(sop: Sop) -> Callable[[str, str | None], str | None]:
             src = layout.sop_pages[sop.id]
+            index: Mapping[str, Sop] = corpus.by_id()
+            if memo is not None:
+                index = recorders[sop.id] = incremental.Recorder(corpus.index)
 
             def url(sop_id: str, step_id: str | None) -> str | None:
-                other = corpus.by_id().get(sop_id)
+                other = index.get(sop_id)
                 if other is None:
                     return None
                 return layout.href(layout.sop_pages[sop_id], from_page=src,
@@ -215,26 +243,55 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
             return links
 
         try:
-            svgs = render_flowcharts(corpus.sops, self.csdocs, sop_url=sop_url, anchors=anchors,
-                                     cache_dir=cache_dir)
+            drawn = render_flowcharts(todo, self.csdocs, sop_url=sop_url, anchors=anchors, cache_dir=cache_dir)
         except dot_render.DotNotFound as error:
             raise PluginError(str(error)) from None
+        if memo is not None:
+            for sop in todo:
+                if sop.id in drawn and sop.id in recorders:  # a failed chart is tried again next time
+                    memo.store(sop, recorders[sop.id], drawn[sop.id])
+        svgs.update(drawn)
         return dataclasses.replace(layout, flowcharts=svgs)
 
-    def _generate(self, corpus: Corpus, layout: pages.Layout, config: MkDocsConfig,
-                  today: _dt.date) -> list[pages.Page]:
+    def _generate(self, corpus: Corpus, layout: pages.Layout, config: MkDocsConfig, today: _dt.date,
+                  session: incremental.Session | None) -> list[tuple[pages.Page, str | None]]:
+        """Every generated page, with its content hash under serve (None otherwise)."""
         from ..lint.registry import RULES
 
         assert self.csdocs is not None
-        out = [pages.sop_page(sop, self.csdocs, corpus, layout, today=today) for sop in corpus.sops]
-        out += [pages.department_page(slug, corpus, layout) for slug in layout.department_pages]
-        out += [
+        out = self._sop_pages(corpus, layout, today, session)
+        others = [pages.department_page(slug, corpus, layout) for slug in layout.department_pages]
+        others += [
             pages.home_page(config.site_name, corpus, layout),
             pages.glossary_page(corpus, layout),
             pages.escalation_matrix_page(corpus, layout, self.csdocs),
             pages.review_dashboard_page(corpus, layout, today=today),
             pages.rules_page(RULES),
         ]
+        out += [(page, page_hash(page) if session is not None else None) for page in others]
+        return out
+
+    def _sop_pages(self, corpus: Corpus, layout: pages.Layout, today: _dt.date,
+                   session: incremental.Session | None) -> list[tuple[pages.Page, str | None]]:
+        assert self.csdocs is not None
+        if session is None:
+            return [(pages.sop_page(sop, self.csdocs, corpus, layout, today=today), None) for sop in corpus.sops]
+        # serve: a page whose SOP, linked SOPs, flowchart and context did not change is kept as it was
+        memo = session.sop_pages
+        memo.begin((self.csdocs, corpus.glossary, today, layout_shape(layout)))
+        out: list[tuple[pages.Page, str | None]] = []
+        for sop in corpus.sops:
+            svg = layout.flowcharts.get(sop.id)
+            hit = memo.lookup(sop, corpus.index)
+            if hit is not None and hit.value[2] == svg:
+                out.append((hit.value[0], hit.value[1]))
+                continue
+            recorder = incremental.Recorder(corpus.index)
+            page = pages.sop_page(sop, self.csdocs, dataclasses.replace(corpus, index=recorder), layout,
+                                  today=today)
+            digest = page_hash(page)
+            memo.store(sop, recorder, (page, digest, svg))
+            out.append((page, digest))
         return out
 
     def _navigation(self, files: Files, layout: pages.Layout) -> list[Any]:

@@ -220,3 +220,31 @@ def test_after_a_failed_build_the_next_one_is_full(served, project: Path, monkey
             rebuild(session)
     assert session.incremental.last is None
     assert set(rebuild(session)) == set(first)
+
+
+def test_a_title_edit_republishes_the_sops_that_link_to_it(served, project: Path, tmp_path: Path):
+    from csdocs.site.serve import rebuild
+
+    session, _ = served
+    edit(project / "sops" / "support" / "password-reset.yaml", "title: Password reset", "title: Zanzibar reset")
+    rendered = set(rebuild(session))
+    # card-dispute has a goto into password-reset: its procedure names the target SOP
+    assert {"support/password-reset.md", "billing/card-dispute.md"} <= rendered
+    assert "billing/refund-request.md" not in rendered
+    assert "Zanzibar reset" in (session.site_dir / "billing" / "card-dispute" / "index.html").read_text(
+        encoding="utf-8")
+    assert site_files(session.site_dir) == full_build(project, tmp_path / "full")
+
+
+def test_an_edit_then_its_undo_gives_the_first_site_again(served, project: Path, tmp_path: Path):
+    from csdocs.site.serve import rebuild
+
+    session, _ = served
+    before = site_files(session.site_dir)
+    sop = project / "sops" / "billing" / "refund-request.yaml"
+    original = sop.read_text(encoding="utf-8")
+    edit(sop, "title: Refund request", "title: Zanzibar refund")
+    rebuild(session)
+    sop.write_text(original, encoding="utf-8")
+    rebuild(session)
+    assert site_files(session.site_dir) == before
