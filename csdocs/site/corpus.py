@@ -1,9 +1,10 @@
 """Load every SOP and the glossary of a project, with a cache keyed by file stat.
 
-``csdocs serve`` rebuilds the whole site when a file changes (so the search
-index stays whole); MkDocs creates a new plugin per rebuild, so the cache
-lives in this module and only the files whose size or mtime moved are
-parsed again.
+``csdocs serve`` rebuilds when a file changes; MkDocs creates a new plugin
+per rebuild, so the cache lives in this module and only the files whose size
+or mtime moved are parsed again. An unchanged file gives back the very same
+``Sop`` object, which is what lets serve's memos (csdocs.site.incremental)
+keep that SOP's page and flowchart.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from typing import Mapping
 
 from ..config import Config, resolve
 from ..lint.engine import discover, is_glossary
-from ..loader import Loaded, load_file, load_glossary
-from ..model import Glossary, Sop
+from ..loader import Loaded, Problem, Refused, load_glossary, load_text, read_text
+from ..model import Glossary, Sop, Span
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +56,21 @@ def _load_cached(path: Path, display: str) -> Loaded:
     cached = _cache.get(str(path))
     if key is not None and cached is not None and cached[0] == key and cached[1].path == display:
         return cached[1]
-    loaded = load_file(display)
+    loaded = _load(path, display)
     if key is not None:
         _cache[str(path)] = (key, loaded)
     return loaded
+
+
+def _load(path: Path, display: str) -> Loaded:
+    """Read the absolute ``path`` (the build may run from any folder); messages name it ``display``."""
+    try:
+        text = read_text(path)
+    except Refused as refused:
+        return Loaded(display, None, (refused.problem,))
+    except OSError as error:
+        return Loaded(display, None, (Problem("yaml-syntax", Span(1, 1), f"cannot read the file: {error.strerror}"),))
+    return load_text(text, display)
 
 
 def load_corpus(config: Config) -> Corpus:

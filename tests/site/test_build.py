@@ -287,3 +287,18 @@ def test_links_follow_use_directory_urls_off(project: Path):
     assert "../support/password-reset.html#step-verify" in card
     home = (site / "index.html").read_text(encoding="utf-8")
     assert 'href="billing/refund-request.html"' in home
+
+
+def test_a_build_from_another_folder_publishes_the_same_site(project: Path, tmp_path: Path):
+    from tests.conftest import TODAY, run_csdocs
+
+    here = build(project, "--site-dir", tmp_path / "here")
+    assert here.returncode == 0, here.stderr
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = run_csdocs("build", "--today", TODAY.isoformat(), "--config", project / "mkdocs.yml",
+                        "--site-dir", tmp_path / "there", cwd=elsewhere, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "not published" not in result.stderr
+    assert (tmp_path / "there" / "billing" / "refund-request" / "index.html").is_file()
+    assert tree_digest(tmp_path / "there") == tree_digest(tmp_path / "here")

@@ -73,6 +73,15 @@ def test_serve_rebuilds_an_edited_sop_and_keeps_every_page_in_the_search_index(p
                             encoding="utf-8")
         wait_for(lambda: "Zanzibar quality exchange" in (fetch(base + "glossary/") or ""),
                  what="the glossary rebuild")
+        # a new department changes the navigation of every page: a full rebuild
+        (project / "sops" / "shipping").mkdir()
+        (project / "sops" / "shipping" / "lost-parcel.yaml").write_text(
+            sop.read_text(encoding="utf-8").replace("id: password-reset", "id: lost-parcel")
+            .replace("department: Support", "department: Shipping"), encoding="utf-8")
+        grown = wait_for(lambda: (text := fetch(base + "search/search_index.json"))
+                         and "shipping/lost-parcel/" in locations(text) and text, what="the new department")
+        assert locations(grown) == pages | {"shipping/", "shipping/lost-parcel/"}
+        assert 'href="../../shipping/"' in (fetch(base + "support/password-reset/") or "")  # in the navigation
     finally:
         process.terminate()
         try:
