@@ -99,6 +99,7 @@ def activated(session: Session) -> Iterator[Session]:
     with _lock:
         _active = session
         session.rendered = []
+        session.plan = None  # made afresh by this build's on_files
         try:
             yield session
         except BaseException:

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import InclusionLevel
 
 from .incremental import Session, activated
 
@@ -69,9 +70,14 @@ def rebuild(session: ServeSession, config: MkDocsConfig | None = None) -> tuple[
     quiet = _DropDirtyWarning()
     build_log = logging.getLogger("mkdocs.commands.build")
     build_log.addFilter(quiet)
+    # Without the csdocs plugin nobody decides what to keep: a plain full build.
+    dirty = "csdocs" in config.plugins
+    session.incremental.inclusion = InclusionLevel.is_in_serve if session.serve_url else InclusionLevel.is_included
     try:
         with activated(session.incremental) as state:
-            build(config, serve_url=session.serve_url, dirty=True)
+            build(config, serve_url=session.serve_url, dirty=dirty)
+            if not dirty:
+                state.forget()
             return tuple(state.rendered)
     finally:
         build_log.removeFilter(quiet)

@@ -257,3 +257,15 @@ def test_an_edit_then_its_undo_gives_the_first_site_again(served, project: Path,
     sop.write_text(original, encoding="utf-8")
     rebuild(session)
     assert site_files(session.site_dir) == before
+
+
+def test_without_the_csdocs_plugin_a_rebuild_is_a_plain_full_one(served, project: Path):
+    from csdocs.site.serve import rebuild
+
+    session, _ = served
+    config = project / "mkdocs.yml"
+    edit(config, "  - csdocs:\n      sops_dir: sops\n      glossary: sops/glossary.yaml\n      cache_dir: .csdocs-cache\n",
+         "")
+    rebuild(session)
+    assert not (session.site_dir / "billing" / "refund-request").exists()  # nothing stale is left behind
+    assert session.incremental.last is None
