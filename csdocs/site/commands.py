@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -71,6 +72,10 @@ def build_command(force: bool, site_dir: Path | None, today: str | None, quiet: 
     click.echo(f"csdocs: site built in {built.site_dir}", err=True)
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 @click.command("serve")
 @click.option("-a", "--dev-addr", metavar="IP:PORT", help="Address to serve on (default 127.0.0.1:8000).")
 @click.option("--open", "open_in_browser", is_flag=True, help="Open the site in a browser.")
@@ -96,8 +101,12 @@ def serve_command(dev_addr: str | None, open_in_browser: bool, config_file: Path
         path = find_mkdocs_config(config_file)
     except BuildError as error:
         raise click.UsageError(str(error)) from None
+    signal.signal(signal.SIGTERM, _stop)  # a plain `kill` ends the server cleanly too (its folder removed)
     try:
         serve_site(path, dev_addr=dev_addr, open_in_browser=open_in_browser)
     except MkDocsException as error:
         click.echo(f"csdocs: {error}", err=True)
+        sys.exit(1)
+    except OSError as error:  # the address is taken, or not ours to listen on
+        click.echo(f"csdocs: cannot serve on {dev_addr or '127.0.0.1:8000'}: {error.strerror or error}", err=True)
         sys.exit(1)

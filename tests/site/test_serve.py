@@ -49,12 +49,14 @@ def locations(index_text: str | None) -> set[str]:
     return {doc["location"].split("#")[0] for doc in json.loads(index_text)["docs"]}
 
 
-def test_serve_rebuilds_an_edited_sop_and_keeps_every_page_in_the_search_index(project: Path):
+def test_serve_rebuilds_an_edited_sop_and_keeps_every_page_in_the_search_index(project: Path, tmp_path: Path):
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
     process = subprocess.Popen([sys.executable, "-m", "csdocs.cli", "serve", "-a", f"127.0.0.1:{port}"],
                                cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "PYTHONUTF8": "1"})
+                               env={**os.environ, "PYTHONUTF8": "1", "TMPDIR": str(temporary)})
     try:
         before = wait_for(lambda: fetch(base + "search/search_index.json"), what="the first build")
         pages = locations(before)
@@ -89,6 +91,7 @@ def test_serve_rebuilds_an_edited_sop_and_keeps_every_page_in_the_search_index(p
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+    assert list(temporary.iterdir()) == []  # the served site's folder is removed on exit
 
 
 # ------------------------------------------------- incremental rebuilds, in process
@@ -269,3 +272,16 @@ def test_without_the_csdocs_plugin_a_rebuild_is_a_plain_full_one(served, project
     rebuild(session)
     assert not (session.site_dir / "billing" / "refund-request").exists()  # nothing stale is left behind
     assert session.incremental.last is None
+
+
+def test_a_taken_port_is_a_clear_error(project: Path):
+    from tests.conftest import run_csdocs
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_csdocs("serve", "-a", f"127.0.0.1:{port}", cwd=project, timeout=120)
+    assert result.returncode == 1
+    assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr
