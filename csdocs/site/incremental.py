@@ -21,6 +21,13 @@ csdocs plugin with a :class:`Session` kept across rebuilds:
   page by page in the order a full build indexes them, so the file is the
   same bytes a full build writes.
 
+Before MkDocs is involved, the plugin also keeps each SOP's generated page
+and flowchart (:class:`SopMemo`): they are made again only when that SOP, an
+SOP it links to (looked up through a :class:`Recorder`), the config, the
+glossary, the layout or the date changed. Pages that list every SOP (home,
+departments, glossary, escalation matrix, review dashboard) are generated
+every time and rendered again only when their content hash moved.
+
 ``csdocs build`` never opens a session: it is a full build from scratch.
 """
 

@@ -32,8 +32,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
-from mkdocs.utils import clean_directory, get_build_date
 from mkdocs.structure.pages import Page as MkPage
+from mkdocs.utils import clean_directory, get_build_date
 
 from ..config import KNOWN_OPTIONS, Config, ConfigError, config_from_options, resolve
 from ..model import Sop
@@ -251,7 +251,8 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
                 if sop.id in drawn and sop.id in recorders:  # a failed chart is tried again next time
                     memo.store(sop, recorders[sop.id], drawn[sop.id])
         svgs.update(drawn)
-        return dataclasses.replace(layout, flowcharts=svgs)
+        ordered = {sop.id: svgs[sop.id] for sop in corpus.sops if sop.id in svgs}  # one order, memo or not
+        return dataclasses.replace(layout, flowcharts=ordered)
 
     def _generate(self, corpus: Corpus, layout: pages.Layout, config: MkDocsConfig, today: _dt.date,
                   session: incremental.Session | None) -> list[tuple[pages.Page, str | None]]:
