@@ -20,7 +20,6 @@ from ..lint.commands import config_option, get_config
 from ..model import Sop
 
 
-
 def _fail(message: str, status: int) -> NoReturn:
     click.echo(f"csdocs: {message}", err=True)
     sys.exit(status)
@@ -38,6 +37,10 @@ def load_sop(path: Path) -> Sop:
             line, column = problem.span
             click.echo(f"{path}:{line}:{column}: error {problem.rule} {problem.message}", err=True)
         sys.exit(1)
+    if loaded.problems:  # drawn from what could be read; say so rather than pass it off as whole
+        count = len(loaded.problems)
+        click.echo(f"csdocs: warning: {path} has {count} problem{'s' if count != 1 else ''} "
+                   f"(`csdocs lint {path}` lists them); this is drawn from what could be read", err=True)
     return loaded.sop
 
 

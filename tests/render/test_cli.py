@@ -134,3 +134,14 @@ def test_dot_and_mermaid_need_no_graphviz(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("CSDOCS_DOT", str(tmp_path / "no-dot-here"))
     assert run_csdocs("render", "flowchart", SOP, "-f", "dot").returncode == 0
     assert run_csdocs("render", "flowchart", SOP, "-f", "mermaid").returncode == 0
+
+
+def test_an_sop_with_problems_is_drawn_with_a_warning(tmp_path: Path) -> None:
+    partial = tmp_path / "partial.yaml"
+    partial.write_text("title: Refund\nsteps:\n  - id: log\n    title: Log it\n    nxt: close\n", "utf-8")
+    result = run_csdocs("render", "flowchart", "-f", "dot", partial)
+    assert result.returncode == 0
+    assert "digraph" in result.stdout
+    assert "warning:" in result.stderr and "problems" in result.stderr and "csdocs lint" in result.stderr
+    clean = run_csdocs("render", "flowchart", "-f", "dot", FIXTURES / "refund-request.yaml")
+    assert "warning" not in clean.stderr
