@@ -7,15 +7,14 @@ configuration error, or when Graphviz is not installed.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import NoReturn
 
 import click
 
 from ..config import DEFAULT_CACHE_DIR, Config, resolve
+from ..files import replace_atomically
 from ..lint.commands import config_option, get_config
 from ..model import Sop
 
@@ -55,17 +54,8 @@ def write_output(data: str | bytes, output: Path | None, source: Path) -> None:
         raise click.UsageError(f"-o {output} is the input SOP; choose another file")
     if output.is_dir():
         raise click.UsageError(f"-o {output} is a folder; give a file name")
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    folder = output.parent if str(output.parent) else Path(".")
     try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{output.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(payload)
-            os.replace(temporary, output)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        replace_atomically(output, data)
     except OSError as error:
         _fail(f"cannot write {output}: {error.strerror or error}", 2)
 

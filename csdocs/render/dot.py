@@ -24,11 +24,12 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
+
+from ..files import replace_atomically
 
 log = logging.getLogger(__name__)
 
@@ -152,15 +153,7 @@ def _read_cached(path: Path, fmt: str) -> str | bytes | None:
 def _write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file in the same folder, then rename over the target."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        replace_atomically(path, data)
     except OSError as error:  # a read-only cache slows the next run down; it never fails this one
         log.warning("cannot write the render cache %s: %s", path, error)
 

@@ -10,13 +10,12 @@ it is :func:`csdocs.render.dot.render_svg`'s job (the one wrapper around
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..files import replace_atomically
 from ..graph import step_edges
 from ..model import Sop
 from ..render.flowchart import label, quote
@@ -201,12 +200,6 @@ def _legend() -> list[str]:
     return lines
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 _UNSAFE_NAME = re.compile(r"[^a-z0-9-]+")
 
 
@@ -241,15 +234,6 @@ def write_svgs(folder: Path, graphs: Sequence[tuple[str, str]], *,
     written = []
     for (sop_id, _), svg in zip(graphs, svgs):
         target = folder / file_name(sop_id, used)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".csdocs-", suffix=".svg.tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(svg)
-            os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; an SVG is not
-            os.replace(temporary, target)
-        except BaseException:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-            raise
+        replace_atomically(target, svg)
         written.append(target)
     return written

@@ -24,7 +24,7 @@ from typing import Callable
 from ..config import CONFIG_NAMES, Config
 from ..loader import json_schema
 from . import ScaffoldError
-from .files import write_new
+from ..files import write_new
 from .sop import SCHEMA_FILE, make_folder, schema_reference
 from .templates import check_text, environment, find, render
 

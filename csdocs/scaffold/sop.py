@@ -10,7 +10,7 @@ from ..config import Config, resolve
 from ..lint.engine import display_path
 from ..model import slugify
 from . import ScaffoldError
-from .files import write_new
+from ..files import write_new
 from .templates import check_id, check_text, find, render, title_from_id
 
 SCHEMA_FILE = "sop.schema.json"

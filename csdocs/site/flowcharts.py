@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
-import tempfile
 import xml.etree.ElementTree as ET
 from html import escape
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from ..config import Config
+from ..files import replace_atomically
 from ..model import Sop
 from ..render import dot as dot_render
 from ..render import flowchart
@@ -153,11 +152,7 @@ def _cache_path(cache_dir: Path, key: str) -> Path:
 
 def _write_atomic(path: Path, text: str) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".svg")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
+        replace_atomically(path, text)
     except OSError as error:  # a read-only cache makes the next build slower, never this one fail
         log.warning("cannot write the flowchart cache %s: %s", path, error)
 

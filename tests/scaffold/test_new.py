@@ -11,7 +11,7 @@ import yaml
 
 from csdocs.config import load_config
 from csdocs.scaffold import ScaffoldError
-from csdocs.scaffold.files import write_new
+from csdocs.files import write_new
 from csdocs.scaffold.sop import create_sop
 
 from ..conftest import TODAY, lint_json, run_csdocs
@@ -180,3 +180,18 @@ def test_a_file_where_the_department_folder_goes_is_refused(cli, project: Path) 
     assert result.exit_code == 1
     assert "sops/billing (or a folder above it) is a file, not a folder" in result.output
     assert (project / "sops" / "billing").read_text("utf-8") == "not a folder\n"
+
+
+def test_replace_atomically_gives_normal_permissions_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    import os
+
+    from csdocs.files import replace_atomically
+
+    target = tmp_path / "out" / "chart.svg"
+    replace_atomically(target, "<svg/>")
+    replace_atomically(target, b"<svg>2</svg>")
+    assert target.read_bytes() == b"<svg>2</svg>"
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's private 0o600
+    assert [p.name for p in target.parent.iterdir()] == ["chart.svg"]

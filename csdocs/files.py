@@ -1,4 +1,10 @@
-"""Write a new file without ever replacing one: atomic, and safe against races."""
+"""Writing files so that nobody ever sees half of one.
+
+``write_new`` creates a file and never replaces one (``csdocs new``,
+``csdocs init``); ``replace_atomically`` replaces a file in one step (render
+output, the render cache, flowchart diffs). Both give new files the usual
+permissions (0o666 minus the umask), which ``tempfile.mkstemp`` would not.
+"""
 
 from __future__ import annotations
 
@@ -32,6 +38,25 @@ def write_new(path: Path, text: str) -> None:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
+
+
+def replace_atomically(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path``, replacing what is there, in one step.
+
+    The data goes to a temporary file beside ``path`` and is renamed over
+    it, so a reader sees the old file or the new one, never a half-written
+    one; the temporary file is removed if anything fails. Raises OSError.
+    """
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        _write_exclusive(temp, payload)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
 
 
 def _write_exclusive(path: Path, data: bytes) -> None:
