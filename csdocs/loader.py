@@ -57,9 +57,13 @@ def load_text(text: str, path: str) -> Loaded:
     return Loaded(path, build_sop(root, path), tuple(problems), text)
 
 
-def load_file(path: str | Path) -> Loaded:
-    """Read, decode and parse one SOP file; every problem is located, nothing raises."""
-    name = str(path)
+def load_file(path: str | Path, *, display: str | None = None) -> Loaded:
+    """Read, decode and parse one SOP file; every problem is located, nothing raises.
+
+    ``display`` names the file in the model and in messages when that is not
+    the path it is read from (the site reads absolute paths, shows relative ones).
+    """
+    name = display if display is not None else str(path)
     try:
         text = read_text(path)
     except Refused as refused:

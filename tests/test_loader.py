@@ -173,3 +173,11 @@ def test_yaml_test_suite_gives_no_traceback() -> None:
     assert "Traceback" not in result.stderr
     report = json.loads(result.stdout)
     assert report["files"] >= 400
+
+
+def test_load_file_can_name_the_file_apart_from_where_it_is_read(tmp_path: Path) -> None:
+    path = _write(tmp_path, "refund-request.yaml", VALID.encode())
+    loaded = load_file(path.resolve(), display="sops/billing/refund-request.yaml")
+    assert loaded.path == loaded.sop.path == "sops/billing/refund-request.yaml"
+    broken = load_file(tmp_path / "missing.yaml", display="sops/missing.yaml")
+    assert broken.path == "sops/missing.yaml" and broken.problems[0].rule == "yaml-syntax"

@@ -17,8 +17,8 @@ from typing import Mapping
 
 from ..config import Config, resolve
 from ..lint.engine import discover, is_glossary
-from ..loader import Loaded, Problem, Refused, load_glossary, load_text, read_text
-from ..model import Glossary, Sop, Span
+from ..loader import Loaded, load_file, load_glossary
+from ..model import Glossary, Sop
 
 log = logging.getLogger(__name__)
 
@@ -56,21 +56,10 @@ def _load_cached(path: Path, display: str) -> Loaded:
     cached = _cache.get(str(path))
     if key is not None and cached is not None and cached[0] == key and cached[1].path == display:
         return cached[1]
-    loaded = _load(path, display)
+    loaded = load_file(path, display=display)
     if key is not None:
         _cache[str(path)] = (key, loaded)
     return loaded
-
-
-def _load(path: Path, display: str) -> Loaded:
-    """Read the absolute ``path`` (the build may run from any folder); messages name it ``display``."""
-    try:
-        text = read_text(path)
-    except Refused as refused:
-        return Loaded(display, None, (refused.problem,))
-    except OSError as error:
-        return Loaded(display, None, (Problem("yaml-syntax", Span(1, 1), f"cannot read the file: {error.strerror}"),))
-    return load_text(text, display)
 
 
 def load_corpus(config: Config) -> Corpus:
