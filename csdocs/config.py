@@ -52,12 +52,6 @@ class Config:
     def tier_ids(self) -> tuple[str, ...]:
         return tuple(tier_id for tier_id, _ in self.tiers)
 
-    def tier_rank(self, tier_id: str) -> int | None:
-        try:
-            return self.tier_ids.index(tier_id)
-        except ValueError:
-            return None
-
 
 def find_config_file(start: Path) -> Path | None:
     """The nearest ``mkdocs.yml`` in ``start`` or a folder above it."""

@@ -40,9 +40,6 @@ class SopRef(NamedTuple):
     step_ids: frozenset[str]
     entries: tuple[tuple[str, str], ...]  # (sop id, step id) this SOP enters with goto sop#step
 
-    def has_step(self, step_id: str) -> bool:
-        return step_id in self.step_ids
-
 
 def sop_ref(sop: Sop) -> SopRef:
     entries = []
