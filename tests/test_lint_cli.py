@@ -254,3 +254,10 @@ def test_a_process_with_threads_lints_in_one_process() -> None:
     finally:
         stop.set()
         watcher.join()
+
+
+def test_any_glossary_file_is_checked_as_a_glossary_not_an_sop(tmp_path: Path) -> None:
+    glossary = write(tmp_path, "team/glossary.yaml", "FCR: First contact resolution\nAHT: [not, text]\n")
+    findings = lint_paths([tmp_path / "team"], config=load_config(start=tmp_path), today=TODAY).findings
+    assert [(f.rule, f.line) for f in findings] == [("schema", 2)]
+    assert "glossary term 'AHT'" in findings[0].message and Path(findings[0].path).name == glossary.name
