@@ -15,7 +15,27 @@ from click.testing import CliRunner
 ROOT = Path(__file__).resolve().parent.parent
 SOPS = ROOT / "sops"
 TEMPLATES = ROOT / "templates"
-TODAY = dt.date(2026, 11, 25)  # fixed, so review-overdue does not drift with the calendar
+# The one "today" of the whole suite. Nothing in the tests reads the wall clock: the
+# session fixture below hands this date to every csdocs command (in-process, in a
+# subprocess, and the MkDocs plugin) through CSDOCS_TODAY (csdocs/today.py), so
+# `csdocs new`, `init`, `lint`, `build`, `serve` and the review dashboard all agree
+# with it whatever the machine's clock says. .ci/run runs the suite twice, the second
+# time with the clock moved years ahead, to prove it.
+TODAY = dt.date(2026, 11, 25)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fixed_today():
+    """Set CSDOCS_TODAY to TODAY for the whole session (and every subprocess it starts)."""
+    from csdocs.today import TODAY_ENV
+
+    previous = os.environ.get(TODAY_ENV)
+    os.environ[TODAY_ENV] = TODAY.isoformat()
+    yield TODAY
+    if previous is None:
+        os.environ.pop(TODAY_ENV, None)
+    else:
+        os.environ[TODAY_ENV] = previous
 
 
 @pytest.fixture
@@ -31,13 +51,17 @@ def cli():
     return run
 
 
-def run_csdocs(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m csdocs.cli`` in a subprocess (for exit codes, timeouts, real stdout)."""
+def run_csdocs(*args: str, cwd: Path | None = None, timeout: float = 120,
+               env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m csdocs.cli`` in a subprocess (for exit codes, timeouts, real stdout).
+
+    ``env`` adds to (or overrides) this process's environment, CSDOCS_TODAY included.
+    """
     return subprocess.run([sys.executable, "-m", "csdocs.cli", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, timeout=timeout, env={**os.environ, "PYTHONUTF8": "1"})
+                          text=True, timeout=timeout, env={**os.environ, "PYTHONUTF8": "1", **(env or {})})
 
 
 def lint_json(*paths: Path | str, cwd: Path | None = None, extra: tuple[str, ...] = ()) -> dict:
-    result = run_csdocs("lint", "--format", "json", "--today", TODAY.isoformat(), *extra, *paths, cwd=cwd)
+    result = run_csdocs("lint", "--format", "json", *extra, *paths, cwd=cwd)
     assert result.returncode in (0, 1), result.stderr
     return json.loads(result.stdout)

@@ -51,7 +51,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_text_format_and_exit_status(project: Path) -> None:
-    result = run_csdocs("lint", "--today", TODAY.isoformat(), cwd=project)
+    result = run_csdocs("lint", cwd=project)
     assert result.returncode == 1
     assert result.stdout.splitlines()[0].startswith(
         "sops/billing/broken.yaml:10:11: error step-unknown-ref step 'log' goes to unknown step 'refnd'")
@@ -59,7 +59,7 @@ def test_text_format_and_exit_status(project: Path) -> None:
 
 
 def test_json_format_is_the_contract_shape(project: Path) -> None:
-    result = run_csdocs("lint", "--format", "json", "--today", TODAY.isoformat(), "sops", cwd=project)
+    result = run_csdocs("lint", "--format", "json", "sops", cwd=project)
     report = json.loads(result.stdout)
     assert report["files"] == 3  # the glossary counts as a file, but is not an SOP
     assert set(report["findings"][0]) == {"path", "line", "column", "rule", "severity", "message"}
@@ -68,13 +68,13 @@ def test_json_format_is_the_contract_shape(project: Path) -> None:
 
 
 def test_github_format(project: Path) -> None:
-    result = run_csdocs("lint", "--format", "github", "--today", TODAY.isoformat(), cwd=project)
+    result = run_csdocs("lint", "--format", "github", cwd=project)
     line = result.stdout.splitlines()[0]
     assert line.startswith("::error file=sops/billing/broken.yaml,line=10,col=11,title=step-unknown-ref::")
 
 
 def test_sarif_format(project: Path) -> None:
-    result = run_csdocs("lint", "--format", "sarif", "--today", TODAY.isoformat(), cwd=project)
+    result = run_csdocs("lint", "--format", "sarif", cwd=project)
     sarif = json.loads(result.stdout)
     assert sarif["version"] == "2.1.0"
     run = sarif["runs"][0]
@@ -86,7 +86,7 @@ def test_sarif_format(project: Path) -> None:
 
 
 def test_clean_files_print_nothing_and_exit_0(project: Path) -> None:
-    result = run_csdocs("lint", "--today", TODAY.isoformat(), "sops/billing/refund-request.yaml", cwd=project)
+    result = run_csdocs("lint", "sops/billing/refund-request.yaml", cwd=project)
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
 
@@ -103,7 +103,7 @@ def test_rule_severity_from_config(project: Path) -> None:
     mkdocs = project / "mkdocs.yml"
     mkdocs.write_text(mkdocs.read_text() + "      rules:\n        step-unknown-ref: warning\n"
                                            "        step-unreachable: off\n")
-    result = run_csdocs("lint", "--format", "json", "--today", TODAY.isoformat(), cwd=project)
+    result = run_csdocs("lint", "--format", "json", cwd=project)
     findings = json.loads(result.stdout)["findings"]
     assert [(f["rule"], f["severity"]) for f in findings] == [("step-unknown-ref", "warning")]
     assert result.returncode == 0

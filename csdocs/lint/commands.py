@@ -11,6 +11,7 @@ import click
 
 from ..config import Config, ConfigError, load_config, resolve
 from ..loader import json_schema
+from ..today import today_option
 
 
 def config_option(function):
@@ -31,23 +32,14 @@ def get_config(config_file: Path | None) -> Config:
         sys.exit(2)
 
 
-def parse_today(value: str | None) -> _dt.date:
-    if value is None:
-        return _dt.date.today()
-    try:
-        return _dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--today") from None
-
-
 @click.command("lint")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-f", "--format", "output_format", type=click.Choice(["text", "json", "github", "sarif"]),
               default="text", show_default=True, help="How to print the findings.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
-@click.option("--today", metavar="YYYY-MM-DD", help="The date review-overdue compares with (for tests).")
+@today_option("The date review-overdue compares with")
 @config_option
-def lint_command(paths: tuple[Path, ...], output_format: str, strict: bool, today: str | None,
+def lint_command(paths: tuple[Path, ...], output_format: str, strict: bool, today: _dt.date,
                  config_file: Path | None) -> None:
     """Check SOPs: schema, flow, escalations, terms, reviews.
 
@@ -59,10 +51,9 @@ def lint_command(paths: tuple[Path, ...], output_format: str, strict: bool, toda
     from .report import FORMATTERS
 
     config = get_config(config_file)
-    day = parse_today(today)
     targets = list(paths) or [resolve(config, config.sops_dir)]
     try:
-        report = lint_paths(targets, config=config, today=day)
+        report = lint_paths(targets, config=config, today=today)
     except PathNotFound as error:
         click.echo(f"csdocs: {error}", err=True)
         sys.exit(2)

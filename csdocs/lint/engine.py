@@ -15,6 +15,7 @@ from typing import Iterable, Iterator, Sequence
 from ..config import Config, resolve
 from ..loader import Loaded, Problem, load_file, load_glossary
 from ..model import Glossary, Severity
+from ..today import today as current_date
 from .registry import RULES
 from .rule import Finding, LintContext, Project, build_project, sop_ref
 
@@ -98,7 +99,7 @@ def lint_paths(paths: Sequence[Path], *, config: Config, today: _dt.date | None 
 
 
 def _lint_paths(paths: Sequence[Path], *, config: Config, today: _dt.date | None) -> LintReport:
-    today = today or _dt.date.today()
+    today = today or current_date()
     targets = discover(paths)
     sop_targets = [path for path in targets if not is_glossary(path, config)]
     glossary_targets = [path for path in targets if is_glossary(path, config)]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..today import today_option
 from . import ScaffoldError
 
 
@@ -19,11 +20,11 @@ from . import ScaffoldError
 @click.option("--title", help="Title (default: from the id, 'refund-request' -> 'Refund request').")
 @click.option("--owner", help="Role accountable for the SOP (default: '<department> team lead').")
 @click.option("--list", "list_templates", is_flag=True, help="List the templates and exit.")
-@click.option("--today", metavar="YYYY-MM-DD", help="Date written as last_reviewed (default: today).")
+@today_option("Date written as last_reviewed")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
               help="mkdocs.yml to read sops_dir from (default: the nearest one upward).")
 def new_command(sop_id: str | None, template_name: str, department: str | None, title: str | None,
-                owner: str | None, list_templates: bool, today: str | None, config_file: Path | None) -> None:
+                owner: str | None, list_templates: bool, today: _dt.date, config_file: Path | None) -> None:
     """Start a new SOP from a template: writes sops/<department>/<ID>.yaml.
 
     Never overwrites a file: exits 1 if the file, or an SOP with the same
@@ -42,13 +43,12 @@ def new_command(sop_id: str | None, template_name: str, department: str | None, 
         raise click.UsageError("give the new SOP's ID, e.g. `csdocs new refund-request -d Billing`")
     if department is None:
         raise click.UsageError("give the department with --department, e.g. --department 'Customer Care'")
-    from ..lint.commands import get_config, parse_today
+    from ..lint.commands import get_config
 
     config = get_config(config_file)
-    day = parse_today(today)
     try:
         path = create_sop(config, sop_id=sop_id, template_name=template_name, department=department,
-                          title=title, owner=owner, today=day)
+                          title=title, owner=owner, today=today)
     except ScaffoldError as error:
         click.echo(f"csdocs new: {error}", err=True)
         sys.exit(1)
@@ -59,7 +59,8 @@ def new_command(sop_id: str | None, template_name: str, department: str | None, 
 @click.command("init")
 @click.argument("directory", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--site-name", help="The site's title (default: '<folder name> SOPs').")
-def init_command(directory: Path, site_name: str | None) -> None:
+@today_option("Date written as the first SOP's last_reviewed")
+def init_command(directory: Path, site_name: str | None, today: _dt.date) -> None:
     """Start an SOP project in DIRECTORY (default: here).
 
     Writes mkdocs.yml (site and csdocs settings), sops/ with a glossary and a
@@ -71,7 +72,7 @@ def init_command(directory: Path, site_name: str | None) -> None:
     from .project import init_project
 
     try:
-        results = init_project(directory, site_name=site_name, today=_dt.date.today())
+        results = init_project(directory, site_name=site_name, today=today)
     except ScaffoldError as error:
         click.echo(f"csdocs init: {error}", err=True)
         sys.exit(1)

@@ -27,9 +27,10 @@ from typing import Iterator
 
 from ..config import Config, find_config_file, load_config, resolve
 from ..lint.engine import LintReport, lint_paths
+from ..today import TODAY_ENV
+from ..today import today as current_date
 from .corpus import load_corpus
 
-TODAY_ENV = "CSDOCS_TODAY"  # the review dashboard's today (read by the plugin)
 
 log = logging.getLogger(__name__)
 
@@ -139,11 +140,16 @@ def swap_in(new: Path, target: Path) -> None:
 
 def build_site(*, config_file: Path | None = None, site_dir: Path | None = None, force: bool = False,
                today: _dt.date | None = None) -> Built:
-    """Lint, build, swap. Raises LintFailed, BuildError or csdocs.config.ConfigError."""
+    """Lint, build, swap. Raises LintFailed, BuildError or csdocs.config.ConfigError.
+
+    ``today`` (default: :func:`csdocs.today.today`) is the date both lint
+    and the plugin's review dashboard compare with.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config as load_mkdocs_config
     from mkdocs.exceptions import MkDocsException
 
+    today = today or current_date()
     path = find_mkdocs_config(config_file)
     config = load_config(path)
     sops_dir = resolve(config, config.sops_dir)
@@ -153,8 +159,7 @@ def build_site(*, config_file: Path | None = None, site_dir: Path | None = None,
         raise LintFailed(report)
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH") or str(content_epoch(config))
-    extra = {TODAY_ENV: today.isoformat()} if today is not None else {}
-    with environment(SOURCE_DATE_EPOCH=epoch, **extra):
+    with environment(SOURCE_DATE_EPOCH=epoch, **{TODAY_ENV: today.isoformat()}):
         try:
             mkdocs_config = load_mkdocs_config(config_file=str(path))
         except MkDocsException as error:

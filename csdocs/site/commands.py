@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import logging
 import signal
 import sys
@@ -9,7 +10,8 @@ from pathlib import Path
 
 import click
 
-from ..lint.commands import config_option, parse_today
+from ..lint.commands import config_option
+from ..today import today_option
 
 
 def _log_to_stderr(*, quiet: bool) -> None:
@@ -31,10 +33,10 @@ def _log_to_stderr(*, quiet: bool) -> None:
 @click.option("--force", is_flag=True, help="Build even when lint finds errors.")
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Where to write the site (default: site_dir in mkdocs.yml).")
-@click.option("--today", metavar="YYYY-MM-DD", help="The date lint and the review dashboard compare with.")
+@today_option("The date lint and the review dashboard compare with")
 @click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")
 @config_option
-def build_command(force: bool, site_dir: Path | None, today: str | None, quiet: bool,
+def build_command(force: bool, site_dir: Path | None, today: _dt.date, quiet: bool,
                   config_file: Path | None) -> None:
     """Lint the SOPs, then build the site; the old site is replaced only if the build succeeds.
 
@@ -48,10 +50,9 @@ def build_command(force: bool, site_dir: Path | None, today: str | None, quiet: 
     from .build import BuildError, LintFailed, build_site
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    day = parse_today(today)
     _log_to_stderr(quiet=quiet)
     try:
-        built = build_site(config_file=config_file, site_dir=site_dir, force=force, today=day)
+        built = build_site(config_file=config_file, site_dir=site_dir, force=force, today=today)
     except LintFailed as failed:
         click.echo(FORMATTERS["text"](failed.report), nl=False)
         click.echo(f"csdocs: {failed}", err=True)
@@ -79,8 +80,9 @@ def _stop(signum: int, frame: object) -> None:
 @click.command("serve")
 @click.option("-a", "--dev-addr", metavar="IP:PORT", help="Address to serve on (default 127.0.0.1:8000).")
 @click.option("--open", "open_in_browser", is_flag=True, help="Open the site in a browser.")
+@today_option("The date the review dashboard compares with")
 @config_option
-def serve_command(dev_addr: str | None, open_in_browser: bool, config_file: Path | None) -> None:
+def serve_command(dev_addr: str | None, open_in_browser: bool, today: _dt.date, config_file: Path | None) -> None:
     """Preview the site, rebuilding it when an SOP or the glossary changes.
 
     A rebuild renders again only the pages whose content changed (an edited
@@ -95,7 +97,10 @@ def serve_command(dev_addr: str | None, open_in_browser: bool, config_file: Path
     from .build import BuildError, find_mkdocs_config
     from .serve import serve_site
 
+    from ..today import TODAY_ENV
+
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    os.environ[TODAY_ENV] = today.isoformat()  # every rebuild's review dashboard counts from the same day
     _log_to_stderr(quiet=False)
     try:
         path = find_mkdocs_config(config_file)

@@ -577,14 +577,3 @@ def rules_page(rules: Mapping[str, Any]) -> Page:
         parts.append(f"## {rule.name}\n\n*Default severity: {rule.severity.value}*\n\n"
                      f"{summary}\n{rest}\n")
     return Page(RULES, "\n".join(parts))
-
-
-def reading_today(value: str | None) -> _dt.date:
-    """The review dashboard's today: ``CSDOCS_TODAY`` when set (tests, reproducible builds)."""
-    if value:
-        try:
-            return _dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    return _dt.date.today()
-

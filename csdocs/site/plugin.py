@@ -38,7 +38,8 @@ from mkdocs.utils import clean_directory, get_build_date
 from ..config import KNOWN_OPTIONS, Config, ConfigError, config_from_options, resolve
 from ..model import Sop
 from . import incremental, pages
-from .build import TODAY_ENV
+from ..today import BadDate
+from ..today import today as current_date
 from .corpus import Corpus, load_corpus
 from .text import front_matter_title
 
@@ -135,7 +136,10 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
         layout = pages.plan_layout(corpus, use_directory_urls=config.use_directory_urls)
         session = incremental.active(config.site_dir)  # only under `csdocs serve`
         layout = self._with_flowcharts(layout, corpus, session)
-        today = pages.reading_today(os.environ.get(TODAY_ENV))
+        try:
+            today = current_date()
+        except BadDate as error:
+            raise PluginError(f"csdocs: {error}") from None
         generated = self._generate(corpus, layout, config, today, session)
         hand_written = {file.src_uri for file in files.documentation_pages()}
         hashes: dict[str, str] = {}

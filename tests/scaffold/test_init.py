@@ -11,7 +11,7 @@ import yaml
 from csdocs.cli import LazyGroup
 from csdocs.config import load_config
 
-from ..conftest import TODAY, lint_json, run_csdocs
+from ..conftest import lint_json, run_csdocs
 
 EXPECTED_FILES = [
     "mkdocs.yml",
@@ -47,7 +47,7 @@ def test_writes_every_file(project: Path) -> None:
 
 def test_lint_passes_with_no_finding(project: Path) -> None:
     assert lint_json(cwd=project) == {"files": 2, "findings": []}
-    result = run_csdocs("lint", cwd=project)  # the real today: a fresh project is never overdue
+    result = run_csdocs("lint", cwd=project)  # the suite's today (CSDOCS_TODAY): a fresh project is never overdue
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
 
@@ -144,7 +144,7 @@ def test_new_sop_in_the_initialised_project_lints_clean(tmp_path: Path) -> None:
     folder = tmp_path / "proj"
     assert _init(folder).returncode == 0
     result = run_csdocs("new", "card-dispute", "--template", "escalation", "--department", "Card Services",
-                        "--today", TODAY.isoformat(), cwd=folder)
+                        cwd=folder)
     assert result.returncode == 0, result.stderr
     assert lint_json(cwd=folder) == {"files": 3, "findings": []}
 
@@ -157,7 +157,7 @@ BUILD_EXISTS = LazyGroup._load("build") is not None
 def test_build_passes_in_the_initialised_project(tmp_path: Path) -> None:
     folder = tmp_path / "proj"
     assert _init(folder).returncode == 0
-    result = run_csdocs("build", "--today", TODAY.isoformat(), cwd=folder, timeout=300)
+    result = run_csdocs("build", cwd=folder, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     index = folder / "site" / "index.html"
     assert index.is_file()

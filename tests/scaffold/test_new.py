@@ -26,7 +26,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_writes_under_the_department_slug(cli, project: Path) -> None:
     result = cli("new", "refund-request", "--template", "refund-returns", "--department", "Billing & Payments",
-                 "--title", "Refund request", "--owner", "Billing team lead", "--today", "2026-11-25")
+                 "--title", "Refund request", "--owner", "Billing team lead")
     assert result.exit_code == 0, result.output
     path = project / "sops" / "billing-payments" / "refund-request.yaml"
     assert "created sops/billing-payments/refund-request.yaml" in result.output
@@ -43,7 +43,7 @@ def test_uses_the_configured_sops_dir_and_points_at_the_schema(cli, tmp_path: Pa
         encoding="utf-8")
     (tmp_path / "sub").mkdir()
     monkeypatch.chdir(tmp_path / "sub")  # the nearest mkdocs.yml upward, as for lint
-    result = cli("new", "lost-card", "--department", "Card Services", "--today", "2026-11-25")
+    result = cli("new", "lost-card", "--department", "Card Services")
     assert result.exit_code == 0, result.output
     path = tmp_path / "docs" / "procedures" / "card-services" / "lost-card.yaml"
     assert path.read_text("utf-8").splitlines()[0] == "# yaml-language-server: $schema=../../../sop.schema.json"

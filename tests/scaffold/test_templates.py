@@ -74,7 +74,7 @@ def test_list_shows_every_template_on_one_line(cli) -> None:
 def test_new_from_every_template_lints_with_no_finding(name: str, tmp_path: Path) -> None:
     (tmp_path / "mkdocs.yml").write_text("site_name: Test\ndocs_dir: sops\n", encoding="utf-8")
     result = run_csdocs("new", f"my-{name}", "--template", name, "--department", "Customer Care",
-                        "--today", TODAY.isoformat(), cwd=tmp_path)
+                        cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     written = tmp_path / "sops" / "customer-care" / f"my-{name}.yaml"
     assert written.is_file()

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import ROOT, TODAY, run_csdocs
+from tests.conftest import ROOT, run_csdocs
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CHROMIUM = "/usr/bin/chromium"
@@ -32,7 +32,7 @@ def copy_project(target: Path, name: str = "project") -> Path:
 
 
 def build(project: Path, *args: str) -> "subprocess.CompletedProcess[str]":  # noqa: F821
-    return run_csdocs("build", "--today", TODAY.isoformat(), *args, cwd=project, timeout=300)
+    return run_csdocs("build", *args, cwd=project, timeout=300)
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def serve_folder(folder: Path, port: int = 0) -> tuple[http.server.ThreadingHTTP
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The example corpus (the repository's mkdocs.yml) built once and served on a random port."""
     site = tmp_path_factory.mktemp("example") / "site"
-    result = run_csdocs("build", "--today", TODAY.isoformat(), "--site-dir", site, "--config",
+    result = run_csdocs("build", "--site-dir", site, "--config",
                         ROOT / "mkdocs.yml", cwd=ROOT, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     server, url = serve_folder(site)

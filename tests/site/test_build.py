@@ -120,7 +120,7 @@ def test_project_pages(built_project: Path):
     glossary = html(built_project, "glossary")
     assert "Customer relationship management system" in glossary
     assert "Return merchandise authorisation number" in glossary and "Refund request" in glossary
-    reviews = html(built_project, "reviews")  # --today 2026-11-25
+    reviews = html(built_project, "reviews")  # counted from the suite's TODAY, 2026-11-25
     overdue = reviews[reviews.index('id="overdue"'):reviews.index('id="due-soon"')]
     soon = reviews[reviews.index('id="due-soon"'):reviews.index('id="never-reviewed"')]
     assert "Refund request" in overdue and "12 days overdue" in overdue and "Billing team lead" in overdue
@@ -261,7 +261,7 @@ def test_long_builds_show_progress_on_stderr(project: Path, cli, monkeypatch: py
 
     monkeypatch.setattr(plugin, "PROGRESS_MIN_PAGES", 1)
     monkeypatch.chdir(project)
-    result = cli("build", "--today", "2026-11-25")
+    result = cli("build")
     assert result.exit_code == 0, result.output
     assert re.search(r"rendered \d+ of \d+ pages", result.stderr)
     assert "drawing 3 flowcharts" in result.stderr
@@ -296,7 +296,7 @@ def test_a_build_from_another_folder_publishes_the_same_site(project: Path, tmp_
     assert here.returncode == 0, here.stderr
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    result = run_csdocs("build", "--today", TODAY.isoformat(), "--config", project / "mkdocs.yml",
+    result = run_csdocs("build", "--config", project / "mkdocs.yml",
                         "--site-dir", tmp_path / "there", cwd=elsewhere, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "not published" not in result.stderr

@@ -13,8 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TODAY
-
 pytestmark = pytest.mark.slow
 
 
@@ -115,7 +113,6 @@ def served(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     from csdocs.site.serve import ServeSession, rebuild
 
     monkeypatch.chdir(project)
-    monkeypatch.setenv("CSDOCS_TODAY", TODAY.isoformat())
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
     session = ServeSession(project / "mkdocs.yml", tmp_path / "served", serve_url=SERVE_URL)
     first = rebuild(session)

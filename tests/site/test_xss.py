@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import TODAY, run_csdocs
+from tests.conftest import run_csdocs
 
 from .conftest import serve_folder
 
@@ -80,7 +80,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (project / "sops" / "dept" / "evil.yaml").write_text(yaml.safe_dump(evil, allow_unicode=True), encoding="utf-8")
     (project / "sops" / "glossary.yaml").write_text(yaml.safe_dump({p("G"): p("glossary meaning"), "RMA": p("R")}),
                                                     encoding="utf-8")
-    result = run_csdocs("build", "--force", "--today", TODAY.isoformat(), cwd=project, timeout=300)
+    result = run_csdocs("build", "--force", cwd=project, timeout=300)
     assert result.returncode == 0, result.stderr
     return project
 
