@@ -22,6 +22,7 @@ import dataclasses
 import datetime as _dt
 import logging
 import os
+import shutil
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -45,7 +46,7 @@ from .text import front_matter_title
 
 log = get_plugin_logger(__name__)
 
-ASSETS = ("csdocs.css", "csdocs.js")
+ASSETS = ("csdocs.css", "csdocs.js", "csdocs-search.js")
 ASSET_DIR = "assets/csdocs"
 PROGRESS_MIN_PAGES = 200  # below this a build is quick; say nothing
 
@@ -97,6 +98,7 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
         self.pages_done = 0
         self.pages_total = 0
         self.files: Files | None = None
+        self.layout: pages.Layout | None = None
 
     # ------------------------------------------------------------------ config
 
@@ -136,6 +138,7 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
         layout = pages.plan_layout(corpus, use_directory_urls=config.use_directory_urls)
         session = incremental.active(config.site_dir)  # only under `csdocs serve`
         layout = self._with_flowcharts(layout, corpus, session)
+        self.layout = layout
         try:
             today = current_date()
         except BadDate as error:
@@ -299,6 +302,24 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
             out.append((page, digest))
         return out
 
+    def _write_search_index(self, config: MkDocsConfig) -> None:
+        """``search/csdocs/``: every published SOP, in the site's order (csdocs.search.index)."""
+        from ..search.index import INDEX_DIR, build_index
+
+        assert self.corpus is not None and self.files is not None and self.layout is not None
+        urls = {}
+        for sop in self.corpus.sops:
+            file = self.files.get_file_from_path(self.layout.sop_pages.get(sop.id, ""))
+            if file is not None and file.page is not None and file.inclusion.is_included():
+                urls[sop.id] = file.url
+        published = [sop for sop in self.corpus.sops if sop.id in urls]
+        folder = Path(config.site_dir) / INDEX_DIR
+        shutil.rmtree(folder, ignore_errors=True)  # serve writes over the last build: no stale shard stays
+        for name, data in build_index(published, urls).files().items():
+            target = folder / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)  # a fresh folder: csdocs build swaps the whole site in at once
+
     def _navigation(self, files: Files, layout: pages.Layout) -> list[Any]:
         """Home, one entry per department, the project pages, then hand-written pages."""
         generated = set(layout.sop_pages.values()) | set(layout.department_pages.values())
@@ -328,6 +349,9 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
     # ------------------------------------------------------------------- pages
 
     def on_page_content(self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
+        # Agents search with csdocs' own index (on_post_build); the theme's search box stays,
+        # its lunr index is left empty (at 2,000 SOPs it was 19 MB and froze the page).
+        page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         slots = self.slots.get(page.file.src_uri)
         self.pages_done += 1
         if self.pages_total >= PROGRESS_MIN_PAGES and self.pages_done % max(1, self.pages_total // 10) == 0:
@@ -348,7 +372,8 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
 
     @event_priority(50)  # before the search plugin writes its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Serve: skipped pages' search entries come from the last build, in full-build order."""
+        """csdocs' search index; under serve, skipped pages' theme search entries from the last build."""
+        self._write_search_index(config)
         session = incremental.active(config.site_dir)
         if session is None or session.plan is None or self.files is None:
             return
