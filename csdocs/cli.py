@@ -23,6 +23,7 @@ COMMANDS = {
     "build": "csdocs.site.commands",
     "serve": "csdocs.site.commands",
     "diff": "csdocs.review.commands",
+    "search": "csdocs.search.commands",
 }
 
 

@@ -10,11 +10,12 @@ import pytest
 from csdocs import graph
 from csdocs.loader import load_file, load_glossary
 from csdocs.model import Sop, slugify
+from csdocs.search.checks import NAMES as SEARCH_CHECKS
 
 from .conftest import ROOT, SOPS, run_csdocs
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../sop.schema.json"
-FILES = sorted(path for path in SOPS.rglob("*.yaml") if path.name != "glossary.yaml")
+FILES = sorted(path for path in SOPS.rglob("*.yaml") if path.name not in ("glossary.yaml", *SEARCH_CHECKS))
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +123,34 @@ def test_refund_sop_is_an_eligibility_tree(corpus: dict[str, Sop]) -> None:
     decisions = [step for step in refund.steps if step.decision]
     assert len(decisions) >= 4
     assert any("30 days" in (step.decision or "") for step in decisions)
+
+
+def _words(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def test_every_sop_has_a_few_keywords_in_its_customers_words(corpus: dict[str, Sop]) -> None:
+    for sop in corpus.values():
+        assert 3 <= len(sop.keywords) <= 8, (sop.id, sop.keywords)
+        own_words = {_words(sop.title), _words(sop.id.replace("-", " "))}
+        assert not own_words & {_words(k) for k in sop.keywords}, f"{sop.id}: a keyword only repeats the title"
+        assert len({_words(k) for k in sop.keywords}) == len(sop.keywords), sop.id
+        assert not {_words(k) for k in sop.keywords} & {_words(c) for c in sop.contact_types}, sop.id
+
+
+VIETNAMESE_LETTERS = frozenset("áàãéèíìĩóòõúùũýăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
+
+
+def _vietnamese(text: str) -> bool:
+    return any(char in VIETNAMESE_LETTERS for char in text.casefold())
+
+
+def test_one_sop_is_written_in_vietnamese_from_title_to_keywords(corpus: dict[str, Sop]) -> None:
+    vietnamese = [sop for sop in corpus.values() if _vietnamese(sop.title)]
+    assert len(vietnamese) >= 1
+    for sop in vietnamese:
+        texts = [sop.purpose, *sop.keywords, *sop.contact_types, *(d.term for d in sop.definitions),
+                 sop.script.greeting or "", *(step.title for step in sop.steps),
+                 *(e.trigger or "" for e in sop.escalations)]
+        assert all(_vietnamese(text) for text in texts), [t for t in texts if not _vietnamese(t)]
+        assert any(step.decision for step in sop.steps) and any(e.handoff for e in sop.escalations)

@@ -14,7 +14,7 @@ from typing import Iterable, Iterator, Sequence
 
 from ..config import Config, resolve
 from ..loader import Loaded, Problem, load_file, load_glossary
-from ..model import Glossary, Severity
+from ..model import Glossary, Severity, Sop
 from ..today import today as current_date
 from .registry import RULES
 from .rule import Finding, LintContext, Project, build_project, sop_ref
@@ -66,6 +66,18 @@ def is_glossary(path: Path, config: Config) -> bool:
     return path.name in GLOSSARY_NAMES
 
 
+def is_search_checks(path: Path) -> bool:
+    """``search-checks.yaml``: the project's promised queries (csdocs.search.checks), not an SOP."""
+    from ..search.checks import is_checks_file
+
+    return is_checks_file(path)
+
+
+def is_sop_source(path: Path, config: Config) -> bool:
+    """A YAML file under the SOPs folder that holds an SOP (not the glossary, not the search checks)."""
+    return not is_glossary(path, config) and not is_search_checks(path)
+
+
 def display_path(path: Path) -> str:
     """Paths in findings are relative to the working folder when they are under it."""
     try:
@@ -101,8 +113,9 @@ def lint_paths(paths: Sequence[Path], *, config: Config, today: _dt.date | None 
 def _lint_paths(paths: Sequence[Path], *, config: Config, today: _dt.date | None) -> LintReport:
     today = today or current_date()
     targets = discover(paths)
-    sop_targets = [path for path in targets if not is_glossary(path, config)]
+    sop_targets = [path for path in targets if is_sop_source(path, config)]
     glossary_targets = [path for path in targets if is_glossary(path, config)]
+    check_targets = [path for path in targets if is_search_checks(path) and not is_glossary(path, config)]
 
     to_load: dict[Path, str] = {path.resolve(): display_path(path) for path in sop_targets}
     target_paths = frozenset(to_load.values())
@@ -111,7 +124,7 @@ def _lint_paths(paths: Sequence[Path], *, config: Config, today: _dt.date | None
         if sops_dir is not None and sops_dir.is_dir():
             for path in discover([sops_dir]):
                 key = path.resolve()
-                if key not in to_load and not is_glossary(path, config):
+                if key not in to_load and is_sop_source(path, config):
                     to_load[key] = display_path(path)
 
     findings: list[Finding] = []
@@ -128,7 +141,28 @@ def _lint_paths(paths: Sequence[Path], *, config: Config, today: _dt.date | None
 
     job = _Job(list(to_load.values()), target_paths, glossary, config, today)
     findings.extend(_lint_parallel(job) if _use_processes(len(job.paths)) else _lint_serial(job))
+    if check_targets:
+        findings.extend(_search_checks(check_targets, job))
     return LintReport(files=len(targets), findings=tuple(sorted(set(findings))))
+
+
+def _search_checks(check_files: list[Path], job: _Job) -> list[Finding]:
+    """Rank each promised query over every SOP loaded (first of each id, in path order, as the site)."""
+    from ..search.checks import RULE, load_checks, run_checks
+
+    if job.config.rules.get(RULE) is Severity.OFF:
+        return []
+    sops: dict[str, Sop] = {}
+    for path in job.paths:  # the models stay in the lint workers: read them once more here
+        sop = load_file(path).sop
+        if sop is not None:
+            sops.setdefault(sop.id, sop)
+    findings: list[Finding] = []
+    for path in check_files:
+        checks, problems = load_checks(path)
+        problems = [*problems, *run_checks(checks, list(sops.values()))]
+        findings.extend(_stamp(display_path(path), problems, job.config))
+    return findings
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,8 +17,8 @@ from ..config import Config, resolve
 from ..loader import MAX_BYTES, Loaded, Problem, Refused, decode, load_text
 from ..model import Sop, Span
 
-SOP_SUFFIXES = (".yaml", ".yml")
-GLOSSARY_NAMES = ("glossary.yaml", "glossary.yml")
+from ..lint.engine import GLOSSARY_NAMES, SOP_SUFFIXES
+from ..search.checks import NAMES as SEARCH_CHECKS_NAMES
 
 
 class ReviewError(Exception):
@@ -74,7 +74,8 @@ def sops_dir_in_repo(config: Config, root: Path) -> PurePosixPath:
 
 
 def _is_sop_file(path: PurePosixPath, sops_dir: PurePosixPath, glossary: PurePosixPath | None) -> bool:
-    if path.suffix not in SOP_SUFFIXES or path.name in GLOSSARY_NAMES or path == glossary:
+    if (path.suffix not in SOP_SUFFIXES or path.name in GLOSSARY_NAMES or path.name in SEARCH_CHECKS_NAMES
+            or path == glossary):
         return False
     relative = path.relative_to(sops_dir) if sops_dir != PurePosixPath(".") else path
     return not any(part.startswith(".") for part in relative.parts)

@@ -29,14 +29,14 @@ def schema_reference(sop_file: Path, config: Config) -> str:
 
 def existing_with_id(config: Config, sop_id: str) -> Path | None:
     """An SOP file already in the project whose id (or file name) is ``sop_id``."""
-    from ..lint.engine import discover, is_glossary
+    from ..lint.engine import discover, is_sop_source
     from ..loader import load_file
 
     sops_dir = resolve(config, config.sops_dir)
     if sops_dir is None or not sops_dir.is_dir():
         return None
     for path in discover([sops_dir]):
-        if is_glossary(path, config):
+        if not is_sop_source(path, config):
             continue
         if path.stem == sop_id:
             return path

@@ -60,7 +60,7 @@ class Field:
 # How agents search, strongest first. The weights are the ranking's policy: change
 # them here only (tests/search/test_relevance.py measures the effect).
 TITLE = Field("title", word=12, whole=14)
-CONTACT_TYPE = Field("contact_types", word=2, whole=10)
+CONTACT_TYPE = Field("contact_types", word=4, whole=10)
 KEYWORD = Field("keywords", word=5, whole=9)
 TERM = Field("definitions", word=4, whole=8)
 TRIGGER = Field("escalation_triggers", word=3)
@@ -80,8 +80,8 @@ SCORING = {
     "fuzzy1": 5,        # one edit away (a letter missing, extra, wrong, or two swapped)
     "fuzzy2": 3,        # two edits away
     "phrase": 10,       # two to four query words that are a whole value, in order
-    "prefix_min": 3,    # shortest word matched as a prefix...
-    "prefix_min_last": 2,  # ...except the last word, which is still being typed
+    "prefix_min": 4,    # shortest word matched as a prefix...
+    "prefix_min_last": 3,  # ...except the last word, which is still being typed
     "fuzzy1_min": 5,    # shortest word allowed one edit (as Meilisearch: 5 and 9)
     "fuzzy2_min": 9,    # shortest word allowed two edits
     "limit": 20,        # results shown

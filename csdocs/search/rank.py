@@ -122,10 +122,10 @@ def match_factor(word: str, term: str, is_last: bool, scoring: Mapping[str, int]
         return scoring["prefix"]
     if size >= scoring["fuzzy1_min"]:
         limit = 2 if size >= scoring["fuzzy2_min"] else 1
-        distance = edit_distance(word, term, limit)
+        distance = edit_distance(word, term, limit)  # limit + 1 means "further than limit"
         if distance == 1:
             return scoring["fuzzy1"]
-        if distance == 2:
+        if distance == 2 and limit == 2:
             return scoring["fuzzy2"]
     return 0
 

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from ..config import Config, resolve
-from ..lint.engine import discover, is_glossary
+from ..lint.engine import discover, is_sop_source
 from ..loader import Loaded, load_file, load_glossary
 from ..model import Glossary, Sop
 
@@ -69,7 +69,7 @@ def load_corpus(config: Config) -> Corpus:
     files: list[Path] = []
     if sops_dir is not None and sops_dir.is_dir():
         files = [path.resolve() for path in discover([sops_dir])]
-    sop_files = [path for path in files if not is_glossary(path, config)]
+    sop_files = [path for path in files if is_sop_source(path, config)]
     sops: list[Sop] = []
     broken: list[Loaded] = []
     duplicates: list[Sop] = []

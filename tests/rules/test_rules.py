@@ -12,6 +12,7 @@ Fixtures are data, globbed into one parametrized test (``pytest -k step-unreacha
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,10 @@ from csdocs.config import Config
 from csdocs.lint.engine import lint_paths
 from csdocs.lint.registry import RULES
 
-from ..conftest import TODAY
+from csdocs.search.checks import NAMES as SEARCH_CHECKS_NAMES
+from csdocs.search.checks import RULE as SEARCH_CHECK
+
+from ..conftest import SOPS, TODAY
 
 HERE = Path(__file__).parent
 EXPECT = re.compile(r"#\s*expect:\s*([a-z0-9-]+)(?:@(\d+))?")
@@ -78,15 +82,22 @@ def test_rule_docs_have_every_section(name: str) -> None:
     assert rule.summary.endswith("."), f"{name}: the summary line is a sentence"
 
 
+def _example(folder: Path, name: str, text: str) -> tuple[Path, Config]:
+    """A docs example to lint, and its config: an SOP, or for search-check a checks file in the example corpus."""
+    if name == SEARCH_CHECK:
+        shutil.copytree(SOPS, folder / "sops", ignore=shutil.ignore_patterns(*SEARCH_CHECKS_NAMES))
+        (folder / "sops" / "search-checks.yaml").write_text(text, "utf-8")
+        return folder / "sops", Config(root=folder)
+    folder.mkdir()
+    (folder / "example-sop.yaml").write_text(text, "utf-8")
+    return folder, Config(root=folder.parent)
+
+
 @pytest.mark.parametrize("name", sorted(RULES))
 def test_rule_docs_example_fires_and_fix_passes(name: str, tmp_path: Path) -> None:
     rule = RULES[name]
-    example = tmp_path / "example" / "example-sop.yaml"
-    example.parent.mkdir()
-    example.write_text(rule.example(), "utf-8")
-    fired = {f.rule for f in lint_paths([example], config=Config(root=tmp_path), today=TODAY).findings}
+    example, config = _example(tmp_path / "example", name, rule.example())
+    fired = {f.rule for f in lint_paths([example], config=config, today=TODAY).findings}
     assert name in fired, f"{name}: the docs' example does not fire the rule (fired: {fired})"
-    fixed = tmp_path / "fixed" / "example-sop.yaml"
-    fixed.parent.mkdir()
-    fixed.write_text(rule.fixed_example(), "utf-8")
-    assert [tuple(f) for f in lint_paths([fixed], config=Config(root=tmp_path), today=TODAY).findings] == []
+    fixed, config = _example(tmp_path / "fixed", name, rule.fixed_example())
+    assert [tuple(f) for f in lint_paths([fixed], config=config, today=TODAY).findings] == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import subprocess
@@ -41,10 +40,32 @@ def wait_for(condition, *, what: str, limit: float = 120.0):
     raise AssertionError(f"gave up waiting for {what}")
 
 
-def locations(index_text: str | None) -> set[str]:
-    if not index_text:
-        return set()
-    return {doc["location"].split("#")[0] for doc in json.loads(index_text)["docs"]}
+def fetch_bytes(url: str) -> bytes | None:
+    text = fetch(url)
+    return text.encode("utf-8") if text is not None else None
+
+
+def search_index(files) -> tuple[set[str], set[str]]:
+    """(page URLs, terms) of a csdocs search index (an IndexFiles), or (set(), set()) before the first build."""
+    try:
+        meta = files.meta
+    except FileNotFoundError:
+        return set(), set()
+    terms = {term for key in meta["shards"] for term in files.shard(key)}
+    return {files.record(doc)["url"] for doc in range(meta["docs"])}, terms
+
+
+def served_index(base: str) -> tuple[set[str], set[str]]:
+    from csdocs.search.rank import IndexFiles
+
+    return search_index(IndexFiles(lambda name: fetch_bytes(f"{base}search/csdocs/{name}")))
+
+
+def site_index(site: Path) -> tuple[set[str], set[str]]:
+    from csdocs.search.index import INDEX_DIR
+    from csdocs.search.rank import IndexFiles
+
+    return search_index(IndexFiles.from_folder(site / INDEX_DIR))
 
 
 def test_serve_rebuilds_an_edited_sop_and_keeps_every_page_in_the_search_index(project: Path, tmp_path: Path):
@@ -56,15 +77,14 @@ def test_serve_rebuilds_an_edited_sop_and_keeps_every_page_in_the_search_index(p
                                cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, "PYTHONUTF8": "1", "TMPDIR": str(temporary)})
     try:
-        before = wait_for(lambda: fetch(base + "search/search_index.json"), what="the first build")
-        pages = locations(before)
-        assert {"billing/refund-request/", "billing/card-dispute/", "support/password-reset/"} <= pages
+        pages, _ = wait_for(lambda: served_index(base)[0] and served_index(base), what="the first build")
+        assert {"billing/refund-request/", "billing/card-dispute/", "support/password-reset/"} == pages
         sop = project / "sops" / "support" / "password-reset.yaml"
         sop.write_text(sop.read_text(encoding="utf-8").replace("Send the reset link from the admin console",
                                                                "Send the zanzibar reset link"), encoding="utf-8")
-        after = wait_for(lambda: (text := fetch(base + "search/search_index.json")) and "zanzibar" in text and text,
-                         what="the rebuild after the edit")
-        assert locations(after) == pages  # the whole index, not only the edited page
+        after, _ = wait_for(lambda: "zanzibar" in (index := served_index(base))[1] and index,
+                            what="the rebuild after the edit")
+        assert after == pages  # the whole index, not only the edited SOP
         page = wait_for(lambda: fetch(base + "support/password-reset/"), what="the page")
         assert "zanzibar" in page
         assert "<svg" in page
@@ -78,9 +98,9 @@ def test_serve_rebuilds_an_edited_sop_and_keeps_every_page_in_the_search_index(p
         (project / "sops" / "shipping" / "lost-parcel.yaml").write_text(
             sop.read_text(encoding="utf-8").replace("id: password-reset", "id: lost-parcel")
             .replace("department: Support", "department: Shipping"), encoding="utf-8")
-        grown = wait_for(lambda: (text := fetch(base + "search/search_index.json"))
-                         and "shipping/lost-parcel/" in locations(text) and text, what="the new department")
-        assert locations(grown) == pages | {"shipping/", "shipping/lost-parcel/"}
+        grown = wait_for(lambda: "shipping/lost-parcel/" in (urls := served_index(base)[0]) and urls,
+                         what="the new department")
+        assert grown == pages | {"shipping/lost-parcel/"}
         assert 'href="../../shipping/"' in (fetch(base + "support/password-reset/") or "")  # in the navigation
     finally:
         process.terminate()
@@ -141,7 +161,7 @@ def test_a_step_edit_re_renders_that_sop_only_and_the_site_equals_a_full_build(s
     site = session.site_dir
     assert {"index.md", "guide.md", "support/password-reset.md", "billing/refund-request.md",
             "billing/card-dispute.md", "billing/index.md", "glossary.md"} <= set(first)
-    index_before = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    urls_before, terms_before = site_index(site)
     times_before = page_times(site)
 
     edit(project / "sops" / "support" / "password-reset.yaml", EDIT_FROM, EDIT_TO)
@@ -157,9 +177,9 @@ def test_a_step_edit_re_renders_that_sop_only_and_the_site_equals_a_full_build(s
 
     page = (site / "support" / "password-reset" / "index.html").read_text(encoding="utf-8")
     assert EDIT_TO in page and EDIT_FROM not in page
-    index_after = (site / "search" / "search_index.json").read_text(encoding="utf-8")
-    assert locations(index_after) == locations(index_before)  # every page, not only the edited one
-    assert "zanzibar" in index_after and EDIT_FROM not in index_after
+    urls_after, terms_after = site_index(site)
+    assert urls_after == urls_before  # every SOP, not only the edited one
+    assert "zanzibar" in terms_after and "zanzibar" not in terms_before
 
     assert site_files(site) == full_build(project, tmp_path / "full")
 
@@ -187,8 +207,7 @@ def test_a_new_department_changes_the_navigation_and_rebuilds_everything(served,
         .replace("title: Password reset", "title: Lost parcel"), encoding="utf-8")
     rendered = set(rebuild(session))
     assert set(first) | {"shipping/lost-parcel.md", "shipping/index.md"} == rendered
-    index = (session.site_dir / "search" / "search_index.json").read_text(encoding="utf-8")
-    assert "shipping/lost-parcel/" in locations(index)
+    assert "shipping/lost-parcel/" in site_index(session.site_dir)[0]
     assert "Shipping" in (session.site_dir / "support" / "password-reset" / "index.html").read_text(encoding="utf-8")
     assert site_files(session.site_dir) == full_build(project, tmp_path / "full")
 

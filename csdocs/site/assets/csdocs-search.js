@@ -127,9 +127,9 @@
     if (chars.length >= prefixMin && term.startsWith(word)) return scoring.prefix;
     if (chars.length >= scoring.fuzzy1_min) {
       var limit = chars.length >= scoring.fuzzy2_min ? 2 : 1;
-      var distance = editDistance(chars, Array.from(term), limit);
+      var distance = editDistance(chars, Array.from(term), limit);  // limit + 1 means "further than limit"
       if (distance === 1) return scoring.fuzzy1;
-      if (distance === 2) return scoring.fuzzy2;
+      if (distance === 2 && limit === 2) return scoring.fuzzy2;
     }
     return 0;
   }
