@@ -24,6 +24,15 @@ TEMPLATES = ROOT / "templates"
 TODAY = dt.date(2026, 11, 25)
 
 
+def example_sop_files() -> list[Path]:
+    """The example corpus's SOP files (not the glossary, not the search checks), sorted: as csdocs sees them."""
+    from csdocs.config import load_config
+    from csdocs.lint.engine import discover, is_sop_source
+
+    config = load_config(ROOT / "mkdocs.yml")
+    return sorted(path for path in discover([SOPS]) if is_sop_source(path, config)) if SOPS.is_dir() else []
+
+
 @pytest.fixture(scope="session", autouse=True)
 def fixed_today():
     """Set CSDOCS_TODAY to TODAY for the whole session (and every subprocess it starts)."""

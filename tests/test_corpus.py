@@ -10,12 +10,11 @@ import pytest
 from csdocs import graph
 from csdocs.loader import load_file, load_glossary
 from csdocs.model import Sop, slugify
-from csdocs.search.checks import NAMES as SEARCH_CHECKS
 
-from .conftest import ROOT, SOPS, run_csdocs
+from .conftest import ROOT, SOPS, example_sop_files, run_csdocs
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../sop.schema.json"
-FILES = sorted(path for path in SOPS.rglob("*.yaml") if path.name not in ("glossary.yaml", *SEARCH_CHECKS))
+FILES = example_sop_files()
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ import pytest
 from csdocs.loader import load_file
 from csdocs.today import TODAY_ENV, BadDate, today
 
-from .conftest import ROOT, SOPS, TODAY, run_csdocs
+from .conftest import ROOT, TODAY, example_sop_files, run_csdocs
 
 FAR_FUTURE = TODAY.replace(year=TODAY.year + 5)  # well past every example SOP's review interval
 
@@ -79,7 +79,7 @@ def test_init_new_lint_and_build_follow_a_far_future_today(tmp_path: Path):
 def test_the_example_corpus_ages_into_warnings_only(tmp_path: Path):
     env = {TODAY_ENV: FAR_FUTURE.isoformat()}
     findings = _findings(run_csdocs("lint", "--format", "json", "sops/", cwd=ROOT, env=env))
-    sop_files = sorted(path for path in SOPS.rglob("*.yaml") if path.name != "glossary.yaml")
+    sop_files = example_sop_files()
     assert len(findings) == len(sop_files)
     assert {(f["rule"], f["severity"]) for f in findings} == {("review-overdue", "warning")}
 

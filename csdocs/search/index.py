@@ -2,28 +2,32 @@
 
 Written by the site build under ``search/csdocs/`` and read, unchanged, by the
 browser (``csdocs-search.js``) and by ``csdocs search`` (:mod:`.rank`), so
-both rank with exactly the same data. The files:
+both rank with exactly the same data. Each file is one JSON value wrapped in a
+call, ``csdocsSearchFile("<name>", <JSON>);``, so that the browser loads it
+with a ``<script>`` tag: that works from a web server and from a site opened
+as files (``file://``, a file share), where browsers refuse ``fetch``. The
+files, by name:
 
-``meta.json``
+``meta``
     ``{"format": 1, "docs": N, "chunk": C, "shards": [key, ...], "scoring": {...}}``:
     how many SOPs, how many records a ``docs/`` file holds, which term
     shards exist (so the browser never asks for a missing one), and the
     scoring constants (:data:`SCORING`; the only copy).
-``terms/<key>.json``
+``terms/<key>``
     Every term whose first two characters are ``key`` (hex UTF-8, see
     :func:`csdocs.search.text.shard_key`): ``{term: [idf, doc, weight, doc
     step, weight, ...]}``. ``doc`` numbers are delta-encoded in ascending
     order, ``idf`` and ``weight`` are integers (so the browser and Python
     compute the very same scores, with no floating point).
-``docs/<n>.json``
+``docs/<n>``
     Records ``n*C`` to ``n*C+C-1``: ``[{"id", "title", "url", "department",
     "contact_types", "channels", "first_step"}, ...]``: what a result shows.
-``facets.json``
+``facets``
     ``{"department": [value, ...], "channel": [...], "contact_type": [...],
     "docs": [[department, [channel, ...], [contact type, ...]], ...]}``
     (indexes into the value lists), what the filters count and narrow by.
 
-A query fetches ``meta.json``, ``facets.json``, one term shard per word and
+A query fetches ``meta``, ``facets``, one term shard per word and
 phrase, and the ``docs/`` files of the results it shows: a few hundred
 kilobytes at 10,000 SOPs, however big the catalogue (bench/search.py).
 """
@@ -73,7 +77,7 @@ FIELDS = (TITLE, CONTACT_TYPE, KEYWORD, TERM, TRIGGER, STEP, DEPARTMENT, TAG, PU
 
 # How a query word meets a term. ``score = factor * weight * idf``, summed over the
 # query's words (each taking its best term in the SOP) and its phrases. Read by
-# the browser from meta.json: this is the only copy.
+# the browser from the meta file: this is the only copy.
 SCORING = {
     "exact": 10,
     "prefix": 6,        # the query word begins the term ("chargeb" -> chargeback)
@@ -171,7 +175,7 @@ class SearchIndex:
     facets: Mapping[str, object]
 
     def files(self) -> dict[str, bytes]:
-        """Relative path under ``search/csdocs/`` -> file bytes (deterministic)."""
+        """Relative path under ``search/csdocs/`` (``<name>.js``) -> file bytes (deterministic)."""
         shards: dict[str, dict[str, list[int]]] = {}
         total = len(self.records)
         for term in sorted(self.postings):
@@ -182,19 +186,36 @@ class SearchIndex:
                 encoded += [doc - previous, weight]
                 previous = doc
             shards.setdefault(shard_key(term), {})[term] = encoded
-        out = {f"terms/{key}.json": _json(shard) for key, shard in shards.items()}
+        named: dict[str, object] = {f"terms/{key}": shard for key, shard in shards.items()}
         for start in range(0, total, CHUNK):
-            out[f"docs/{start // CHUNK}.json"] = _json([record.as_json() for record in self.records[start:start + CHUNK]])
-        out["facets.json"] = _json(self.facets)
-        out["meta.json"] = _json({"format": FORMAT, "docs": total, "chunk": CHUNK, "shards": sorted(shards),
-                                  "scoring": SCORING})
-        return out
+            named[f"docs/{start // CHUNK}"] = [record.as_json() for record in self.records[start:start + CHUNK]]
+        named["facets"] = self.facets
+        named["meta"] = {"format": FORMAT, "docs": total, "chunk": CHUNK, "shards": sorted(shards),
+                         "scoring": SCORING}
+        return {file_name(name): wrap(name, value) for name, value in named.items()}
 
 
-def _json(value: object) -> bytes:
-    # ensure_ascii: the files are plain ASCII whatever the SOPs' script; "<" escaped too,
-    # so no SOP text can close a tag if a file is ever inlined into a page.
-    return json.dumps(value, ensure_ascii=True, separators=(",", ":"), sort_keys=True).replace("<", "\\u003c").encode()
+LOADER = "csdocsSearchFile"  # what each file calls; csdocs-search.js defines it
+
+
+def file_name(name: str) -> str:
+    return f"{name}.js"
+
+
+def wrap(name: str, value: object) -> bytes:
+    """``csdocsSearchFile("meta",{...});`` ASCII only (ensure_ascii also escapes U+2028/9, which
+    old JavaScript engines reject in source), with every "<" escaped so that no SOP text can
+    end a script or start a tag."""
+    data = json.dumps(value, ensure_ascii=True, separators=(",", ":"), sort_keys=True).replace("<", "\\u003c")
+    return f"{LOADER}({json.dumps(name)},{data});\n".encode("ascii")
+
+
+def unwrap(name: str, data: bytes) -> object:
+    """The JSON value of a file :func:`wrap` wrote; raises ValueError for anything else."""
+    head = f"{LOADER}({json.dumps(name)},".encode("ascii")
+    if not data.startswith(head) or not data.endswith(b");\n"):
+        raise ValueError(f"{file_name(name)} is not a csdocs search index file")
+    return json.loads(data[len(head):-3])
 
 
 def build_index(sops: Sequence[Sop], urls: Mapping[str, str] | None = None) -> SearchIndex:

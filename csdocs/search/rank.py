@@ -24,11 +24,11 @@ the value; the counts shown beside each value are over all matches.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
+from .index import file_name, unwrap
 from .text import query_phrases, shard_key, words
 
 FILTERS = ("department", "channel", "contact_type")
@@ -42,7 +42,10 @@ class Hit:
 
 
 class IndexFiles:
-    """The index's files, read lazily by relative path, parsed once."""
+    """The index's files, read lazily by name (``meta``, ``terms/<key>``...), parsed once.
+
+    ``read`` gives a file's bytes from its relative path (``meta.js``), or None.
+    """
 
     def __init__(self, read: Callable[[str], bytes | None]) -> None:
         self._read = read
@@ -63,29 +66,29 @@ class IndexFiles:
 
     def get(self, name: str) -> object:
         if name not in self._parsed:
-            data = self._read(name)
-            self._parsed[name] = json.loads(data) if data is not None else None
+            data = self._read(file_name(name))
+            self._parsed[name] = unwrap(name, data) if data is not None else None
         return self._parsed[name]
 
     @property
     def meta(self) -> dict:
-        meta = self.get("meta.json")
+        meta = self.get("meta")
         if not isinstance(meta, dict):
-            raise FileNotFoundError("meta.json: no search index here (build the site first)")
+            raise FileNotFoundError(f"{file_name('meta')}: no search index here (build the site first)")
         return meta
 
     def shard(self, key: str) -> dict[str, list[int]]:
         if key not in set(self.meta["shards"]):
             return {}
-        return self.get(f"terms/{key}.json") or {}  # type: ignore[return-value]
+        return self.get(f"terms/{key}") or {}  # type: ignore[return-value]
 
     def record(self, doc: int) -> dict:
         chunk = self.meta["chunk"]
-        return self.get(f"docs/{doc // chunk}.json")[doc % chunk]  # type: ignore[index]
+        return self.get(f"docs/{doc // chunk}")[doc % chunk]  # type: ignore[index]
 
     @property
     def facets(self) -> dict:
-        return self.get("facets.json")  # type: ignore[return-value]
+        return self.get("facets")  # type: ignore[return-value]
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 from csdocs.loader import load_file
 from csdocs.model import Sop
 
-from ..conftest import SOPS
+from ..conftest import SOPS, example_sop_files
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"
@@ -22,8 +22,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 def sop_files() -> list[Path]:
     """Every example SOP (new ones are covered automatically) and this folder's fixtures."""
-    corpus = sorted(p for p in SOPS.rglob("*.yaml") if p.name != "glossary.yaml") if SOPS.is_dir() else []
-    return corpus + sorted(FIXTURES.glob("*.yaml"))
+    return example_sop_files() + sorted(FIXTURES.glob("*.yaml"))
 
 
 def file_id(path: Path) -> str:

@@ -18,10 +18,10 @@ import yaml
 from csdocs.loader import load_text
 from csdocs.review import diff_sops
 
-from ..conftest import SOPS
+from ..conftest import SOPS, example_sop_files
 
 HERE = Path(__file__).parent
-EXAMPLES = sorted(p for p in [*SOPS.rglob("*.yaml"), HERE / "fixtures" / "base.yaml"] if p.name != "glossary.yaml")
+EXAMPLES = sorted([*example_sop_files(), HERE / "fixtures" / "base.yaml"])
 
 
 def _reverse_keys(data: Any) -> Any:

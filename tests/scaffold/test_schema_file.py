@@ -10,11 +10,11 @@ import pytest
 
 from csdocs.scaffold.templates import find, render
 
-from ..conftest import ROOT, SOPS, TODAY, run_csdocs
+from ..conftest import ROOT, SOPS, TODAY, example_sop_files, run_csdocs
 from .helpers import TEMPLATE_NAMES, as_json_data, load_json_data
 
 SCHEMA_FILE = ROOT / "sop.schema.json"
-EXAMPLES = sorted(path for path in SOPS.rglob("*.yaml") if path.name != "glossary.yaml")
+EXAMPLES = example_sop_files()
 
 
 @pytest.fixture(scope="module")
@@ -54,3 +54,54 @@ def test_the_schema_rejects_a_broken_sop(validator) -> None:
     messages = " ".join(e.message for e in validator.iter_errors(broken))
     assert "'nxt' was unexpected" in messages and "'Bad Id' does not match" in messages
     assert "'90 days' does not match" in messages
+
+
+# `keywords`: the shipped schema (what editors check) and csdocs' own interpreter of it
+# (what `csdocs lint` checks) must agree, except where csdocs is documented to be stricter.
+KEYWORDS_BOTH_ACCEPT = [[], ["money back"], ["money back", "charged twice", "hoàn tiền", "đổi trả"],
+                        ["money back", "money back guarantee", "hoan tien", "hoàn tiền"]]
+KEYWORDS_BOTH_REFUSE = ["money back", ["money back", 404], ["money back", ""], ["money back", None],
+                        ["money back", ["nested"]], ["money back", "money back"]]
+KEYWORDS_ONLY_CSDOCS_REFUSES = [["money back", "   "], ["Money back", "money  BACK"],
+                                ["hoàn tiền", "hoa\u0300n tie\u0302\u0300n"]]
+
+
+def _sop_with_keywords(keywords) -> dict:
+    return {"title": "T", "department": "D", "owner": "O", "purpose": "P", "keywords": keywords,
+            "steps": [{"id": "a", "title": "A"}]}
+
+
+def _csdocs_problems(data: dict) -> list[str]:
+    import yaml
+
+    from csdocs.loader import load_text
+
+    loaded = load_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "x.yaml")
+    return [p.message for p in loaded.problems]
+
+
+def _editor_errors(validator, data: dict) -> list[str]:
+    return [e.message for e in validator.iter_errors(data)]
+
+
+@pytest.mark.parametrize("keywords", KEYWORDS_BOTH_ACCEPT, ids=repr)
+def test_schema_and_csdocs_both_accept_good_keywords(keywords, validator) -> None:
+    data = _sop_with_keywords(keywords)
+    assert _editor_errors(validator, data) == []
+    assert _csdocs_problems(data) == []
+
+
+@pytest.mark.parametrize("keywords", KEYWORDS_BOTH_REFUSE, ids=repr)
+def test_schema_and_csdocs_both_refuse_bad_keywords(keywords, validator) -> None:
+    data = _sop_with_keywords(keywords)
+    assert len(_editor_errors(validator, data)) == 1
+    problems = _csdocs_problems(data)
+    assert len(problems) == 1 and "keywords" in problems[0]
+
+
+@pytest.mark.parametrize("keywords", KEYWORDS_ONLY_CSDOCS_REFUSES, ids=repr)
+def test_csdocs_is_stricter_than_the_schema_on_blank_and_near_repeated_keywords(keywords, validator) -> None:
+    data = _sop_with_keywords(keywords)
+    assert _editor_errors(validator, data) == []  # JSON Schema compares text exactly and counts spaces
+    problems = _csdocs_problems(data)
+    assert len(problems) == 1 and "'keywords[1]'" in problems[0]

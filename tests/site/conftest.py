@@ -65,13 +65,19 @@ def serve_folder(folder: Path, port: int = 0) -> tuple[http.server.ThreadingHTTP
 
 
 @pytest.fixture(scope="session")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The example corpus (the repository's mkdocs.yml) built once and served on a random port."""
+def example_site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example corpus (the repository's mkdocs.yml) built once."""
     site = tmp_path_factory.mktemp("example") / "site"
     result = run_csdocs("build", "--site-dir", site, "--config",
                         ROOT / "mkdocs.yml", cwd=ROOT, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
-    server, url = serve_folder(site)
+    return site
+
+
+@pytest.fixture(scope="session")
+def example_site(example_site_dir: Path) -> Iterator[str]:
+    """The built example corpus, served on a random port."""
+    server, url = serve_folder(example_site_dir)
     yield url
     server.shutdown()
 

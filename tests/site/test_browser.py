@@ -8,25 +8,12 @@ pytestmark = pytest.mark.browser
 
 
 def search(page, base: str, query: str) -> None:
-    """Type into mkdocs-material's search and wait for its results.
-
-    The search worker builds its index after the page loads and drops
-    queries typed before it is ready, so the query is typed again until
-    results show (a wait for readiness, not a timing assertion).
-    """
-    with page.expect_response(lambda response: "search_index.json" in response.url):
-        page.goto(base)
+    """Type into the header search box as a person does and wait for the first result."""
+    page.goto(base)
     box = page.locator("input.md-search__input")
     box.click()
-    for _ in range(5):
-        box.fill("")
-        box.type(query)
-        try:
-            page.locator(".md-search-result__item").first.wait_for(timeout=3_000)
-            return
-        except Exception:  # noqa: BLE001 - playwright's TimeoutError; try again
-            continue
-    raise AssertionError(f"no search results for {query!r}")
+    box.type(query)
+    page.locator("[data-csdocs-search] .md-search-result__item").first.wait_for()
 
 
 def test_search_by_contact_type_opens_the_sop_with_its_flowchart(example_site, watched):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from playwright.sync_api import expect
 
 from tests.conftest import run_csdocs
 
@@ -103,6 +104,15 @@ def test_no_payload_survives_as_markup_in_the_html(hostile_site: Path):
             assert raw not in html, f"{raw!r} in {path}"
 
 
+def test_the_search_index_holds_no_markup(hostile_site: Path):
+    from csdocs.search.index import INDEX_DIR
+
+    files = sorted((hostile_site / "site" / INDEX_DIR).rglob("*.js"))
+    assert files
+    for path in files:
+        assert b"<" not in path.read_bytes(), path  # every "<" is \\u003c: no file can close a tag if inlined
+
+
 def hostile_path(project: Path) -> str:
     page = next(path for path in (project / "site").rglob("hostile/index.html"))
     return page.parent.relative_to(project / "site").as_posix() + "/"
@@ -138,17 +148,19 @@ def test_no_payload_runs_in_the_browser(hostile_site: Path, watched):
             page.wait_for_load_state("load")
             page.locator("mark").first.wait_for()  # highlighting runs once the search worker is ready
             assert page.evaluate("typeof window.__xss") == "undefined"
+        # csdocs' search: results and filter chips carry SOP text, shown as text only
         box = page.locator("input.md-search__input")
         box.click()
-        for _ in range(5):
-            box.fill("")
-            box.type("onerror")
-            try:
-                page.locator(".md-search-result__item").first.wait_for(timeout=3_000)
-                break
-            except Exception:  # noqa: BLE001 - the search worker may not be ready yet
-                continue
-        page.locator(".md-search-result__item a").first.click()
+        box.type("onerror")
+        results = page.locator("[data-csdocs-search] .md-search-result__item")
+        expect(results).to_have_count(2)  # both SOPs hold the word (results of "o", "on"... come first)
+        titles = results.locator(".csdocs-search__title").all_inner_texts()
+        assert sorted(titles) == sorted([p("Evil id").strip(), p("Title").strip()])  # the payloads, as written
+        for chip in page.locator("[data-csdocs-search] .csdocs-search__chip").all():
+            chip.click()
+            chip.click()
+        assert page.evaluate("typeof window.__xss") == "undefined"
+        results.first.locator("a").click()
         page.wait_for_load_state("load")
         assert page.evaluate("typeof window.__xss") == "undefined"
     finally:

@@ -147,25 +147,48 @@
     this.files = {};
   }
 
+  // Index files are scripts that call csdocsSearchFile(name, data) (csdocs/search/index.py):
+  // a <script> tag loads them from a web server and from a site opened as files alike.
+  var pending = {};
+  window.csdocsSearchFile = function (name, data) {
+    if (pending[name]) pending[name](data);
+  };
+
   Index.prototype.get = function (name) {
-    if (!this.files[name]) {
-      this.files[name] = fetch(new URL(name, this.root).href).then(function (response) {
-        if (!response.ok) throw new Error(name + ": HTTP " + response.status);
-        return response.json();
+    var files = this.files;
+    if (!files[name]) {
+      var url = new URL(name + ".js", this.root).href;
+      files[name] = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        pending[name] = function (data) { delete pending[name]; resolve(data); };
+        tag.src = url;
+        tag.async = true;
+        tag.onerror = function () {
+          delete pending[name];
+          tag.remove();
+          reject(new Error(name + ".js could not be loaded"));
+        };
+        tag.onload = function () {
+          tag.remove();
+          if (pending[name]) {
+            delete pending[name];
+            reject(new Error(name + ".js is not a csdocs search index file"));
+          }
+        };
+        document.head.appendChild(tag);
       });
-      var files = this.files;
-      this.files[name].catch(function () { delete files[name]; });  // a later query tries again
+      files[name].catch(function () { delete files[name]; });  // a later query tries again
     }
-    return this.files[name];
+    return files[name];
   };
 
   Index.prototype.shard = function (meta, key) {
     if (meta.shards.indexOf(key) < 0) return Promise.resolve({});
-    return this.get("terms/" + key + ".json");
+    return this.get("terms/" + key);
   };
 
   Index.prototype.record = function (meta, doc) {
-    return this.get("docs/" + Math.floor(doc / meta.chunk) + ".json").then(function (chunk) {
+    return this.get("docs/" + Math.floor(doc / meta.chunk)).then(function (chunk) {
       return chunk[doc % meta.chunk];
     });
   };
@@ -173,7 +196,7 @@
   // Every SOP the query meets, best first: [{doc, matched, score}] (rank.py's search()).
   Index.prototype.search = function (query) {
     var index = this;
-    return index.get("meta.json").then(function (meta) {
+    return index.get("meta").then(function (meta) {
       var scoring = meta.scoring;
       var queryWords = Array.from(new Set(words(query)));
       if (!queryWords.length) return [];
@@ -226,7 +249,7 @@
   // rank.py's search_filtered(): {hits, total, counts: {kind: [[value, count], ...]}, meta}
   Index.prototype.searchFiltered = function (query, filters) {
     var index = this;
-    return Promise.all([index.search(query), index.get("facets.json"), index.get("meta.json")]).then(function (got) {
+    return Promise.all([index.search(query), index.get("facets"), index.get("meta")]).then(function (got) {
       var hits = got[0];
       var facets = got[1];
       var counts = {};
@@ -301,12 +324,6 @@
     var sequence = ++panel.sequence;
     if (!words(query).length) {
       panel.clear("Type to start searching");
-      return Promise.resolve();
-    }
-    if (location.protocol === "file:") {
-      panel.clear("Search needs the site served over http: browsers do not let a page opened from a file read " +
-        "its search index. Run `csdocs serve`, or `python3 -m http.server` in the site folder, and open " +
-        "http://127.0.0.1:8000/.");
       return Promise.resolve();
     }
     if (!panel.list.firstChild) panel.meta.textContent = "Searching…";
@@ -420,10 +437,21 @@
     else links[Math.min(next, links.length - 1)].focus();
   }
 
+  // The theme hides its search box when its own search worker cannot start, as on a site
+  // opened from files (file://). csdocs' search does not need that worker: keep the box.
+  function keepShown(node) {
+    if (!node) return;
+    node.hidden = false;
+    new MutationObserver(function () { if (node.hidden) node.hidden = false; })
+      .observe(node, { attributes: true, attributeFilter: ["hidden"] });
+  }
+
   function setup() {
     var input = document.querySelector(".md-search__input");
     if (!input || input.getAttribute("data-csdocs-search")) return;
     input.setAttribute("data-csdocs-search", "1");
+    keepShown(input.closest(".md-search"));
+    keepShown(document.querySelector("label.md-header__button[for='__search']"));
     input.setAttribute("placeholder", "Find an SOP: contact type, customer words, a trigger…");
     var panel = new Panel(input);
     input.addEventListener("input", function () { panel.run(); });

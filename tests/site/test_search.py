@@ -1,0 +1,155 @@
+"""csdocs' search in the built example site, in headless Chromium, against `csdocs search`'s ranking.
+
+Every expected result is worked out in Python from the same SOPs with
+csdocs.search.rank (what `csdocs search` prints), never copied from a page.
+The `watched` fixture fails a test on any request leaving 127.0.0.1, any
+console error, any uncaught error and any dialog.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from playwright.sync_api import expect
+
+from csdocs.config import load_config
+from csdocs.search.index import build_index
+from csdocs.search.rank import Filters, IndexFiles, search, search_filtered
+from csdocs.site.corpus import load_corpus
+from tests.conftest import ROOT, SOPS
+
+pytestmark = pytest.mark.browser
+
+RESULTS = "[data-csdocs-search] .md-search-result__item"
+PARITY_TOP = 5
+
+
+@pytest.fixture(scope="module")
+def ranking() -> tuple[IndexFiles, list]:
+    """The example corpus's index as `csdocs search` builds it, and its SOPs in the site's order."""
+    corpus = load_corpus(load_config(ROOT / "mkdocs.yml"))
+    return IndexFiles.from_mapping(build_index(corpus.sops).files()), list(corpus.sops)
+
+
+def expected_titles(ranking, query: str, filters: Filters = Filters()) -> list[str]:
+    files, sops = ranking
+    limit = files.meta["scoring"]["limit"]
+    return [sops[hit.doc].title for hit in search_filtered(query, files, filters).hits[:limit]]
+
+
+def type_query(page, query: str) -> None:
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill("")
+    box.press_sequentially(query)
+
+
+def test_a_query_typed_while_the_page_loads_is_answered(example_site, watched, ranking):
+    page = watched.page
+    page.goto(example_site, wait_until="commit")  # nothing of the page may be ready yet
+    type_query(page, "chargeback")
+    expect(page.locator(f"{RESULTS} .csdocs-search__title")).to_have_text(expected_titles(ranking, "chargeback"))
+
+
+def test_results_show_title_department_matching_contact_types_and_first_step(example_site, watched, ranking):
+    page = watched.page
+    page.goto(example_site)
+    type_query(page, "lost card")
+    files, sops = ranking
+    best = sops[search("lost card", files)[0].doc]
+    first = page.locator(RESULTS).first
+    expect(first.locator(".csdocs-search__title")).to_have_text(best.title)
+    expect(first.locator(".csdocs-search__department")).to_have_text(best.department)
+    matching = [value for value in best.contact_types if "card" in value.lower().split() or "lost" in value.lower()]
+    expect(first.locator(".csdocs-search__contact-type")).to_have_text(matching)
+    expect(first.locator(".csdocs-search__first-step")).to_have_text(f"First step: {best.steps[0].title}")
+
+
+def test_filters_narrow_the_list(example_site, watched, ranking):
+    page = watched.page
+    page.goto(example_site)
+    type_query(page, "refund")
+    everything = expected_titles(ranking, "refund")
+    expect(page.locator(f"{RESULTS} .csdocs-search__title")).to_have_text(everything)
+    chip = page.locator("[data-csdocs-search] .csdocs-search__chip[data-filter=department]").first
+    department = chip.get_attribute("data-value")
+    chip.click()
+    narrowed = expected_titles(ranking, "refund", Filters(department=department))
+    assert 0 < len(narrowed) < len(everything)
+    expect(page.locator(f"{RESULTS} .csdocs-search__title")).to_have_text(narrowed)
+    expect(chip).to_have_attribute("aria-pressed", "true")
+    channel = page.locator("[data-csdocs-search] .csdocs-search__chip[data-filter=channel]").first
+    channel_value = channel.get_attribute("data-value")
+    channel.click()
+    expect(page.locator(f"{RESULTS} .csdocs-search__title")).to_have_text(
+        expected_titles(ranking, "refund", Filters(department=department, channel=channel_value)))
+    page.locator(f"[data-csdocs-search] .csdocs-search__chip[data-value='{department}']").click()  # off again
+    expect(page.locator(f"{RESULTS} .csdocs-search__title")).to_have_text(
+        expected_titles(ranking, "refund", Filters(channel=channel_value)))
+
+
+def test_enter_opens_the_first_result(example_site, watched, ranking):
+    page = watched.page
+    page.goto(example_site)
+    type_query(page, "forgot my password")
+    files, _ = ranking
+    first = files.record(search("forgot my password", files)[0].doc)
+    expect(page.locator(RESULTS).first.locator(".csdocs-search__title")).to_have_text(first["title"])
+    page.locator("input.md-search__input").press("Enter")
+    page.wait_for_url(f"**/{first['id']}/")
+    expect(page.locator("h1").first).to_have_text(first["title"])
+
+
+def test_the_home_page_box_searches_with_the_same_engine(example_site, watched, ranking):
+    page = watched.page
+    page.goto(example_site)
+    page.locator("#csdocs-home-query").fill("hoan tien")
+    page.locator("#csdocs-home-query").press("Enter")
+    expect(page.locator(f"{RESULTS} .csdocs-search__title")).to_have_text(expected_titles(ranking, "hoan tien"))
+
+
+def test_the_browser_ranks_as_csdocs_search(example_site, watched, ranking):
+    """The same top 5 for every search check and every labelled relevance query."""
+    checks = yaml.safe_load((SOPS / "search-checks.yaml").read_text("utf-8"))
+    relevance = yaml.safe_load((ROOT / "tests" / "search" / "relevance.yaml").read_text("utf-8"))
+    queries = list(dict.fromkeys([case["query"] for case in checks] + [case["query"] for case in relevance]))
+    files, sops = ranking
+    page = watched.page
+    page.goto(example_site)
+    page.wait_for_function("window.csdocsSearch !== undefined")
+    in_browser = page.evaluate("queries => Promise.all(queries.map(q => window.csdocsSearch.rank(q)))", queries)
+    for query, ids in zip(queries, in_browser):
+        assert ids[:PARITY_TOP] == [sops[hit.doc].id for hit in search(query, files)][:PARITY_TOP], query
+
+
+def test_the_browser_tokenises_as_python(example_site, watched):
+    from csdocs.search.text import shard_key, words
+
+    samples = ["Hoàn TIỀN", "Straße", "Ｃａｒｄ", "返金申請のお願い", "SIMカード", "late-change fee",
+               "naïve café", "Œuvre Ærø Łódź", "2FA code", "don't", "\u00a0spaced\u2003out\u200b", "𠀋𠀋x"]
+    page = watched.page
+    page.goto(example_site)
+    page.wait_for_function("window.csdocsSearch !== undefined")
+    got = page.evaluate("samples => samples.map(s => [window.csdocsSearch.words(s), "
+                        "window.csdocsSearch.words(s).map(window.csdocsSearch.shardKey)])", samples)
+    assert got == [[words(text), [shard_key(word) for word in words(text)]] for text in samples]
+
+
+def test_search_works_in_a_site_opened_from_files(example_site_dir: Path, watched, ranking):
+    """A site on a file share, opened as file://: the index loads by <script>, which browsers allow there."""
+    page = watched.page
+    page.goto((example_site_dir / "index.html").as_uri())
+    page.wait_for_function("window.csdocsSearch !== undefined")
+    type_query(page, "chargeback")  # the theme would hide the box here (its worker cannot start): still shown
+    expect(page.locator(f"{RESULTS} .csdocs-search__title")).to_have_text(expected_titles(ranking, "chargeback"))
+    expect(page.locator(RESULTS).first).to_be_visible()
+    # the page's own files are file:// URLs, not requests leaving the machine; the console errors
+    # are the theme's (its search_index.js does not exist)
+    assert all(url.startswith("file://") for url in watched.requests)
+    watched.requests.clear()
+    assert all("search_index" in text or "ERR_FILE_NOT_FOUND" in text for text in watched.console_errors)
+    watched.console_errors.clear()
+    assert all("search_index.js" in text for text in watched.page_errors)
+    watched.page_errors.clear()
