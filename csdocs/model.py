@@ -188,6 +188,7 @@ class Sop(_Located):
     contact_types: tuple[str, ...] = ()
     priority: str | None = None
     tags: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()  # the words customers and agents use for this contact: search only
     definitions: tuple[Definition, ...] = ()
     sla: Mapping[str, str] = field(default_factory=_no_spans)  # type: ignore[arg-type]
     tiers: tuple[Tier, ...] = ()

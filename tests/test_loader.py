@@ -181,3 +181,73 @@ def test_load_file_can_name_the_file_apart_from_where_it_is_read(tmp_path: Path)
     assert loaded.path == loaded.sop.path == "sops/billing/refund-request.yaml"
     broken = load_file(tmp_path / "missing.yaml", display="sops/missing.yaml")
     assert broken.path == "sops/missing.yaml" and broken.problems[0].rule == "yaml-syntax"
+
+
+# --------------------------------------------------------------------------
+# keywords: the words customers and agents use, kept in order with their positions
+
+KEYWORDS = ["money back", "charged twice", "hoàn tiền", "đổi trả", "客服 退款"]
+
+
+def _with_keywords(block: str) -> str:
+    return VALID.replace("steps:\n", block + "steps:\n", 1)
+
+
+def _position(text: str, needle: str, after: str = "keywords:") -> tuple[int, int]:
+    """1-based (line, column) of ``needle``'s first occurrence after ``after`` in ``text``."""
+    offset = text.index(needle, text.index(after))
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def test_keywords_are_absent_by_default() -> None:
+    sop = load_text(VALID, "x.yaml").sop
+    assert sop.keywords == ()
+    assert "keywords" not in sop.spans
+
+
+@pytest.mark.parametrize("style", ["block", "flow"])
+def test_keywords_keep_their_order_text_and_positions(style: str) -> None:
+    if style == "block":
+        block = "keywords:\n" + "".join(f"  - {word}\n" for word in KEYWORDS)
+    else:
+        block = "keywords: [" + ", ".join(KEYWORDS) + "]\n"
+    text = _with_keywords(block)
+    loaded = load_text(text, "x.yaml")
+    assert loaded.problems == ()
+    sop = loaded.sop
+    assert sop.keywords == tuple(KEYWORDS)
+    assert sop.key_at("keywords") == _position(text, "keywords", after="purpose:")
+    for index, word in enumerate(KEYWORDS):
+        assert sop.at(f"keywords[{index}]") == _position(text, word)
+
+
+WRONG_KEYWORDS = {
+    # name: (the keywords block, the text at the finding's position, words in the message)
+    "text-not-a-list": ("keywords: money back\n", "money back", "must be a list"),
+    "number-item": ("keywords:\n  - money back\n  - 404\n", "404", "'keywords[1]' must be text"),
+    "mapping-item": ("keywords:\n  - money back\n  - {word: refund}\n", "{word", "'keywords[1]' must be text"),
+    "empty-item": ('keywords: [money back, ""]\n', '""', "'keywords[1]' is empty"),
+    "blank-item": ('keywords: [money back, "   "]\n', '"   "', "'keywords[1]' is empty"),
+    "repeat-ignoring-case-and-spacing": ("keywords: [Money Back, charged twice, money   back]\n", "money   back",
+                                         "'keywords[2]' repeats 'keywords[0]'"),
+    "repeat-in-another-unicode-form": ("keywords: [hoàn tiền, hoa\u0300n tie\u0302\u0300n]\n",
+                                       "hoa\u0300n", "'keywords[1]' repeats 'keywords[0]'"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRONG_KEYWORDS))
+def test_wrong_keywords_give_one_located_schema_finding(name: str) -> None:
+    block, at, words = WRONG_KEYWORDS[name]
+    text = _with_keywords(block)
+    loaded = load_text(text, "x.yaml")
+    assert [(p.rule, tuple(p.span)) for p in loaded.problems] == [("schema", _position(text, at))]
+    assert words in loaded.problems[0].message
+    assert loaded.sop is not None  # the rest of the SOP still loads for the other rules
+
+
+def test_keywords_that_differ_only_in_other_words_are_not_repeats() -> None:
+    words = ["money back", "money back guarantee", "Money-back", "hoàn tiền", "hoan tien"]
+    loaded = load_text(_with_keywords("keywords: [" + ", ".join(words) + "]\n"), "x.yaml")
+    assert loaded.problems == ()
+    assert loaded.sop.keywords == tuple(words)

@@ -203,6 +203,7 @@ def build_sop(root: YMap, path: str) -> Sop:
         contact_types=_texts(fields.get("contact_types")),
         priority=text_of(fields.get("priority")),
         tags=_texts(fields.get("tags")),
+        keywords=_texts(fields.get("keywords")),
         definitions=definitions,
         sla=_string_map(fields.get("sla")),
         tiers=_build_tiers(fields.get("tiers")),

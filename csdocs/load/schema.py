@@ -12,6 +12,7 @@ import datetime as _dt
 import difflib
 import json
 import re
+import unicodedata
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterator, Mapping
@@ -135,8 +136,10 @@ def _compile_check(schema: Mapping[str, Any]) -> Any:
     if options == ["array"]:
         item_check = _compile_check(schema["items"]) if "items" in schema else None
         min_items = schema.get("minItems", 0)
+        unique = bool(schema.get("uniqueItems"))
         return lambda node: (node.__class__ is YSeq and len(node.value) >= min_items
-                             and (item_check is None or all(map(item_check, node.value))))
+                             and (item_check is None or all(map(item_check, node.value)))
+                             and (not unique or not any(True for _ in _repeats(node.value))))
     if options == ["object"]:
         properties = {name: _compile_check(sub) for name, sub in schema.get("properties", {}).items()}
         extra = schema.get("additionalProperties", True)
@@ -209,6 +212,12 @@ def validate(node: YNode, schema: Mapping[str, Any], where: str) -> Iterator[Pro
         if items is not None:
             for index, item in enumerate(node.value):
                 yield from validate(item, items, f"{where}[{index}]" if where else f"[{index}]")
+        if schema.get("uniqueItems"):
+            for index, first in _repeats(node.value):
+                item = node.value[index]
+                yield Problem("schema", item.span,
+                              f"'{where}[{index}]' repeats '{where}[{first}]': {clip(item.value, 40)!r} "
+                              "(case and spacing do not count); drop one")
         return
     yield from _validate_mapping(node, schema, where)  # type: ignore[arg-type]
 
@@ -236,6 +245,36 @@ def _validate_mapping(node: YMap, schema: Mapping[str, Any], where: str) -> Iter
         if name not in node.keys and name not in suggested:
             where_text = f"'{where}'" if where else "the SOP"
             yield Problem("schema", node.span, f"{where_text} has no '{name}' (it is required)")
+
+
+def _same_key(value: Any) -> Any:
+    """What ``uniqueItems`` compares: text ignoring case, spacing and Unicode form; other values as they are."""
+    if isinstance(value, str):
+        return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
+    return (type(value).__name__, value)
+
+
+def _repeats(items: list[YNode]) -> Iterator[tuple[int, int]]:
+    """(index, index of its first occurrence) for each scalar item that repeats an earlier one.
+
+    Stricter than JSON Schema's ``uniqueItems`` on text ("Money back" and
+    "money  back" are the same words to a search), so an editor may accept
+    a list that csdocs refuses, never the reverse. Lists and mappings inside
+    the list are left to the other checks.
+    """
+    seen: dict[Any, int] = {}
+    for index, item in enumerate(items):
+        if item.__class__ is not YScalar or item.value is None:
+            continue
+        key = _same_key(item.value)
+        if key == "":
+            continue  # an empty item is reported as empty, not as a repeat
+        try:
+            first = seen.setdefault(key, index)
+        except TypeError:  # an unhashable scalar cannot repeat anything we compare
+            continue
+        if first != index:
+            yield index, first
 
 
 @lru_cache(maxsize=None)

@@ -144,7 +144,7 @@ def _q(text: object, limit: int = 60) -> str:
 
 _WORDING_FIELDS = ("title", "department", "purpose")
 _LIST_FIELDS_MEDIUM = ("channels", "contact_types")
-_LIST_FIELDS_LOW = ("tags", "related")
+_LIST_FIELDS_LOW = ("tags", "keywords", "related")
 
 
 def _top_level(ctx: _Context) -> Iterable[Change]:

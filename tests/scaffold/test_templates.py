@@ -95,6 +95,16 @@ def test_template_guides_the_author_with_todo_comments(name: str) -> None:
         assert "#" in line.split("TODO")[0]
 
 
+@pytest.mark.parametrize("name", TEMPLATE_NAMES)
+def test_template_starts_with_keywords_that_are_not_its_contact_types(name: str, tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text(render(find(name), sop_id="x", title="X", department="D", owner=None, today=TODAY),
+                    encoding="utf-8")
+    sop = load_file(path).sop
+    assert sop is not None and len(sop.keywords) >= 3
+    assert not {k.casefold() for k in sop.keywords} & {c.casefold() for c in sop.contact_types}
+
+
 @pytest.mark.parametrize("text", HOSTILE_TEXTS)
 def test_yaml_quote_loads_back_as_the_same_text(text: str) -> None:
     assert yaml.safe_load(f"value: {yaml_quote(text)}\n") == {"value": text}

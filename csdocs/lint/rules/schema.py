@@ -7,7 +7,10 @@ it): the required fields (`title`, `department`, `owner`, `purpose`,
 allowed words (`status`, `priority`, `stage`, `channels`, `outcome`), and
 unknown field names, suggesting the nearest known one. A misspelt required
 field (`titel`) is reported once, as the unknown field with its suggestion.
-An empty file or a top level that is not a mapping is reported here too.
+An empty keyword, or a keyword that repeats another one in the same list
+(ignoring case and spacing: "Money back" and "money  back"), is reported
+too. An empty file or a top level that is not a mapping is reported here
+too.
 
 ## Why is this bad?
 A misspelt field is silently ignored by every tool that reads the SOP: the
