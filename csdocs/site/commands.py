@@ -63,6 +63,12 @@ def build_command(force: bool, site_dir: Path | None, today: _dt.date, quiet: bo
     except BuildError as error:
         click.echo(f"csdocs: {error}", err=True)
         sys.exit(1)
+    from ..lint.engine import LintReport
+    from ..search.checks import RULE as SEARCH_CHECK
+
+    broken_promises = tuple(finding for finding in built.report.findings if finding.rule == SEARCH_CHECK)
+    if broken_promises:  # what agents will not find: said in full, each at its line
+        click.echo(FORMATTERS["text"](LintReport(len(broken_promises), broken_promises)), nl=False, err=True)
     counts: dict[str, int] = {}
     for finding in built.report.findings:
         counts[finding.severity] = counts.get(finding.severity, 0) + 1

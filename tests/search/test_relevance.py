@@ -24,8 +24,9 @@ from csdocs.search.index import build_index
 from csdocs.search.rank import IndexFiles, search
 from csdocs.site.corpus import load_corpus
 
+from ..conftest import ROOT
+
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent  # the repository (tests/conftest.py's ROOT; no import, so no __init__.py needed)
 RELEVANCE = HERE / "relevance.yaml"
 TOP1_MIN = 0.90  # at least this share of the queries find their SOP first
 TOP3_MIN = 1.0  # and every query finds it in the top 3 (what the search checks promise)
