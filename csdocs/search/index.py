@@ -115,7 +115,7 @@ def field_texts(sop: Sop) -> Iterator[tuple[Field, str]]:
     yield TITLE, sop.title
     for value in sop.contact_types:
         yield CONTACT_TYPE, value
-    for value in getattr(sop, "keywords", ()):
+    for value in sop.keywords:
         yield KEYWORD, value
     for definition in sop.definitions:
         yield TERM, definition.term

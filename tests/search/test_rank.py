@@ -119,3 +119,17 @@ def test_index_files_are_deterministic_ascii_and_self_describing():
     assert unwrap("facets", wrap("facets", {"a": "</script>"})) == {"a": "</script>"}
     with pytest.raises(ValueError):
         unwrap("meta", files["facets.js"])
+
+
+def test_german_japanese_and_vietnamese_sops_are_found_with_no_language_setting():
+    sops = [
+        sop("erstattung", "Rückerstattung einer Bestellung", keywords="[Geld zurück, doppelt abgebucht]"),
+        sop("henkin", "返金申請の受付", contact_types="[返金, 二重請求]"),
+        sop("hoan-tien", "Hoàn tiền đơn hàng", keywords="[trả lại tiền]"),
+    ]
+    assert ranked(sops, "geld zuruck")[0] == "erstattung"  # typed without the umlaut
+    assert ranked(sops, "Rückerstattung")[0] == "erstattung"
+    assert ranked(sops, "返金")[0] == "henkin"  # a word inside a longer run of kanji and kana
+    assert ranked(sops, "申請")[0] == "henkin"
+    assert ranked(sops, "hoan tien")[0] == "hoan-tien"
+    assert ranked(sops, "tra lai tien")[0] == "hoan-tien"
