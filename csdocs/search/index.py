@@ -148,7 +148,7 @@ def term_weights(sop: Sop) -> dict[str, int]:
         if not text:
             continue
         found = words(str(text))
-        whole = phrase(str(text)) if found_in.whole else None
+        whole = phrase(str(text), found) if found_in.whole else None
         for word in found:
             weight = found_in.whole if found_in.whole and len(found) == 1 else found_in.word
             _keep_best(seen, word, found_in.name, weight)

@@ -63,3 +63,10 @@ def test_the_shard_is_the_first_two_characters():
     assert shard_key("chargeback") == "ch".encode().hex()
     assert shard_key("a") == "a".encode().hex()
     assert shard_key("𠀋𠀋x") == "𠀋𠀋".encode().hex()  # characters, not UTF-16 halves
+
+
+@pytest.mark.parametrize("text", ["Late-change fee: 50% (2FA code)", "don't_wait", "ABC-123 x", "", "  \t\n"])
+def test_the_ascii_fast_path_follows_the_general_rules(text: str):
+    from csdocs.search.text import _runs, _split_run
+
+    assert words(text) == [word for run in _runs(fold(text)) for word in _split_run(run)]
