@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 
@@ -57,6 +58,19 @@ def replace_atomically(path: Path, data: str | bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
         raise
+
+
+def new_folder_beside(target: Path) -> Path:
+    """An empty folder next to ``target`` (same file system, so it can be renamed over it).
+
+    Named ``.<target name>.new-<random>``; mode 0o755, not ``mkdtemp``'s 0o700:
+    what is built in it becomes a site that a web server, running as
+    another user, must read.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.new-"))
+    folder.chmod(0o755)
+    return folder
 
 
 def _write_exclusive(path: Path, data: bytes) -> None:

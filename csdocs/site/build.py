@@ -19,13 +19,13 @@ import datetime as _dt
 import logging
 import os
 import shutil
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 from ..config import Config, find_config_file, load_config, resolve
+from ..files import new_folder_beside
 from ..lint.engine import LintReport, lint_paths
 from ..today import TODAY_ENV
 from ..today import today as current_date
@@ -172,7 +172,7 @@ def build_site(*, config_file: Path | None = None, site_dir: Path | None = None,
             target = Path.cwd() / target
         check_target(target, config)
         target.parent.mkdir(parents=True, exist_ok=True)
-        building = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.building-"))
+        building = new_folder_beside(target)
         try:
             mkdocs_config = load_mkdocs_config(config_file=str(path), site_dir=str(building))
             mkdocs_config.plugins.on_startup(command="build", dirty=False)

@@ -39,8 +39,10 @@ from mkdocs.utils import clean_directory, get_build_date
 from ..config import KNOWN_OPTIONS, Config, ConfigError, config_from_options, resolve
 from ..model import Sop
 from . import incremental, pages
+from ..files import new_folder_beside
 from ..today import BadDate
 from ..today import today as current_date
+from .build import swap_in
 from .corpus import Corpus, load_corpus
 from .text import front_matter_title
 
@@ -314,11 +316,17 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
                 urls[sop.id] = file.url
         published = [sop for sop in self.corpus.sops if sop.id in urls]
         folder = Path(config.site_dir) / INDEX_DIR
-        shutil.rmtree(folder, ignore_errors=True)  # serve writes over the last build: no stale shard stays
-        for name, data in build_index(published, urls).files().items():
-            target = folder / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)  # a fresh folder: csdocs build swaps the whole site in at once
+        # A whole new folder swapped in at once: under serve, a browser reading the index
+        # while it is rebuilt sees the last one or the new one, never half of each.
+        fresh = new_folder_beside(folder)
+        try:
+            for name, data in build_index(published, urls).files().items():
+                target = fresh / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+            swap_in(fresh, folder)
+        finally:
+            shutil.rmtree(fresh, ignore_errors=True)
 
     def _navigation(self, files: Files, layout: pages.Layout) -> list[Any]:
         """Home, one entry per department, the project pages, then hand-written pages."""

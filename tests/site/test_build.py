@@ -303,3 +303,16 @@ def test_a_build_from_another_folder_publishes_the_same_site(project: Path, tmp_
     assert "not published" not in result.stderr
     assert (tmp_path / "there" / "billing" / "refund-request" / "index.html").is_file()
     assert tree_digest(tmp_path / "there") == tree_digest(tmp_path / "here")
+
+
+def test_the_site_and_its_search_index_are_readable_by_a_web_server(built_project: Path):
+    """Folders built next to their target and swapped in keep 0o755, not mkdtemp's private 0o700."""
+    import stat
+
+    from csdocs.search.index import INDEX_DIR
+
+    site = built_project / "site"
+    for folder in (site, site / INDEX_DIR, site / INDEX_DIR / "terms"):
+        assert stat.S_IMODE(folder.stat().st_mode) & 0o755 == 0o755, folder
+    assert not [path for path in site.parent.iterdir() if ".new-" in path.name]  # nothing left beside it
+    assert not [path for path in (site / INDEX_DIR).parent.iterdir() if ".new-" in path.name]

@@ -102,6 +102,23 @@ def test_enter_opens_the_first_result(example_site, watched, ranking):
     expect(page.locator("h1").first).to_have_text(first["title"])
 
 
+def test_arrow_keys_move_through_the_results(example_site, watched, ranking):
+    page = watched.page
+    page.goto(example_site)
+    type_query(page, "card")
+    titles = expected_titles(ranking, "card")
+    expect(page.locator(f"{RESULTS} .csdocs-search__title")).to_have_text(titles)
+    box = page.locator("input.md-search__input")
+    box.press("ArrowDown")
+    box.page.keyboard.press("ArrowDown")
+    focused = "document.activeElement.querySelector('.csdocs-search__title').textContent"
+    assert page.evaluate(focused) == titles[1]
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate(focused) == titles[0]
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
+
+
 def test_the_home_page_box_searches_with_the_same_engine(example_site, watched, ranking):
     page = watched.page
     page.goto(example_site)

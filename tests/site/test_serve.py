@@ -49,16 +49,22 @@ def search_index(files) -> tuple[set[str], set[str]]:
     """(page URLs, terms) of a csdocs search index (an IndexFiles), or (set(), set()) before the first build."""
     try:
         meta = files.meta
-    except FileNotFoundError:
+        terms = {term for key in meta["shards"] for term in files.shard(key)}
+        return {files.record(doc)["url"] for doc in range(meta["docs"])}, terms
+    except (FileNotFoundError, TypeError, IndexError):  # not built yet, or read across a swap: ask again
         return set(), set()
-    terms = {term for key in meta["shards"] for term in files.shard(key)}
-    return {files.record(doc)["url"] for doc in range(meta["docs"])}, terms
 
 
 def served_index(base: str) -> tuple[set[str], set[str]]:
+    """The served index, read file by file over HTTP; empty if a rebuild swapped it in between."""
     from csdocs.search.rank import IndexFiles
 
-    return search_index(IndexFiles(lambda name: fetch_bytes(f"{base}search/csdocs/{name}")))
+    def read(name: str) -> bytes | None:
+        return fetch_bytes(f"{base}search/csdocs/{name}")
+
+    before = read("meta.js")
+    found = search_index(IndexFiles(read))
+    return found if read("meta.js") == before else (set(), set())
 
 
 def site_index(site: Path) -> tuple[set[str], set[str]]:
