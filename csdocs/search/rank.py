@@ -2,18 +2,20 @@
 
 This is the Python twin of ``search()`` in ``csdocs/site/assets/csdocs-search.js``:
 same files, same steps, integers only, so ``csdocs search``, the search checks
-and the site agree on every rank (tests/search/test_parity.py drives both).
+and the site agree on every rank (tests/site/test_search.py drives both).
 
 For a query:
 
 1. Its words (:func:`csdocs.search.text.words`, duplicates dropped) and its
    phrases (runs of two to four words).
 2. For each word, the terms of its shard it meets: the same term (``exact``),
-   a longer term it begins (``prefix``; words of three letters or more, and
-   the last word from two, as it is still being typed), or a term one or two
-   edits away (``fuzzy1``/``fuzzy2``; words of five and nine letters or
-   more; an edit is a letter missing, extra, changed, or two swapped). Terms
-   that are phrases are met only by the query's phrases, and only exactly.
+   a longer term it begins (``prefix``; from ``prefix_min`` letters, and
+   from ``prefix_min_last`` for the last word, still being typed), or a
+   term one or two edits away (``fuzzy1``/``fuzzy2``; from ``fuzzy1_min``
+   and ``fuzzy2_min`` letters; an edit is a letter missing, extra, changed,
+   or two swapped). Terms that are phrases are met only by the query's
+   phrases, and only exactly. The numbers are
+   :data:`csdocs.search.index.SCORING`, carried in the index's meta file.
 3. Each SOP scores, per word, its best ``factor * weight * idf`` over the
    terms the word meets there, plus ``phrase * weight * idf`` per phrase.
 4. Order: most query words met first, then score, then the site's order.

@@ -18,7 +18,7 @@ Any language, no setting needed:
   ``late change`` as one thing, above two separate words.
 
 Each function here has a twin of the same name in
-``csdocs/site/assets/csdocs-search.js``; tests/search/test_parity.py runs
+``csdocs/site/assets/csdocs-search.js``; tests/site/test_search.py runs
 both over the same inputs.
 """
 
