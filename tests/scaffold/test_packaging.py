@@ -74,3 +74,58 @@ def test_new_and_init_work_from_the_installed_wheel(wheel: Path, tmp_path: Path)
     init = run("init", "proj")
     assert init.returncode == 0, init.stderr
     assert (work / "proj" / "sops" / "customer-care" / "first-contact.yaml").is_file()
+
+
+# --------------------------------------------------------------------------
+# metadata: the licence, the project addresses, the classifiers, mkdocs get-deps
+
+
+def _pyproject() -> dict:
+    import tomllib
+
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+
+def test_the_license_file_is_the_declared_licence() -> None:
+    project = _pyproject()
+    assert project["license"] == "MIT"  # an SPDX expression, the form setuptools keeps supporting (PEP 639)
+    assert project["license-files"] == ["LICENSE"]
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License\n")
+    assert "Permission is hereby granted, free of charge" in text and 'THE SOFTWARE IS PROVIDED "AS IS"' in text
+    assert not any(c.startswith("License ::") for c in project["classifiers"])  # refused beside an SPDX licence
+
+
+@pytest.mark.slow
+def test_wheel_metadata_carries_the_licence_urls_and_classifiers(wheel: Path) -> None:
+    from email.parser import Parser
+
+    archive = zipfile.ZipFile(wheel)
+    (meta_name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+    meta = Parser().parsestr(archive.read(meta_name).decode("utf-8"))
+    project = _pyproject()
+    assert meta["License-Expression"] == "MIT"
+    assert meta.get_all("License-File") == ["LICENSE"]
+    licence = meta_name.replace("METADATA", "licenses/LICENSE")
+    assert archive.read(licence).decode("utf-8") == (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert meta.get_all("Classifier") == project["classifiers"]
+    urls = dict(entry.split(", ", 1) for entry in meta.get_all("Project-URL"))
+    assert urls == project["urls"]
+
+
+def _get_deps(config: Path) -> list[str]:
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "get-deps", "-f", str(config),
+                             "-p", str(ROOT / "docs" / "mkdocs-projects.yaml")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_mkdocs_get_deps_lists_csdocs_for_the_example_site() -> None:
+    assert _get_deps(ROOT / "mkdocs.yml") == ["csdocs", "mkdocs", "mkdocs-material"]
+
+
+def test_mkdocs_get_deps_lists_csdocs_for_a_project_csdocs_init_writes(cli, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert cli("init", "proj").exit_code == 0
+    assert "csdocs" in _get_deps(tmp_path / "proj" / "mkdocs.yml")
