@@ -9,6 +9,7 @@ differently.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -47,6 +48,10 @@ class Config:
     rules: Mapping[str, Severity] = field(default_factory=lambda: MappingProxyType({}))
     cache_dir: Path = Path(DEFAULT_CACHE_DIR)  # rendered flowcharts, by a hash of their DOT text
     flowchart_url: str | None = None  # link pattern of goto nodes: "../{sop}/#step-{step}"
+    # MkDocs' own top-level settings, for tools that link to the published site (SARIF's helpUri);
+    # read by load_config only: the plugin has MkDocs' config itself.
+    site_url: str | None = None  # "https://sops.example.com/" (None when mkdocs.yml gives none)
+    use_directory_urls: bool = True
 
     @property
     def tier_ids(self) -> tuple[str, ...]:
@@ -85,7 +90,13 @@ def load_config(config_file: Path | None = None, *, start: Path | None = None) -
     docs_dir = data.get("docs_dir")
     if "sops_dir" not in options and isinstance(docs_dir, str):
         options = {**options, "sops_dir": docs_dir}
-    return config_from_options(options, root=config_file.parent.resolve(), config_file=config_file.resolve())
+    config = config_from_options(options, root=config_file.parent.resolve(), config_file=config_file.resolve())
+    site_url, directory_urls = data.get("site_url") or None, data.get("use_directory_urls", True)
+    if site_url is not None and (not isinstance(site_url, str) or not site_url.startswith(("http://", "https://"))):
+        raise ConfigError("site_url", f"{config_file}: must be an http(s) address, not {site_url!r}")
+    if not isinstance(directory_urls, bool):
+        raise ConfigError("use_directory_urls", f"{config_file}: must be true or false")
+    return dataclasses.replace(config, site_url=site_url, use_directory_urls=directory_urls)
 
 
 def plugin_options(mkdocs_config: Mapping[str, Any]) -> dict[str, Any]:

@@ -48,7 +48,7 @@ def lint_command(paths: tuple[Path, ...], output_format: str, strict: bool, toda
     (or a warning, with --strict), 2 for a usage or configuration error.
     """
     from .engine import PathNotFound, lint_paths
-    from .report import FORMATTERS
+    from .report import FORMATTERS, RulePages
 
     config = get_config(config_file)
     targets = list(paths) or [resolve(config, config.sops_dir)]
@@ -57,7 +57,8 @@ def lint_command(paths: tuple[Path, ...], output_format: str, strict: bool, toda
     except PathNotFound as error:
         click.echo(f"csdocs: {error}", err=True)
         sys.exit(2)
-    click.echo(FORMATTERS[output_format](report), nl=False)
+    pages = RulePages(site_url=config.site_url, use_directory_urls=config.use_directory_urls)
+    click.echo(FORMATTERS[output_format](report, pages=pages), nl=False)
     sys.exit(1 if report.has_errors(strict=strict) else 0)
 
 
