@@ -24,6 +24,7 @@ COMMANDS = {
     "serve": "csdocs.site.commands",
     "diff": "csdocs.review.commands",
     "search": "csdocs.search.commands",
+    "export": "csdocs.export.commands",
 }
 
 

@@ -1,0 +1,1 @@
+"""Exports of SOP content to other tools: ``csdocs export macros`` (helpdesk macros and replies)."""
