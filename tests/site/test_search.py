@@ -8,6 +8,7 @@ console error, any uncaught error and any dialog.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from playwright.sync_api import expect
 from csdocs.config import load_config
 from csdocs.search.index import build_index
 from csdocs.search.rank import Filters, IndexFiles, search, search_filtered
+from csdocs.search.text import words
 from csdocs.site.corpus import load_corpus
 from tests.conftest import ROOT, SOPS
 
@@ -61,6 +63,10 @@ def test_results_show_title_department_matching_contact_types_and_first_step(exa
     best = sops[search("lost card", files)[0].doc]
     first = page.locator(RESULTS).first
     expect(first.locator(".csdocs-search__title")).to_have_text(best.title)
+    typed = words("lost card")
+    met = [part for part in re.split(r"(\w+)", best.title)
+           if words(part) and any(word == query or word.startswith(query) for word in words(part) for query in typed)]
+    expect(first.locator(".csdocs-search__title mark")).to_have_text(met)
     expect(first.locator(".csdocs-search__department")).to_have_text(best.department)
     matching = [value for value in best.contact_types if "card" in value.lower().split() or "lost" in value.lower()]
     expect(first.locator(".csdocs-search__contact-type")).to_have_text(matching)
@@ -142,7 +148,7 @@ def test_the_browser_ranks_as_csdocs_search(example_site, watched, ranking):
 
 
 def test_the_browser_tokenises_as_python(example_site, watched):
-    from csdocs.search.text import shard_key, words
+    from csdocs.search.text import shard_key
 
     samples = ["Hoàn TIỀN", "Straße", "Ｃａｒｄ", "返金申請のお願い", "SIMカード", "late-change fee",
                "naïve café", "Œuvre Ærø Łódź", "2FA code", "don't", "\u00a0spaced\u2003out\u200b", "𠀋𠀋x"]

@@ -284,6 +284,19 @@
   var FILTER_LABELS = { department: "Department", channel: "Channel", contact_type: "Contact type" };
   var MOST_VALUES = 8;  // filter values shown per kind (the most frequent among the matches)
 
+  // The title with the words the query met marked (<mark>, built as nodes: SOP text stays text).
+  function markedTitle(title, queryWords) {
+    var node = el("h1", "csdocs-search__title");
+    String(title).split(/([\p{L}\p{N}\p{M}]+)/u).forEach(function (part) {
+      if (!part) return;
+      var met = words(part).some(function (word) {
+        return queryWords.some(function (typed) { return word === typed || (typed.length > 1 && word.startsWith(typed)); });
+      });
+      node.appendChild(met ? el("mark", "", part) : document.createTextNode(part));
+    });
+    return node;
+  }
+
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
@@ -365,7 +378,7 @@
       link.href = href;
       link.setAttribute("tabindex", "-1");
       var article = el("article", "md-search-result__article md-typeset");
-      article.appendChild(el("h1", "csdocs-search__title", record.title));
+      article.appendChild(markedTitle(record.title, queryWords));
       var facts = el("p", "csdocs-search__facts");
       facts.appendChild(el("span", "csdocs-search__department", record.department));
       var matching = record.contact_types.filter(function (value) {
