@@ -284,15 +284,18 @@
   var FILTER_LABELS = { department: "Department", channel: "Channel", contact_type: "Contact type" };
   var MOST_VALUES = 8;  // filter values shown per kind (the most frequent among the matches)
 
+  // Shown as met by the query: one of the text's words is a query word or begins with one.
+  function isMet(text, queryWords) {
+    return words(text).some(function (word) {
+      return queryWords.some(function (typed) { return word === typed || (typed.length > 1 && word.startsWith(typed)); });
+    });
+  }
+
   // The title with the words the query met marked (<mark>, built as nodes: SOP text stays text).
   function markedTitle(title, queryWords) {
     var node = el("h1", "csdocs-search__title");
     String(title).split(/([\p{L}\p{N}\p{M}]+)/u).forEach(function (part) {
-      if (!part) return;
-      var met = words(part).some(function (word) {
-        return queryWords.some(function (typed) { return word === typed || (typed.length > 1 && word.startsWith(typed)); });
-      });
-      node.appendChild(met ? el("mark", "", part) : document.createTextNode(part));
+      if (part) node.appendChild(isMet(part, queryWords) ? el("mark", "", part) : document.createTextNode(part));
     });
     return node;
   }
@@ -381,11 +384,7 @@
       article.appendChild(markedTitle(record.title, queryWords));
       var facts = el("p", "csdocs-search__facts");
       facts.appendChild(el("span", "csdocs-search__department", record.department));
-      var matching = record.contact_types.filter(function (value) {
-        return words(value).some(function (word) {
-          return queryWords.some(function (typed) { return word === typed || word.startsWith(typed); });
-        });
-      });
+      var matching = record.contact_types.filter(function (value) { return isMet(value, queryWords); });
       matching.forEach(function (value) { facts.appendChild(el("span", "csdocs-search__contact-type", value)); });
       article.appendChild(facts);
       if (record.first_step) article.appendChild(el("p", "csdocs-search__first-step", "First step: " + record.first_step));
