@@ -181,3 +181,19 @@ def test_search_works_in_a_site_opened_from_files(example_site_dir: Path, watche
     watched.console_errors.clear()
     assert all("search_index.js" in text for text in watched.page_errors)
     watched.page_errors.clear()
+
+
+def test_an_index_that_cannot_load_says_so_in_the_results(example_site, watched):
+    page = watched.page
+    page.route("**/search/csdocs/**", lambda route: route.abort())  # a proxy or a policy blocks the files
+    page.goto(example_site)
+    type_query(page, "chargeback")
+    meta = page.locator("[data-csdocs-search] .md-search-result__meta")
+    expect(meta).to_contain_text("Search could not load its index")
+    assert page.locator(RESULTS).count() == 0
+    page.unroute("**/search/csdocs/**")
+    type_query(page, "chargeback")  # the next query tries again, and finds it
+    expect(page.locator(RESULTS).first).to_be_visible()
+    # the blocked loads are logged by the browser itself
+    assert all("ERR_FAILED" in text for text in watched.console_errors)
+    watched.console_errors.clear()
