@@ -197,3 +197,37 @@ def test_an_index_that_cannot_load_says_so_in_the_results(example_site, watched)
     # the blocked loads are logged by the browser itself
     assert all("ERR_FAILED" in text for text in watched.console_errors)
     watched.console_errors.clear()
+
+
+def test_search_keeps_working_across_instant_navigation(tmp_path, watched):
+    """mkdocs-material's instant navigation swaps pages without a reload: the panel must still answer."""
+    import socket
+
+    from .conftest import build, copy_project, serve_folder
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  font: false\n", "  font: false\n  features: [navigation.instant]\n")
+        + f"site_url: http://127.0.0.1:{port}/\n", encoding="utf-8")
+    assert build(project).returncode == 0
+    corpus = load_corpus(load_config(config))
+    files = IndexFiles.from_mapping(build_index(corpus.sops).files())
+    server, base = serve_folder(project / "site", port)
+    try:
+        page = watched.page
+        page.goto(base)
+        page.evaluate("window.__sameDocument = true")
+        for query in ("refund", "password"):
+            best = corpus.sops[search(query, files)[0].doc]
+            type_query(page, query)
+            expect(page.locator(RESULTS).first.locator(".csdocs-search__title")).to_have_text(best.title)
+            page.locator(RESULTS).first.locator("a").click()
+            expect(page.locator("h1").first).to_have_text(best.title)
+            assert page.evaluate("window.__sameDocument === true")  # no reload: instant navigation
+        assert page.locator("[data-csdocs-search]").count() == 1  # one panel, however many pages
+    finally:
+        server.shutdown()

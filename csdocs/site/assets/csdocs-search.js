@@ -460,8 +460,8 @@
 
   function setup() {
     var input = document.querySelector(".md-search__input");
-    if (!input || input.getAttribute("data-csdocs-search")) return;
-    input.setAttribute("data-csdocs-search", "1");
+    if (!input || input.hasAttribute("data-csdocs-search-input")) return;
+    input.setAttribute("data-csdocs-search-input", "");
     keepShown(input.closest(".md-search"));
     keepShown(document.querySelector("label.md-header__button[for='__search']"));
     input.setAttribute("placeholder", "Find an SOP: contact type, customer words, a trigger…");
