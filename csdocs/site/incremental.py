@@ -1,8 +1,7 @@
 """Incremental rebuilds for ``csdocs serve``: re-render only the pages whose content changed.
 
 MkDocs' own ``--dirty`` build cannot be used as it is: a generated page
-always counts as modified (so nothing is skipped), and the search index of
-a dirty build holds only the pages rendered in it. Under ``csdocs serve``
+always counts as modified (so nothing is skipped). Under ``csdocs serve``
 each rebuild is a dirty MkDocs build into the same folder, driven by the
 csdocs plugin with a :class:`Session` kept across rebuilds:
 
@@ -16,10 +15,8 @@ csdocs plugin with a :class:`Session` kept across rebuilds:
   build wrote: ``File.is_modified()`` answers False and MkDocs skips it;
   hand-written pages and pages the navigation shows without a title are
   always rendered (the navigation prints their titles, known only once read);
-* the search index is merged just before the search plugin writes it: the
-  last build's entries for skipped pages, fresh ones for rendered pages,
-  page by page in the order a full build indexes them, so the file is the
-  same bytes a full build writes.
+* the search index (csdocs.search) is written from every SOP at the end of
+  each build, rendered or not; the theme's own index is left empty.
 
 Before MkDocs is involved, the plugin also keeps each SOP's generated page
 and flowchart (:class:`SopMemo`): they are made again only when that SOP, an
@@ -53,7 +50,6 @@ log = logging.getLogger(__name__)
 REUSE_PLUGINS = frozenset({"csdocs", "search", "material/search"})
 PACKAGES_DIR = Path(mkdocs.__file__).resolve().parent.parent  # installed themes do not change mid-session
 
-Entry = Mapping[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +58,6 @@ class Snapshot:
 
     signature: str
     page_hashes: Mapping[str, str]  # generated page src_uri -> content hash
-    search_entries: Mapping[str, tuple[Entry, ...]]  # page URL -> its search index entries, in order
 
 
 @dataclass(slots=True)
@@ -230,48 +225,6 @@ def _unchanged() -> bool:
 
 def _changed() -> bool:
     return True
-
-
-# ------------------------------------------------------------ search index
-
-
-def search_entries(plugins: Mapping[str, Any]) -> list[dict[str, Any]] | None:
-    """The live entry list of the search plugin (MkDocs' or mkdocs-material's); None without search."""
-    for name in ("material/search", "search"):
-        plugin = plugins.get(name)
-        index = getattr(plugin, "search_index", None)
-        if index is None:
-            continue
-        for attribute in ("entries", "_entries"):
-            entries = getattr(index, attribute, None)
-            if isinstance(entries, list):
-                return entries
-    return None
-
-
-def group_by_page(entries: Iterable[Entry]) -> dict[str, list[Entry]]:
-    """Entries by page URL (an entry's location is the page's URL plus an optional ``#anchor``)."""
-    groups: dict[str, list[Entry]] = {}
-    for entry in entries:
-        url = str(entry.get("location", "")).split("#", 1)[0]
-        groups.setdefault(url, []).append(entry)
-    return groups
-
-
-class MergeError(Exception):
-    """Fresh search entries that belong to no rendered page: the index cannot be merged safely."""
-
-
-def merge_entries(pages: Iterable[tuple[str, str]], reused: frozenset[str], fresh: list[Entry],
-                  cached: Mapping[str, tuple[Entry, ...]]) -> dict[str, tuple[Entry, ...]]:
-    """Page URL -> entries for every page, ``pages`` being (src_uri, url) in build order."""
-    groups = group_by_page(fresh)
-    merged: dict[str, tuple[Entry, ...]] = {}
-    for src_uri, url in pages:
-        merged[url] = tuple(cached.get(url, ())) if src_uri in reused else tuple(groups.pop(url, ()))
-    if groups:
-        raise MergeError(f"search entries for unknown pages: {sorted(groups)[:3]}")
-    return merged
 
 
 # ------------------------------------------------------- generation memos

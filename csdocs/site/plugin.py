@@ -31,7 +31,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 from mkdocs.utils import clean_directory, get_build_date
@@ -378,24 +378,9 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
 
     # ------------------------------------------------------------------- build
 
-    @event_priority(50)  # before the search plugin writes its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """csdocs' search index; under serve, skipped pages' theme search entries from the last build."""
+        """csdocs' search index, from every SOP; under serve, what this build leaves for the next."""
         self._write_search_index(config)
         session = incremental.active(config.site_dir)
-        if session is None or session.plan is None or self.files is None:
-            return
-        plan = session.plan
-        entries = incremental.search_entries(config.plugins)
-        order = [(file.src_uri, file.page.url)
-                 for file in self.files.documentation_pages(inclusion=session.inclusion) if file.page is not None]
-        cached = session.last.search_entries if session.last is not None and not plan.full else {}
-        try:
-            merged = incremental.merge_entries(order, plan.reused, list(entries or ()), cached)
-        except incremental.MergeError as error:
-            log.warning("the next rebuild is a full one: %s", error)
-            session.forget()
-            return
-        if entries is not None:
-            entries[:] = [entry for page_entries in merged.values() for entry in page_entries]
-        session.last = incremental.Snapshot(plan.signature, plan.page_hashes, merged)
+        if session is not None and session.plan is not None:
+            session.last = incremental.Snapshot(session.plan.signature, session.plan.page_hashes)

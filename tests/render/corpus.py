@@ -12,7 +12,7 @@ from pathlib import Path
 from csdocs.loader import load_file
 from csdocs.model import Sop
 
-from ..conftest import SOPS, example_sop_files
+from ..conftest import example_sop_files
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"

@@ -18,7 +18,7 @@ import yaml
 from csdocs.loader import load_text
 from csdocs.review import diff_sops
 
-from ..conftest import SOPS, example_sop_files
+from ..conftest import example_sop_files
 
 HERE = Path(__file__).parent
 EXAMPLES = sorted([*example_sop_files(), HERE / "fixtures" / "base.yaml"])

@@ -6,7 +6,7 @@ import pytest
 
 from csdocs.loader import load_text
 from csdocs.search.index import SCORING, build_index, idf, term_weights, unwrap, wrap
-from csdocs.search.rank import Filters, IndexFiles, edit_distance, match_factor, search, search_filtered
+from csdocs.search.rank import Filters, IndexFiles, edit_distance, match_factor, search_filtered
 
 
 def sop(sop_id: str, title: str, **fields: str) -> object:

@@ -291,7 +291,7 @@ def test_links_follow_use_directory_urls_off(project: Path):
 
 
 def test_a_build_from_another_folder_publishes_the_same_site(project: Path, tmp_path: Path):
-    from tests.conftest import TODAY, run_csdocs
+    from tests.conftest import run_csdocs
 
     here = build(project, "--site-dir", tmp_path / "here")
     assert here.returncode == 0, here.stderr

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from csdocs.site import incremental
 
 
@@ -11,25 +9,6 @@ def test_untitled_nav_pages_are_the_ones_whose_title_comes_from_their_content():
     nav = [{"Home": "index.md"}, "guide.md", {"Team": ["team/a.md", {"B": "team/b.md"}]}]
     assert incremental.untitled_nav_pages(nav) == {"guide.md", "team/a.md"}
     assert incremental.untitled_nav_pages(None) == set()
-
-
-def test_search_entries_are_merged_page_by_page_in_build_order():
-    cached = {"a/": ({"location": "a/", "text": "old a"},), "b/": ({"location": "b/"}, {"location": "b/#x"})}
-    fresh = [{"location": "a/", "text": "new a"}, {"location": "a/#s"}]
-    merged = incremental.merge_entries([("b.md", "b/"), ("a.md", "a/")], frozenset({"b.md"}), fresh, cached)
-    assert list(merged) == ["b/", "a/"]
-    assert merged["b/"] == cached["b/"]
-    assert merged["a/"] == tuple(fresh)
-
-
-def test_entries_of_no_rendered_page_cannot_be_merged():
-    with pytest.raises(incremental.MergeError):
-        incremental.merge_entries([("a.md", "a/")], frozenset(), [{"location": "zz/#q"}], {})
-
-
-def test_the_home_page_groups_its_own_anchors():
-    groups = incremental.group_by_page([{"location": ""}, {"location": "#top"}, {"location": "a/#top"}])
-    assert {url: len(entries) for url, entries in groups.items()} == {"": 2, "a/": 1}
 
 
 def test_content_hash_separates_markdown_slots_and_late_html():
