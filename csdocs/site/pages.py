@@ -24,6 +24,7 @@ from markupsafe import Markup
 from .. import graph
 from ..config import Config
 from ..model import OUTCOMES, Escalation, Sop, Step, slugify
+from ..reviews import DUE_SOON_DAYS, due_reviews, next_review
 from .corpus import Corpus
 from .text import Terms, front_matter_title, merged_terms, script_json
 
@@ -31,7 +32,6 @@ SLOT = "csdocs-slot-{}"
 SLOT_PATTERN = re.compile(r"<p>csdocs-slot-(\d+)</p>")
 LATE = "<!--csdocs-late-{}-->"  # SOP text is escaped, so no author can write this comment
 LATE_PATTERN = re.compile(r"<!--csdocs-late-(\d+)-->")
-DUE_SOON_DAYS = 30
 
 HOME = "index.md"
 GLOSSARY = "glossary.md"
@@ -57,7 +57,8 @@ HANDOFF_NAMES = {
     "customer_told": "What the customer was told",
 }
 # folders a department may not take: the project pages and the theme's own
-RESERVED_FOLDERS = frozenset({"glossary", "escalations", "reviews", "rules", "assets", "search"})
+RESERVED_FOLDERS = frozenset({"glossary", "escalations", "reviews", "rules", "assets", "search",
+                              "api", "for"})  # api/, for/: csdocs.site.api
 MAX_NAME = 60
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
@@ -202,13 +203,6 @@ def duration_words(text: str | None) -> str:
     number, unit = int(match.group(1)), match.group(2)
     name = {"m": "minute", "h": "hour", "d": "day", "w": "week"}[unit]
     return f"{number} {name}{'' if number == 1 else 's'}"
-
-
-def next_review(sop: Sop) -> _dt.date | None:
-    minutes = duration_minutes(sop.review_every)
-    if sop.last_reviewed is None or minutes is None:
-        return None
-    return sop.last_reviewed + _dt.timedelta(days=max(1, minutes // (60 * 24)))
 
 
 def step_anchor(step: Step) -> str:
@@ -532,29 +526,12 @@ def escalation_matrix_page(corpus: Corpus, layout: Layout, config: Config) -> Pa
 
 
 def review_dashboard_page(corpus: Corpus, layout: Layout, *, today: _dt.date) -> Page:
-    """Overdue and due within 30 days, grouped by owner; SOPs never reviewed too."""
-    buckets: dict[str, dict[str, list[dict[str, Any]]]] = {"overdue": {}, "due": {}, "never": {}}
-    for sop in corpus.sops:
-        if sop.status == "retired":
-            continue
-        due = next_review(sop)
-        row = {"sop": sop, "due": due, "href": layout.href(layout.sop_pages[sop.id], from_page=REVIEWS),
-               "days": (due - today).days if due else None}
-        owner = sop.owner or "No owner"
-        if due is None:
-            bucket = "never" if sop.last_reviewed is None else None
-        elif due < today:
-            bucket = "overdue"
-        elif (due - today).days <= DUE_SOON_DAYS:
-            bucket = "due"
-        else:
-            bucket = None
-        if bucket:
-            buckets[bucket].setdefault(owner, []).append(row)
+    """Overdue and due within 30 days, grouped by owner; SOPs never reviewed too (csdocs.reviews)."""
     ordered = {
-        name: [(owner, sorted(rows, key=lambda r: (r["due"] or today, r["sop"].title.casefold())))
-               for owner, rows in sorted(groups.items(), key=lambda item: item[0].casefold())]
-        for name, groups in buckets.items()
+        name: [(owner, [{"sop": row.sop, "due": row.due, "days": row.days,
+                         "href": layout.href(layout.sop_pages[row.sop.id], from_page=REVIEWS)} for row in rows])
+               for owner, rows in groups]
+        for name, groups in due_reviews(corpus.sops, today=today).items()
     }
     page = _Assembler(front_matter("Review dashboard", exclude=True))
     page.html(render("reviews.html.j2", today=today, soon=DUE_SOON_DAYS, **ordered))

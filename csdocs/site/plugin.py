@@ -308,12 +308,8 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
         """``search/csdocs/``: every published SOP, in the site's order (csdocs.search.index)."""
         from ..search.index import INDEX_DIR, build_index
 
-        assert self.corpus is not None and self.files is not None and self.layout is not None
-        urls = {}
-        for sop in self.corpus.sops:
-            file = self.files.get_file_from_path(self.layout.sop_pages.get(sop.id, ""))
-            if file is not None and file.page is not None and file.inclusion.is_included():
-                urls[sop.id] = file.url
+        assert self.corpus is not None
+        urls = self._published_urls()
         published = [sop for sop in self.corpus.sops if sop.id in urls]
         folder = Path(config.site_dir) / INDEX_DIR
         # A whole new folder swapped in at once: under serve, a browser reading the index
@@ -327,6 +323,39 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
             swap_in(fresh, folder)
         finally:
             shutil.rmtree(fresh, ignore_errors=True)
+
+    def _published_urls(self) -> dict[str, str]:
+        """SOP id -> its page's URL (site-relative), for every SOP page the build published."""
+        assert self.corpus is not None and self.files is not None and self.layout is not None
+        urls = {}
+        for sop in self.corpus.sops:
+            file = self.files.get_file_from_path(self.layout.sop_pages.get(sop.id, ""))
+            if file is not None and file.page is not None and file.inclusion.is_included():
+                urls[sop.id] = file.url
+        return urls
+
+    def _write_api(self, config: MkDocsConfig) -> None:
+        """``api/v1/`` and ``for/<contact type>/`` (csdocs.site.api), from every published SOP."""
+        from .api import API_DIR, FOR_DIR, build_api
+
+        assert self.corpus is not None and self.files is not None
+        clash = sorted(file.src_uri for file in self.files
+                       if file.dest_uri.split("/", 1)[0] == FOR_DIR or file.dest_uri.startswith(API_DIR + "/"))
+        for src in clash:
+            log.warning("%s is published under %s/ or %s/, where csdocs writes its API and contact-type pages: "
+                        "move it", src, FOR_DIR, API_DIR)
+        api = build_api(self.corpus.sops, self._published_urls(), site_name=config.site_name,
+                        site_url=config.site_url, use_directory_urls=config.use_directory_urls)
+        for warning in api.warnings:
+            log.warning("%s", warning)
+        site = Path(config.site_dir)
+        for folder in (site / API_DIR, site / FOR_DIR):  # serve writes over the last build: nothing stale stays
+            if not clash:
+                shutil.rmtree(folder, ignore_errors=True)
+        for name, data in api.files.items():
+            target = site / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
 
     def _navigation(self, files: Files, layout: pages.Layout) -> list[Any]:
         """Home, one entry per department, the project pages, then hand-written pages."""
@@ -379,8 +408,9 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
     # ------------------------------------------------------------------- build
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """csdocs' search index, from every SOP; under serve, what this build leaves for the next."""
+        """csdocs' search index and API, from every SOP; under serve, what this build leaves for the next."""
         self._write_search_index(config)
+        self._write_api(config)
         session = incremental.active(config.site_dir)
         if session is not None and session.plan is not None:
             session.last = incremental.Snapshot(session.plan.signature, session.plan.page_hashes)
