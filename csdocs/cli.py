@@ -25,6 +25,7 @@ COMMANDS = {
     "diff": "csdocs.review.commands",
     "search": "csdocs.search.commands",
     "export": "csdocs.export.commands",
+    "notify": "csdocs.notify.commands",
 }
 
 
