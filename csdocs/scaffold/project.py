@@ -5,8 +5,13 @@ What it writes (paths relative to the project folder):
 * ``mkdocs.yml``: the site (Material theme, no web fonts) and the csdocs options;
 * ``sops/glossary.yaml`` and a first SOP, ``sops/customer-care/first-contact.yaml``;
 * ``sop.schema.json``: the SOP format's JSON Schema, for editors;
-* ``.github/workflows/sops.yml``: lint and review diff on every pull request;
+* ``.github/workflows/sops.yml``: lint and review diff on pull requests that touch
+  the SOPs, reviews due posted to chat every week, code scanning as an option;
 * ``.pre-commit-config.yaml`` (the ``csdocs-lint`` hook) and ``.gitignore``.
+
+The workflow and the pre-commit hook install the very csdocs version that ran
+``init`` (:func:`csdocs_version`), so CI, a commit hook and the author's own
+machine lint alike.
 
 An existing ``mkdocs.yml`` means the folder already holds a project (maybe a
 documentation site of another kind): init refuses rather than guess how to
@@ -37,8 +42,27 @@ def schema_text() -> str:
     return json.dumps(json_schema(), indent=2) + "\n"
 
 
+VERSION_MARK = "@CSDOCS_VERSION@"
+
+
+def csdocs_version() -> str:
+    """The installed csdocs' version (``"0.1.0"``): what the workflow and the pre-commit hook pin."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("csdocs")
+    except PackageNotFoundError:
+        raise ScaffoldError("csdocs is not installed (no package metadata), so init cannot tell which "
+                            "version to pin: install it with pip first") from None
+
+
 def _project_file(name: str) -> str:
     return resources.files("csdocs.scaffold").joinpath("project", name).read_text(encoding="utf-8")
+
+
+def _pinned(name: str) -> str:
+    """A project file with the csdocs version written in (the files hold ``@CSDOCS_VERSION@``)."""
+    return _project_file(name).replace(VERSION_MARK, csdocs_version())
 
 
 def planned_files(folder: Path, *, site_name: str, today: _dt.date) -> list[tuple[Path, Callable[[], str]]]:
@@ -53,8 +77,8 @@ def planned_files(folder: Path, *, site_name: str, today: _dt.date) -> list[tupl
         (FIRST_SOP, lambda: render(find("basic"), sop_id="first-contact", title="First contact handling",
                                    department="Customer Care", owner="Customer service manager", today=today,
                                    schema_path=schema_reference(first_sop, config))),
-        (Path(".github/workflows/sops.yml"), lambda: _project_file("sops.yml")),
-        (Path(".pre-commit-config.yaml"), lambda: _project_file("pre-commit-config.yaml")),
+        (Path(".github/workflows/sops.yml"), lambda: _pinned("sops.yml")),
+        (Path(".pre-commit-config.yaml"), lambda: _pinned("pre-commit-config.yaml")),
         (Path(".gitignore"), lambda: GITIGNORE),
     ]
 
