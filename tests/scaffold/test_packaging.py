@@ -14,7 +14,7 @@ import pytest
 from ..conftest import ROOT, TEMPLATES
 
 
-TOP_LEVEL_OUTPUTS = {".git", ".venv", "build", "dist", "site", ".pytest_cache", ".csdocs-cache"}
+TOP_LEVEL_OUTPUTS = {".git", ".venv", "build", "dist", "site", ".pytest_cache", ".csdocs-cache", ".tools"}
 
 
 def _not_sources(folder: str, names: list[str]) -> set[str]:
