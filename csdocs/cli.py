@@ -26,6 +26,7 @@ COMMANDS = {
     "search": "csdocs.search.commands",
     "export": "csdocs.export.commands",
     "notify": "csdocs.notify.commands",
+    "metrics": "csdocs.metrics.commands",
 }
 
 

@@ -24,7 +24,9 @@ DEFAULT_TIERS: tuple[tuple[str, str], ...] = (
 )
 DEFAULT_CACHE_DIR = ".csdocs-cache"
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
-KNOWN_OPTIONS = ("sops_dir", "glossary", "tiers", "handoff", "allow_terms", "rules", "flowchart_url", "cache_dir")
+KNOWN_OPTIONS = ("sops_dir", "glossary", "tiers", "handoff", "allow_terms", "rules", "flowchart_url", "cache_dir",
+                 "metrics")
+METRICS_OPTIONS = ("exports", "columns", "min_volume", "margin", "source")
 
 
 class ConfigError(Exception):
@@ -34,6 +36,17 @@ class ConfigError(Exception):
         where = f"{source}: " if source else ""
         super().__init__(f"{where}csdocs option '{option}': {message}")
         self.option = option
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsConfig:
+    """``metrics: {exports: [...], columns: {...}, min_volume: 30, margin: 10%, source: zendesk}``."""
+
+    exports: tuple[Path, ...] = ()  # helpdesk ticket exports (CSV, Parquet, JSON Lines), relative to root
+    columns: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # field -> column name(s)
+    min_volume: int = 30  # fewer tickets than this: shown, not judged
+    margin: float = 10.0  # lint's metric-target-missed: missed by more than this many percent of the target
+    source: str | None = None  # force a shape: zendesk, freshdesk, generic
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +65,7 @@ class Config:
     # read by load_config only: the plugin has MkDocs' config itself.
     site_url: str | None = None  # "https://sops.example.com/" (None when mkdocs.yml gives none)
     use_directory_urls: bool = True
+    metrics: MetricsConfig | None = None  # None: no exports configured, nothing is measured
 
     @property
     def tier_ids(self) -> tuple[str, ...]:
@@ -187,6 +201,8 @@ def config_from_options(options: Mapping[str, Any], *, root: Path, config_file: 
         if name in options and (not isinstance(options[name], str) or not options[name].strip()):
             raise ConfigError(name, "must be text", source=config_file)
 
+    metrics = _metrics_options(options["metrics"], config_file) if options.get("metrics") is not None else None
+
     return Config(
         root=root,
         config_file=config_file,
@@ -198,7 +214,50 @@ def config_from_options(options: Mapping[str, Any], *, root: Path, config_file: 
         rules=MappingProxyType(rules),
         cache_dir=Path(options.get("cache_dir", DEFAULT_CACHE_DIR)),
         flowchart_url=options.get("flowchart_url"),
+        metrics=metrics,
     )
+
+
+def _metrics_options(raw: Any, config_file: Path | None) -> MetricsConfig:
+    from .metrics.shapes import FIELDS, SOURCES
+
+    if not isinstance(raw, dict):
+        raise ConfigError("metrics", "must be a mapping: {exports: [export.csv, ...]}", source=config_file)
+    unknown = sorted(set(raw) - set(METRICS_OPTIONS))
+    if unknown:
+        raise ConfigError(f"metrics.{unknown[0]}", f"unknown option (known: {', '.join(METRICS_OPTIONS)})",
+                          source=config_file)
+    exports = raw.get("exports", [])
+    if isinstance(exports, str):
+        exports = [exports]
+    if not isinstance(exports, list) or not all(isinstance(e, str) and e.strip() for e in exports):
+        raise ConfigError("metrics.exports", "must be a list of export files", source=config_file)
+    columns = raw.get("columns", {}) or {}
+    if not isinstance(columns, dict):
+        raise ConfigError("metrics.columns", "must be a mapping of field to column name", source=config_file)
+    for name, value in columns.items():
+        if name not in FIELDS:
+            raise ConfigError(f"metrics.columns.{name}", f"unknown field (known: {', '.join(FIELDS)})",
+                              source=config_file)
+        ok = isinstance(value, str) or (isinstance(value, list) and value and all(isinstance(v, str) for v in value))
+        if not ok:
+            raise ConfigError(f"metrics.columns.{name}", "must be a column name (or a list of them)",
+                              source=config_file)
+    min_volume = raw.get("min_volume", 30)
+    if not isinstance(min_volume, int) or isinstance(min_volume, bool) or min_volume < 1:
+        raise ConfigError("metrics.min_volume", "must be a whole number of 1 or more", source=config_file)
+    margin_raw = raw.get("margin", "10%")
+    try:
+        margin = float(str(margin_raw).strip().rstrip("%"))
+    except ValueError:
+        margin = -1.0
+    if not 0 <= margin < 1e6:
+        raise ConfigError("metrics.margin", f"{margin_raw!r} is not a percentage such as 10%", source=config_file)
+    source = raw.get("source")
+    if source is not None and source not in SOURCES:
+        raise ConfigError("metrics.source", f"must be one of {', '.join(SOURCES)}", source=config_file)
+    return MetricsConfig(exports=tuple(Path(e) for e in exports), columns=MappingProxyType(dict(columns)),
+                         min_volume=min_volume, margin=margin, source=source)
 
 
 def resolve(config: Config, path: Path | None) -> Path | None:

@@ -74,6 +74,7 @@ class CsdocsPluginConfig(base.Config):
     rules = c.Optional(c.Type(dict))
     flowchart_url = c.Optional(c.Type(str))
     cache_dir = c.Optional(c.Type(str))
+    metrics = c.Optional(c.Type(dict))
 
 
 def csdocs_config(options: dict[str, Any], mkdocs_config: MkDocsConfig) -> Config:

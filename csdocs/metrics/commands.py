@@ -1,0 +1,88 @@
+"""``csdocs metrics``: measure each SOP against its targets from helpdesk ticket exports."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import sys
+from pathlib import Path
+
+import click
+
+from ..lint.commands import config_option, get_config
+from ..today import BadDate, parse_date
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> _dt.date | None:
+    if value is None:
+        return None
+    try:
+        return parse_date(value, source=f"--{param.name}")
+    except BadDate as error:
+        raise click.BadParameter(f"{error.text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _moment(ctx: click.Context, param: click.Parameter, value: str | None) -> _dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        return _dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date and time (YYYY-MM-DD[THH:MM])") from None
+
+
+def export_options(config, exports: tuple[Path, ...]):  # type: ignore[no-untyped-def]
+    """The exports to read: those given, else the config's ``metrics.exports`` (relative to mkdocs.yml)."""
+    from ..config import resolve
+
+    if exports:
+        return list(exports)
+    if config.metrics is not None:
+        return [resolve(config, path) for path in config.metrics.exports]
+    return []
+
+
+@click.command("metrics")
+@click.argument("exports", nargs=-1, type=click.Path(path_type=Path), metavar="EXPORT...")
+@click.option("--since", callback=_date, metavar="DATE", help="Count tickets created on or after this date.")
+@click.option("--until", callback=_date, metavar="DATE", help="Count tickets created on or before this date.")
+@click.option("--as-of", "as_of", callback=_moment, metavar="DATETIME",
+              help="Count the backlog at this moment (default: the latest timestamp in the exports).")
+@click.option("--source", type=click.Choice(["zendesk", "freshdesk", "generic"]), default=None,
+              help="The export's shape (default: detected from the header row).")
+@click.option("-f", "--format", "output_format", type=click.Choice(["text", "json", "markdown", "csv"]),
+              default="text", show_default=True, help="How to print the measures.")
+@config_option
+def metrics_command(exports: tuple[Path, ...], since: _dt.date | None, until: _dt.date | None,
+                    as_of: _dt.datetime | None, source: str | None, output_format: str,
+                    config_file: Path | None) -> None:
+    """Measure each SOP against its metrics targets from helpdesk ticket exports.
+
+    EXPORT is a Zendesk or Freshdesk ticket CSV export, or a generic CSV,
+    Parquet or JSON Lines file (default: the exports in mkdocs.yml's csdocs
+    option metrics.exports). SOPs are listed with the largest gap first.
+    Exit 0; 2 for a usage error or an export that cannot be read.
+    """
+    from ..site.corpus import load_corpus
+    from .engine import MetricsError, Options, measure
+    from .report import FORMATTERS
+
+    config = get_config(config_file)
+    files = export_options(config, exports)
+    if not files:
+        raise click.UsageError("give an export (or set metrics.exports in mkdocs.yml)")
+    if since and until and since > until:
+        raise click.UsageError(f"--since {since} is after --until {until}")
+    settings = config.metrics
+    options = Options(source=source or (settings.source if settings else None),
+                      columns=settings.columns if settings else {},
+                      min_volume=settings.min_volume if settings else 30, since=since, until=until, as_of=as_of)
+    corpus = load_corpus(config)
+    try:
+        result = measure(files, corpus.sops, options=options)
+    except MetricsError as error:
+        click.echo(f"csdocs: {error}", err=True)
+        sys.exit(2)
+    click.echo(FORMATTERS[output_format](result), nl=False)
+    if result.rows_bad:
+        click.echo(f"csdocs: {result.rows_bad} malformed rows not counted (listed under rows.bad_rows)"
+                   if output_format == "json" else f"csdocs: {result.rows_bad} malformed rows not counted", err=True)

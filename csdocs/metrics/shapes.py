@@ -1,0 +1,281 @@
+"""The export shapes: which column holds which field, and how its text becomes a value.
+
+Three shapes, detected from the header row (or forced with ``--source``):
+
+======================  ==========================  ===========================  ======================
+field                   zendesk                     freshdesk                    generic
+======================  ==========================  ===========================  ======================
+id                      ``Id``                      ``Ticket ID``                ``id``
+status                  ``Status``                  ``Status``                   ``status``
+created_at              ``Created at``              ``Created time``             ``created_at``
+solved_at               ``Solved at``               ``Resolved time``            ``solved_at``
+contact_type            ``Tags`` (space-separated)  ``Type``, ``Tags`` (commas)  ``contact_type``
+                        and ``Ticket type``
+replies                 ``Replies``                 ``Agent interactions``       ``replies``
+reopens                 ``Reopens``                 (none: 0)                    ``reopens``
+escalated               ``Group stations`` > 1      ``Tags`` holds ``escalated`` ``escalated`` (true/false)
+first_reply_minutes     ``First reply time in       ``First response time        ``first_reply_minutes``
+                        minutes``                   (in hrs)`` x 60
+handle_minutes          (none unless mapped)        ``Time tracked`` (hh:mm:ss)  ``handle_minutes``
+csat                    ``Satisfaction Score``      ``Survey results`` (1-5)     ``csat`` (1-5, good/bad)
+======================  ==========================  ===========================  ======================
+
+Every field is turned into SQL here (:func:`columns_sql`), so that DuckDB
+does all the work: no Python loop ever runs over the tickets. Each value
+also gets a check: a cell that is not empty and does not parse (a date that
+is not one, ``Replies`` of ``"two"``) makes its row malformed, counted and
+reported with its row number, never silently dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+FIELDS = ("id", "status", "created_at", "solved_at", "contact_type", "replies", "reopens", "escalated",
+          "first_reply_minutes", "handle_minutes", "csat")
+SOURCES = ("zendesk", "freshdesk", "generic")
+
+# Freshdesk survey answers on its 5-point (and classic 3-point) scale, as a 1-5 score.
+FRESHDESK_SURVEY = {
+    "extremely happy": 5, "very happy": 5, "happy": 4, "neutral": 3, "unhappy": 2, "very unhappy": 1,
+    "extremely unhappy": 1, "awesome": 5, "just okay": 3, "not good": 1,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    name: str
+    columns: Mapping[str, tuple[str, ...]]  # field -> the column(s) it is read from, in this shape
+    signature: tuple[str, ...]  # header names that identify the shape
+
+
+ZENDESK = Shape("zendesk", {
+    "id": ("Id",), "status": ("Status",), "created_at": ("Created at",), "solved_at": ("Solved at",),
+    "contact_type": ("Tags", "Ticket type"), "replies": ("Replies",), "reopens": ("Reopens",),
+    "escalated": ("Group stations",), "first_reply_minutes": ("First reply time in minutes",),
+    "handle_minutes": (), "csat": ("Satisfaction Score",),
+}, signature=("Id", "Created at", "Tags"))
+FRESHDESK = Shape("freshdesk", {
+    "id": ("Ticket ID",), "status": ("Status",), "created_at": ("Created time",),
+    "solved_at": ("Resolved time",), "contact_type": ("Type", "Tags"), "replies": ("Agent interactions",),
+    "reopens": (), "escalated": ("Tags",), "first_reply_minutes": ("First response time (in hrs)",),
+    "handle_minutes": ("Time tracked",), "csat": ("Survey results",),
+}, signature=("Ticket ID", "Created time"))
+GENERIC = Shape("generic", {name: (name,) for name in FIELDS}, signature=("created_at", "contact_type"))
+SHAPES = {shape.name: shape for shape in (ZENDESK, FRESHDESK, GENERIC)}
+
+
+class ShapeError(Exception):
+    """An export whose shape cannot be told from its header (or a forced shape it does not have)."""
+
+
+def detect(header: Sequence[str], forced: str | None = None) -> Shape:
+    """The shape of an export from its column names; raises :class:`ShapeError`."""
+    if forced is not None:
+        return SHAPES[forced]
+    names = set(header)
+    for shape in (ZENDESK, FRESHDESK, GENERIC):
+        if all(column in names for column in shape.signature):
+            return shape
+    shown = ", ".join(repr(name) for name in list(header)[:8])
+    raise ShapeError(f"cannot tell the export's shape from its columns ({shown}): a Zendesk export has "
+                     f"'Id', 'Created at', 'Tags'; Freshdesk 'Ticket ID', 'Created time'; generic "
+                     f"'created_at', 'contact_type' (or give --source)")
+
+
+def with_overrides(shape: Shape, overrides: Mapping[str, str | Sequence[str]]) -> Shape:
+    """The shape with the ``metrics: {columns: {...}}`` names put in (keys are the generic field names)."""
+    columns = dict(shape.columns)
+    for name, value in overrides.items():
+        columns[name] = (value,) if isinstance(value, str) else tuple(value)
+    return Shape(shape.name, columns, shape.signature)
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _msg(prefix: str, raw: str) -> str:
+    """SQL for a problem message: ``prefix`` and the first 40 characters of the cell."""
+    return f"{quote_text(prefix)} || left({raw}, 40)"
+
+
+def quote_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+# The slugging every contact type goes through, on both sides (SOPs and tickets): lower case,
+# accents dropped, every run of characters that are neither letters nor digits made one "-".
+# "Card dispute", "card_dispute" and "CARD-DISPUTE" are all "card-dispute"; "Hoàn tiền" is "hoan-tien".
+SLUG_MACRO = (r"CREATE OR REPLACE MACRO csdocs_slug(v) AS "
+              r"trim(regexp_replace(lower(strip_accents(trim(v))), '[^\pL\pN]+', '-', 'g'), '-')")
+
+
+@dataclass(frozen=True, slots=True)
+class Present:
+    """Which fields an export has (every column of the field is in the header)."""
+
+    fields: frozenset[str]
+    missing: Mapping[str, tuple[str, ...]]  # field -> the columns the export lacks
+
+
+def present(shape: Shape, header: Sequence[str]) -> Present:
+    names = set(header)
+    have, missing = set(), {}
+    for name in FIELDS:
+        columns = shape.columns.get(name, ())
+        if name == "contact_type":  # either of the two columns is enough
+            found = [column for column in columns if column in names]
+            if found:
+                have.add(name)
+            else:
+                missing[name] = columns
+            continue
+        if columns and all(column in names for column in columns):
+            have.add(name)
+        elif not columns and shape.name == "freshdesk" and name == "reopens":
+            have.add(name)  # Freshdesk has no reopens: every ticket counts 0
+        else:
+            missing[name] = columns
+    return Present(frozenset(have), missing)
+
+
+def columns_sql(shape: Shape, header: Sequence[str]) -> dict[str, str]:
+    """SQL expressions over the raw (text) columns: one per normalized column, plus ``problem``.
+
+    Normalized columns: ``status`` (text), ``solved_flag`` (bool), ``created``, ``solved_at``
+    (timestamps), ``contacts`` (slugs, list of text), ``replies``, ``reopens`` (numbers),
+    ``escalated`` (bool), ``frm`` (first reply, minutes), ``hm`` (handle time, minutes),
+    ``csat_good`` (bool: good/bad ratings), ``csat_score`` (1-5). ``problem`` is NULL for a good
+    row and otherwise says what is wrong with which column.
+    """
+    names = set(header)
+
+    def col(name: str) -> str | None:
+        columns = [c for c in shape.columns.get(name, ()) if c in names]
+        return f"trim(CAST({quote_ident(columns[0])} AS VARCHAR))" if columns else None
+
+    def blank(expr: str) -> str:
+        return f"nullif({expr}, '')"
+
+    out: dict[str, str] = {}
+    checks: list[tuple[str, str]] = []  # (condition that is true for a bad value, message prefix)
+
+    status = col("status")
+    out["status"] = f"lower({status})" if status else "NULL::VARCHAR"
+    out["solved_flag"] = (f"coalesce(lower({status}) IN ('solved', 'closed', 'resolved'), false)"
+                          if status else "NULL::BOOLEAN")
+
+    def timestamp(name: str, target: str) -> None:
+        raw = col(name)
+        if raw is None:
+            out[target] = "NULL::TIMESTAMP"
+            return
+        out[target] = f"TRY_CAST({blank(raw)} AS TIMESTAMP)"
+        column = shape.columns[name][0]
+        checks.append((f"{blank(raw)} IS NOT NULL AND TRY_CAST({blank(raw)} AS TIMESTAMP) IS NULL",
+                       _msg(f"{column!r} is not a date and time: ", raw)))
+
+    timestamp("created_at", "created")
+    timestamp("solved_at", "solved_at")
+    created = col("created_at")
+    if created is not None:
+        checks.insert(0, (f"{blank(created)} IS NULL", quote_text(f"{shape.columns['created_at'][0]!r} is empty")))
+
+    # contact values: tags split on spaces (Zendesk) or commas (Freshdesk), and the type column
+    parts = []
+    for column in shape.columns.get("contact_type", ()):
+        if column not in names:
+            continue
+        raw = f"coalesce(CAST({quote_ident(column)} AS VARCHAR), '')"
+        if column == "Tags" and shape.name == "zendesk":
+            parts.append(f"string_split_regex(trim({raw}), '\\s+')")
+        elif column == "Tags" and shape.name == "freshdesk":
+            parts.append(f"string_split({raw}, ',')")
+        else:
+            parts.append(f"[{raw}]")
+    if parts:
+        joined = parts[0] if len(parts) == 1 else f"list_concat({', '.join(parts)})"
+        out["contacts"] = (f"list_distinct(list_filter(list_transform({joined}, lambda v: csdocs_slug(v)), "
+                           f"lambda v: v <> ''))")
+    else:
+        out["contacts"] = "[]::VARCHAR[]"
+
+    def number(name: str, target: str, *, scale: str = "", default: str | None = None) -> None:
+        raw = col(name)
+        if raw is None:
+            out[target] = "NULL::DOUBLE" if default is None else default
+            return
+        value = f"TRY_CAST({blank(raw)} AS DOUBLE)"
+        out[target] = f"coalesce({value}, {default})" if default is not None else f"({value}{scale})"
+        column = shape.columns[name][0]
+        checks.append((f"{blank(raw)} IS NOT NULL AND ({value} IS NULL OR {value} < 0)",
+                       _msg(f"{column!r} is not a number of 0 or more: ", raw)))
+
+    number("replies", "replies", default="0")
+    if shape.name == "freshdesk" and not shape.columns.get("reopens"):
+        out["reopens"] = "0::DOUBLE"
+    else:
+        number("reopens", "reopens", default="0")
+
+    escalated = col("escalated")
+    if escalated is None:
+        out["escalated"] = "NULL::BOOLEAN"
+    elif shape.name == "zendesk":
+        value = f"TRY_CAST({blank(escalated)} AS DOUBLE)"
+        out["escalated"] = f"coalesce({value} > 1, false)"
+        checks.append((f"{blank(escalated)} IS NOT NULL AND {value} IS NULL",
+                       _msg(f"{shape.columns['escalated'][0]!r} is not a number: ", escalated)))
+    elif shape.name == "freshdesk":
+        out["escalated"] = (f"list_contains(list_transform(string_split(coalesce({escalated}, ''), ','), "
+                            f"lambda v: csdocs_slug(v)), 'escalated')")
+    else:
+        out["escalated"] = (f"CASE WHEN lower({escalated}) IN ('true', 'yes', '1') THEN true "
+                            f"WHEN lower({escalated}) IN ('false', 'no', '0') OR {blank(escalated)} IS NULL "
+                            f"THEN false END")
+        checks.append((f"{out['escalated']} IS NULL",
+                       _msg(f"{shape.columns['escalated'][0]!r} is not true or false: ", escalated)))
+
+    number("first_reply_minutes", "frm", scale=" * 60" if shape.name == "freshdesk" else "")
+
+    handle = col("handle_minutes")
+    if handle is not None and shape.name == "freshdesk":
+        # hh:mm:ss (hours may run past 24)
+        pattern = r"^\d{1,6}:[0-5]\d:[0-5]\d$"
+        value = (f"CASE WHEN regexp_matches({handle}, '{pattern}') THEN "
+                 f"CAST(split_part({handle}, ':', 1) AS DOUBLE) * 60 + CAST(split_part({handle}, ':', 2) AS DOUBLE)"
+                 f" + CAST(split_part({handle}, ':', 3) AS DOUBLE) / 60 END")
+        out["hm"] = value
+        checks.append((f"{blank(handle)} IS NOT NULL AND NOT regexp_matches({handle}, '{pattern}')",
+                       _msg(f"{shape.columns['handle_minutes'][0]!r} is not hh:mm:ss: ", handle)))
+    else:
+        number("handle_minutes", "hm")
+
+    csat = col("csat")
+    if csat is None:
+        out["csat_good"] = "NULL::BOOLEAN"
+        out["csat_score"] = "NULL::DOUBLE"
+    else:
+        low = f"lower({csat})"
+        not_rating = f"({blank(csat)} IS NULL OR {low} IN ('offered', 'unoffered', 'not offered'))"
+        out["csat_good"] = (f"CASE WHEN {low} LIKE 'good%' THEN true WHEN {low} LIKE 'bad%' THEN false END")
+        if shape.name == "freshdesk":
+            cases = " ".join(f"WHEN {quote_text(answer)} THEN {score}" for answer, score in FRESHDESK_SURVEY.items())
+            score = (f"CASE {low} {cases} ELSE CASE WHEN TRY_CAST({blank(csat)} AS DOUBLE) BETWEEN 1 AND 5 "
+                     f"THEN TRY_CAST({blank(csat)} AS DOUBLE) END END")
+            out["csat_good"] = "NULL::BOOLEAN"
+        elif shape.name == "zendesk":
+            score = "NULL::DOUBLE"
+        else:
+            score = f"CASE WHEN TRY_CAST({blank(csat)} AS DOUBLE) BETWEEN 1 AND 5 THEN TRY_CAST({blank(csat)} AS DOUBLE) END"
+        out["csat_score"] = score
+        checks.append((f"NOT {not_rating} AND {out['csat_good']} IS NULL AND ({score}) IS NULL",
+                       _msg(f"{shape.columns['csat'][0]!r} is not a rating: ", csat)))
+
+    if checks:
+        whens = " ".join(f"WHEN {condition} THEN {message}" for condition, message in checks)
+        out["problem"] = f"CASE {whens} END"
+    else:
+        out["problem"] = "NULL::VARCHAR"
+    return out
