@@ -43,6 +43,9 @@ NEEDS: dict[str, tuple[str, ...]] = {  # metric -> the fields it cannot do witho
     "first_response_within_sla": ("first_reply_minutes",),
 }
 METRICS = tuple(NEEDS)
+_WANTS = {"fcr": "is solved", "escalation_rate": "says whether it was escalated",
+          "aht": "is solved with a handle time", "csat": "has a rating", "backlog": "has a status",
+          "first_response_within_sla": "has a first reply"}
 
 
 class MetricsError(Exception):
@@ -231,14 +234,11 @@ def _measure(con: Any, exports: list[Path], sops: Sequence[Sop], options: Option
 
     # the window, and "now" for backlog
     where = ["problem IS NULL"]
-    params: list[Any] = []
-    if options.since is not None:
-        where.append("created >= ?")
-        params.append(_dt.datetime.combine(options.since, _dt.time()))
+    if options.since is not None:  # dates, formatted by Python: safe to write into the SQL
+        where.append(f"created >= DATE '{options.since.isoformat()}'")
     if options.until is not None:
-        where.append("created < ?")
-        params.append(_dt.datetime.combine(options.until + _dt.timedelta(days=1), _dt.time()))
-    con.execute(f"CREATE VIEW csdocs_good AS SELECT * FROM csdocs_tickets WHERE {' AND '.join(where)}", params)
+        where.append(f"created < DATE '{(options.until + _dt.timedelta(days=1)).isoformat()}'")
+    con.execute(f"CREATE VIEW csdocs_good AS SELECT * FROM csdocs_tickets WHERE {' AND '.join(where)}")
     as_of = options.as_of
     if as_of is None:
         as_of = con.execute("SELECT max(greatest(created, solved_at)) FROM csdocs_tickets "
@@ -363,7 +363,7 @@ def _per_sop(con: Any, sops: Sequence[Sop], has: list[frozenset[str]], as_of: _d
             if note is None and metric == "first_response_within_sla" and not sop.sla.get("first_response"):
                 note = "the SOP has no sla.first_response"
             if note is None and value is None:
-                note = "no tickets"
+                note = f"no data: none of its {record['volume']} tickets {_WANTS[metric]}" if record else "no tickets"
             measures[metric] = _judge(metric, value, unit, count, targets.get(metric), options.min_volume,
                                       note if value is None else None)
         weeks = tuple(
@@ -400,7 +400,12 @@ def _value(metric: str, record: Mapping[str, Any], target: Target | None) -> tup
         return _ratio(record["fr_hits"], record["fr_n"]), record["fr_n"], "%"
     # csat: the scale the target is written on; without a target, whichever the export has
     rated = record["good"] + record["bad"]
-    wants_percent = target.unit == "%" if target is not None else not record["score_n"]
+    if rated and not record["score_n"]:
+        wants_percent = True
+    elif record["score_n"] and not rated:
+        wants_percent = False
+    else:
+        wants_percent = target is not None and target.unit == "%"
     if wants_percent:
         return _ratio(record["good"], rated), rated, "%"
     return record["score"], record["score_n"], "score"

@@ -1,0 +1,123 @@
+"""Bad exports: a located message, never a traceback; malformed rows counted with their row numbers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from csdocs.metrics.engine import MetricsError, Options, measure
+
+from .helpers import AS_OF, WRITERS, sop, tickets, write_csv
+
+SOPS = [sop("refund-request", ("refund",), fcr="80%")]
+
+
+def _zendesk_lines(count: int = 10) -> list[str]:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(WRITERS["zendesk"](tickets(count)))
+    return buffer.getvalue().splitlines()
+
+
+def test_malformed_rows_are_counted_with_their_row_numbers(tmp_path):
+    lines = _zendesk_lines()
+    header = lines[0].split(",")
+    # spreadsheet rows: the header is row 1, so lines[k] is row k + 1
+    cells = lines[3].split(",")
+    cells[header.index("Created at")] = "yesterday"
+    lines[3] = ",".join(cells)  # row 4: a date that is not one
+    lines[5] = lines[5] + ",stray"  # row 6: a field too many
+    cells = lines[8].split(",")
+    cells[header.index("Replies")] = "-2"
+    lines[8] = ",".join(cells)  # row 9, after a rejected row: still numbered right
+    path = tmp_path / "z.csv"
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    data = data.replace(lines[10].encode(), lines[10].replace(",", ",\xe9", 1).encode("latin-1"))  # row 11
+    path.write_bytes(data)
+    result = measure([path], SOPS, options=Options(as_of=AS_OF))
+    assert [(bad.row, bad.reason.split(":")[0]) for bad in result.bad_rows] == [
+        (4, "'Created at' is not a date and time"), (6, "expected number of columns"),
+        (9, "'Replies' is not a number of 0 or more"), (11, "not UTF-8 text (save the export as UTF-8)")]
+    assert result.rows_bad == 4
+    assert result.rows_read == len(lines) - 1
+    assert result.tickets == len(lines) - 1 - 4
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "no such file"),
+    (b"", "the file is empty"),
+    (b"Id,Status\n1,open\n", "cannot tell the export's shape"),
+])
+def test_an_unreadable_export_is_a_located_error(tmp_path, content, message):
+    path = tmp_path / "export.csv"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(MetricsError) as error:
+        measure([path], SOPS)
+    assert str(error.value).startswith(f"{path}: ") and message in str(error.value)
+
+
+def test_the_cli_prints_a_located_error_and_exits_2(cli, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"\xff\xfeI\x00d\x00\n\x00")  # UTF-16: not a CSV csdocs can read
+    result = cli("metrics", path, "--config", _project(tmp_path))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output and str(path) in result.output
+
+
+def _project(tmp_path):
+    (tmp_path / "sops").mkdir(exist_ok=True)
+    (tmp_path / "sops" / "refund.yaml").write_text(
+        "title: Refund request\ndepartment: Billing\nowner: Billing lead\npurpose: Refunds.\n"
+        "contact_types: [refund]\nsla: {first_response: 4h, resolution: 2d}\nmetrics: {fcr: 80%}\n"
+        "steps:\n  - id: log\n    title: Log it\n", encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: t\ndocs_dir: sops\nplugins:\n  - csdocs\n", encoding="utf-8")
+    return config
+
+
+def test_the_cli_prints_the_contract_json(cli, tmp_path):
+    rows = tickets()
+    path = write_csv(tmp_path / "z.csv", WRITERS["zendesk"](rows))
+    result = cli("metrics", path, "--format", "json", "--as-of", AS_OF.isoformat(), "--config", _project(tmp_path))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) >= {"window", "sops", "unmatched", "rows"}
+    refund = data["sops"][0]
+    assert refund["sop"] == "refund" and set(refund["metrics"]["fcr"]) >= {"value", "target", "met", "gap"}
+    assert data["rows"] == {"read": len(rows), "bad": 0, "bad_rows": []}
+    assert data["window"]["as_of"] == AS_OF.isoformat()
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "csv"])
+def test_every_format_prints_the_measures(cli, tmp_path, fmt):
+    path = write_csv(tmp_path / "z.csv", WRITERS["zendesk"](tickets()))
+    result = cli("metrics", path, "--format", fmt, "--config", _project(tmp_path))
+    assert result.exit_code == 0 and "refund" in result.stdout
+
+
+def test_exports_come_from_mkdocs_yml(cli, tmp_path):
+    config = _project(tmp_path)
+    write_csv(tmp_path / "z.csv", WRITERS["zendesk"](tickets()))
+    config.write_text("site_name: t\ndocs_dir: sops\nplugins:\n  - csdocs:\n      metrics: {exports: [z.csv]}\n",
+                      encoding="utf-8")
+    result = cli("metrics", "--format", "json", "--config", config)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["sops"][0]["volume"] > 0
+
+
+@pytest.mark.parametrize("option, message", [
+    ("{exports: 3}", "metrics.exports"),
+    ("{exports: [a.csv], colums: {}}", "metrics.colums"),
+    ("{columns: {reopen: X}}", "metrics.columns.reopen"),
+    ("{min_volume: 0}", "metrics.min_volume"),
+    ("{margin: lots}", "metrics.margin"),
+])
+def test_bad_metrics_options_name_the_option(cli, tmp_path, option, message):
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(f"site_name: t\nplugins:\n  - csdocs:\n      metrics: {option}\n", encoding="utf-8")
+    result = cli("metrics", "x.csv", "--config", config)
+    assert result.exit_code == 2 and message in result.output

@@ -1,0 +1,182 @@
+"""Every definition of the contract on hand-made exports of each shape; right answers from the rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from csdocs.metrics.engine import Options, measure
+
+from .helpers import AS_OF, WRITERS, expected, for_generic, of_sop, sop, tickets, write_csv
+
+REFUND = ("refund", "return")
+DISPUTE = ("Card Dispute",)
+SOPS = [sop("refund-request", REFUND, fcr="80%", escalation_rate="10%", aht="7m", csat="90%", backlog="0",
+            first_response_within_sla="75%"),
+        sop("card-dispute", DISPUTE, fcr="50%", csat="4.2")]
+
+
+def _run(tmp_path, shape: str, rows, **options):
+    path = write_csv(tmp_path / f"{shape}.csv", WRITERS[shape](rows))
+    return measure([path], SOPS, options=Options(as_of=AS_OF, min_volume=5, **options))
+
+
+@pytest.mark.parametrize("shape", ["zendesk", "freshdesk", "generic"])
+def test_every_definition_matches_the_rows(tmp_path, shape):
+    rows = tickets(scores=shape == "freshdesk")
+    seen = for_generic(rows) if shape == "generic" else rows
+    result = _run(tmp_path, shape, rows)
+    for sop_id, types in (("refund-request", REFUND), ("card-dispute", DISPUTE)):
+        mine = of_sop(seen, types)
+        right = expected(mine)
+        got = result.sop(sop_id)
+        assert got.volume == right["volume"] > 0
+        assert got.metrics["fcr"].value == pytest.approx(right["fcr"])
+        assert got.metrics["escalation_rate"].value == pytest.approx(right["escalation_rate"])
+        assert got.metrics["backlog"].value == right["backlog"]
+        assert got.metrics["first_response_within_sla"].value == pytest.approx(right["first_response_within_sla"])
+        if shape == "zendesk":  # no handle time in a Zendesk export unless mapped
+            assert got.metrics["aht"].value is None and "handle_minutes" in got.metrics["aht"].note
+        else:
+            assert got.metrics["aht"].value == pytest.approx(right["aht"], abs=0.01)  # hh:mm:ss rounds to seconds
+        csat = got.metrics["csat"]
+        if right["csat_score"] is None and right["csat_percent"] is None:
+            assert csat.value is None and sop_id == "card-dispute"  # only offered and unoffered surveys
+        elif shape == "freshdesk":
+            assert (csat.value, csat.unit) == (pytest.approx(right["csat_score"]), "score")
+        else:
+            assert (csat.value, csat.unit) == (pytest.approx(right["csat_percent"]), "%")
+
+
+def test_unmatched_and_shared_are_counted_from_the_tags(tmp_path):
+    rows = tickets()
+    result = _run(tmp_path, "zendesk", rows)
+    refund = {t.id for t in of_sop(rows, REFUND)}
+    dispute = {t.id for t in of_sop(rows, DISPUTE)}
+    assert result.shared == len(refund & dispute) > 0
+    unmatched = [t for t in rows if t.id not in refund | dispute]
+    assert result.unmatched == len(unmatched) > 0
+    counts: dict[str, int] = {}
+    for ticket in unmatched:
+        for tag in set(ticket.tags):
+            counts[tag.replace("_", "-").lower()] = counts.get(tag.replace("_", "-").lower(), 0) + 1
+    assert dict(result.unmatched_tags) == counts
+    assert result.unmatched_tags[0][1] == max(counts.values())
+
+
+def test_targets_are_judged_in_their_direction_and_sorted_by_relative_gap(tmp_path):
+    rows = tickets()
+    result = _run(tmp_path, "zendesk", rows)
+    refund = result.sop("refund-request").metrics
+    right = expected(of_sop(rows, REFUND))
+    assert refund["fcr"].met is (right["fcr"] >= 80)
+    assert refund["fcr"].gap == pytest.approx(80 - right["fcr"])
+    assert refund["escalation_rate"].met is (right["escalation_rate"] <= 10)
+    assert refund["escalation_rate"].gap == pytest.approx(right["escalation_rate"] - 10)
+    # backlog's target is 0: any backlog misses it, its relative gap is the backlog itself
+    assert refund["backlog"].met is (right["backlog"] == 0)
+    worst = {s.sop: s.worst_gap for s in result.sops}
+    assert [s.sop for s in result.sops] == sorted(worst, key=lambda k: -(worst[k] or -1))
+    count = len(of_sop(rows, DISPUTE))  # none of them rated: offered or unoffered surveys only
+    assert result.sop("card-dispute").metrics["csat"].note == f"no data: none of its {count} tickets has a rating"
+
+
+def test_a_target_on_the_other_csat_scale_is_not_judged(tmp_path):
+    path = write_csv(tmp_path / "z.csv", WRITERS["zendesk"](tickets()))
+    result = measure([path], [sop("refund-request", REFUND, csat="4.5")], options=Options(min_volume=1))
+    csat = result.sop("refund-request").metrics["csat"]
+    assert csat.unit == "%" and csat.value is not None and not csat.judged
+    assert csat.note == "the target 4.5 is not on the export's good/bad scale"
+
+
+def test_fewer_than_min_volume_tickets_are_shown_not_judged(tmp_path):
+    rows = tickets()
+    path = write_csv(tmp_path / "z.csv", WRITERS["zendesk"](rows))
+    count = len(of_sop(rows, REFUND))
+    result = measure([path], SOPS, options=Options(as_of=AS_OF, min_volume=count + 1))
+    escalation = result.sop("refund-request").metrics["escalation_rate"]
+    assert (escalation.count, escalation.judged, escalation.met) == (count, False, None)
+    assert escalation.value is not None and "fewer than" in escalation.note
+
+
+def test_the_window_counts_tickets_created_inside_it(tmp_path):
+    rows = tickets()
+    since, until = dt.date(2026, 3, 4), dt.date(2026, 3, 9)
+    inside = [t for t in rows if since <= t.created.date() <= until]
+    result = _run(tmp_path, "zendesk", rows, since=since, until=until)
+    assert result.sop("refund-request").volume == len(of_sop(inside, REFUND))
+    assert result.tickets == len(inside)
+
+
+def test_backlog_defaults_to_the_latest_timestamp_of_the_export(tmp_path):
+    rows = tickets()
+    path = write_csv(tmp_path / "z.csv", WRITERS["zendesk"](rows))
+    latest = max(max(t.created, t.solved or t.created) for t in rows)
+    result = measure([path], SOPS, options=Options(min_volume=1))
+    assert result.as_of == latest
+    assert result.sop("refund-request").metrics["backlog"].value == expected(of_sop(rows, REFUND),
+                                                                             as_of=latest)["backlog"]
+
+
+def test_weekly_trend_sums_to_the_whole(tmp_path):
+    rows = tickets()
+    result = _run(tmp_path, "zendesk", rows)
+    weeks = result.sop("refund-request").weeks
+    mine = of_sop(rows, REFUND)
+    mondays = sorted({(t.created - dt.timedelta(days=t.created.weekday())).date() for t in mine})
+    assert [w.start for w in weeks] == mondays
+    assert sum(w.volume for w in weeks) == len(mine)
+    first = [t for t in mine if t.created.date() < mondays[0] + dt.timedelta(days=7)]
+    assert weeks[0].values["escalation_rate"] == pytest.approx(expected(first)["escalation_rate"])
+
+
+def test_a_missing_column_makes_only_its_metrics_no_data(tmp_path):
+    rows = tickets()
+    table = WRITERS["zendesk"](rows)
+    drop = table[0].index("Reopens")
+    path = write_csv(tmp_path / "z.csv", [row[:drop] + row[drop + 1:] for row in table])
+    result = measure([path], SOPS, options=Options(as_of=AS_OF, min_volume=1))
+    refund = result.sop("refund-request").metrics
+    assert refund["fcr"].value is None and "reopens" in refund["fcr"].note
+    assert refund["escalation_rate"].value == pytest.approx(expected(of_sop(rows, REFUND))["escalation_rate"])
+    assert result.exports[0].missing["reopens"] == ("Reopens",)
+
+
+def test_mapped_columns_override_the_shape(tmp_path):
+    rows = tickets()
+    table = WRITERS["zendesk"](rows)
+    table[0].append("Handle (min)")
+    for row, ticket in zip(table[1:], rows):
+        row.append("" if ticket.handle is None else f"{ticket.handle:g}")
+    path = write_csv(tmp_path / "z.csv", table)
+    result = measure([path], SOPS, options=Options(as_of=AS_OF, min_volume=1,
+                                                   columns={"handle_minutes": "Handle (min)"}))
+    assert result.sop("refund-request").metrics["aht"].value == pytest.approx(expected(of_sop(rows, REFUND))["aht"])
+
+
+@pytest.mark.parametrize("kind", ["parquet", "jsonl"])
+def test_parquet_and_json_lines_read_like_csv(tmp_path, kind):
+    import duckdb
+
+    rows = tickets()
+    csv_path = write_csv(tmp_path / "g.csv", WRITERS["generic"](rows))
+    target = tmp_path / f"g.{kind}"
+    fmt = "PARQUET" if kind == "parquet" else "JSON"
+    duckdb.sql(f"COPY (SELECT * FROM read_csv('{csv_path}', all_varchar=true)) TO '{target}' (FORMAT {fmt})")
+    result = measure([target], SOPS, options=Options(as_of=AS_OF, min_volume=1))
+    right = expected(of_sop(for_generic(rows), REFUND))
+    assert result.sop("refund-request").volume == right["volume"]
+    assert result.sop("refund-request").metrics["fcr"].value == pytest.approx(right["fcr"])
+
+
+def test_two_exports_of_different_shapes_add_up(tmp_path):
+    rows = tickets()
+    zendesk = write_csv(tmp_path / "z.csv", WRITERS["zendesk"](rows))
+    freshdesk = write_csv(tmp_path / "f.csv", WRITERS["freshdesk"](rows))
+    result = measure([zendesk, freshdesk], SOPS, options=Options(as_of=AS_OF, min_volume=1))
+    right = expected(of_sop(rows, REFUND))
+    assert result.sop("refund-request").volume == 2 * right["volume"]
+    assert result.sop("refund-request").metrics["fcr"].value == pytest.approx(right["fcr"])
+    # AHT only from the export that has a handle time
+    assert result.sop("refund-request").metrics["aht"].value == pytest.approx(right["aht"], abs=0.01)
