@@ -211,22 +211,25 @@ def _measure(con: Any, exports: list[Path], sops: Sequence[Sop], options: Option
         shape = shapes.with_overrides(shape, options.columns)
         found = shapes.present(shape, header)
         exprs = shapes.columns_sql(shape, header)
-        contacts = exprs.pop("contacts")
         inner = ", ".join(f"{expr} AS {name}" for name, expr in exprs.items())
         table = f"csdocs_t{index}"
         try:
+            con.execute(f"CREATE TABLE {table}_raw AS SELECT {inner} FROM {reader}")
+            # the distinct contact keys are few: slug them and find their SOPs once each
             con.execute(f"""
-                CREATE TABLE {table} AS
-                SELECT * EXCLUDE (contacts), CASE WHEN len(sops) = 0 THEN contacts END AS contacts
-                FROM (SELECT *, list_sort(list_distinct(flatten(list_transform(contacts,
-                          lambda v: coalesce(getvariable('csdocs_map')[v], []::VARCHAR[]))))) AS sops
-                      FROM (SELECT {inner}, {contacts} AS contacts FROM {reader}))""")
+                CREATE TABLE {table}_keys AS
+                SELECT ckey, contacts, list_sort(list_distinct(flatten(list_transform(contacts,
+                         lambda v: coalesce(getvariable('csdocs_map')[v], []::VARCHAR[]))))) AS sops
+                FROM (SELECT ckey, {shapes.contacts_sql(shape, header)} AS contacts
+                      FROM (SELECT DISTINCT ckey FROM {table}_raw))""")
+            con.execute(f"""CREATE VIEW {table} AS SELECT r.rowid AS ord, r.* EXCLUDE (ckey), k.sops, k.contacts
+                            FROM {table}_raw r JOIN {table}_keys k USING (ckey)""")
         except duckdb.Error as error:
             raise MetricsError(f"{path}: {_duckdb_message(error)}") from None
-        rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        rows = con.execute(f"SELECT count(*) FROM {table}_raw").fetchone()[0]
         infos.append(ExportInfo(str(path), shape.name, rows, dict(found.missing)))
         has.append(found.fields)
-        selects.append(f"SELECT {index} AS file, rowid AS ord, * FROM {table}")
+        selects.append(f"SELECT {index} AS file, * FROM {table}")
     con.execute("CREATE VIEW csdocs_tickets AS " + " UNION ALL ".join(selects))
 
     bad_rows, rows_bad, rows_rejected = _bad_rows(con, exports)
@@ -273,9 +276,9 @@ def _bad_rows(con: Any, exports: list[Path]) -> tuple[list[BadRow], int, int]:
                 rejected.setdefault(int(line), reason)
         lines = sorted(rejected)
         rejected_total += len(lines)
-        bad = con.execute(f"SELECT rowid, problem FROM csdocs_t{index} WHERE problem IS NOT NULL "
+        bad = con.execute(f"SELECT rowid, problem FROM csdocs_t{index}_raw WHERE problem IS NOT NULL "
                           f"ORDER BY rowid LIMIT {MAX_BAD_LISTED}").fetchall()
-        count = con.execute(f"SELECT count(*) FROM csdocs_t{index} WHERE problem IS NOT NULL").fetchone()[0]
+        count = con.execute(f"SELECT count(*) FROM csdocs_t{index}_raw WHERE problem IS NOT NULL").fetchone()[0]
         total += count + len(lines)
         rows = [BadRow(str(path), line, reason) for line, reason in rejected.items()]
         rows += [BadRow(str(path), _row_number(ordinal, lines), problem) for ordinal, problem in bad]

@@ -145,7 +145,7 @@ def columns_sql(shape: Shape, header: Sequence[str]) -> dict[str, str]:
     """SQL expressions over the raw (text) columns: one per normalized column, plus ``problem``.
 
     Normalized columns: ``status`` (text), ``solved_flag`` (bool), ``created``, ``solved_at``
-    (timestamps), ``contacts`` (slugs, list of text), ``replies``, ``reopens`` (numbers),
+    (timestamps), ``ckey`` (the contact columns' text, for :func:`contacts_sql`), ``replies``, ``reopens`` (numbers),
     ``escalated`` (bool), ``frm`` (first reply, minutes), ``hm`` (handle time, minutes),
     ``csat_good`` (bool: good/bad ratings), ``csat_score`` (1-5). ``problem`` is NULL for a good
     row and otherwise says what is wrong with which column.
@@ -183,24 +183,14 @@ def columns_sql(shape: Shape, header: Sequence[str]) -> dict[str, str]:
     if created is not None:
         checks.insert(0, (f"{blank(created)} IS NULL", quote_text(f"{shape.columns['created_at'][0]!r} is empty")))
 
-    # contact values: tags split on spaces (Zendesk) or commas (Freshdesk), and the type column
-    parts = []
-    for column in shape.columns.get("contact_type", ()):
-        if column not in names:
-            continue
-        raw = f"coalesce(CAST({quote_ident(column)} AS VARCHAR), '')"
-        if column == "Tags" and shape.name == "zendesk":
-            parts.append(f"string_split_regex(trim({raw}), '\\s+')")
-        elif column == "Tags" and shape.name == "freshdesk":
-            parts.append(f"string_split({raw}, ',')")
-        else:
-            parts.append(f"[{raw}]")
-    if parts:
-        joined = parts[0] if len(parts) == 1 else f"list_concat({', '.join(parts)})"
-        out["contacts"] = (f"list_distinct(list_filter(list_transform({joined}, lambda v: csdocs_slug(v)), "
-                           f"lambda v: v <> ''))")
+    # contact values: the raw text of the contact columns, joined by a unit separator into one key;
+    # the few distinct keys are slugged and looked up later (contacts_sql), not every row
+    present_columns = [column for column in shape.columns.get("contact_type", ()) if column in names]
+    if present_columns:
+        out["ckey"] = " || chr(31) || ".join(f"coalesce(CAST({quote_ident(column)} AS VARCHAR), '')"
+                                            for column in present_columns)
     else:
-        out["contacts"] = "[]::VARCHAR[]"
+        out["ckey"] = "''"
 
     def number(name: str, target: str, *, scale: str = "", default: str | None = None) -> None:
         raw = col(name)
@@ -228,8 +218,8 @@ def columns_sql(shape: Shape, header: Sequence[str]) -> dict[str, str]:
         checks.append((f"{blank(escalated)} IS NOT NULL AND {value} IS NULL",
                        _msg(f"{shape.columns['escalated'][0]!r} is not a number: ", escalated)))
     elif shape.name == "freshdesk":
-        out["escalated"] = (f"list_contains(list_transform(string_split(coalesce({escalated}, ''), ','), "
-                            f"lambda v: csdocs_slug(v)), 'escalated')")
+        out["escalated"] = (f"list_contains(list_transform(string_split(lower(coalesce({escalated}, '')), ','), "
+                            f"lambda v: trim(v)), 'escalated')")
     else:
         out["escalated"] = (f"CASE WHEN lower({escalated}) IN ('true', 'yes', '1') THEN true "
                             f"WHEN lower({escalated}) IN ('false', 'no', '0') OR {blank(escalated)} IS NULL "
@@ -279,3 +269,27 @@ def columns_sql(shape: Shape, header: Sequence[str]) -> dict[str, str]:
     else:
         out["problem"] = "NULL::VARCHAR"
     return out
+
+
+def contacts_sql(shape: Shape, header: Sequence[str], key: str = "ckey") -> str:
+    """SQL turning a ``ckey`` (see :func:`columns_sql`) into the ticket's contact slugs (a list of text).
+
+    Zendesk tags are split on white space, Freshdesk tags on commas; a type
+    column is one value. Slugs are made by ``csdocs_slug`` (SLUG_MACRO).
+    """
+    names = set(header)
+    present_columns = [column for column in shape.columns.get("contact_type", ()) if column in names]
+    if not present_columns:
+        return "[]::VARCHAR[]"
+    parts = []
+    for number, column in enumerate(present_columns, start=1):
+        raw = f"string_split({key}, chr(31))[{number}]"
+        if column == "Tags" and shape.name == "zendesk":
+            parts.append(f"string_split_regex(trim({raw}), '\\s+')")
+        elif column == "Tags" and shape.name == "freshdesk":
+            parts.append(f"string_split({raw}, ',')")
+        else:
+            parts.append(f"[{raw}]")
+    joined = parts[0] if len(parts) == 1 else f"list_concat({', '.join(parts)})"
+    return (f"list_sort(list_distinct(list_filter(list_transform({joined}, lambda v: csdocs_slug(v)), "
+            f"lambda v: v <> '')))")

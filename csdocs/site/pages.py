@@ -58,7 +58,7 @@ HANDOFF_NAMES = {
 }
 # folders a department may not take: the project pages and the theme's own
 RESERVED_FOLDERS = frozenset({"glossary", "escalations", "reviews", "rules", "assets", "search",
-                              "api", "for"})  # api/, for/: csdocs.site.api
+                              "api", "for", "performance"})  # api/, for/: csdocs.site.api
 MAX_NAME = 60
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
@@ -354,7 +354,9 @@ def flow_data(sop: Sop, config: Config, corpus: Corpus, layout: Layout, src_uri:
     }
 
 
-def sop_page(sop: Sop, config: Config, corpus: Corpus, layout: Layout, *, today: _dt.date) -> Page:
+def sop_page(sop: Sop, config: Config, corpus: Corpus, layout: Layout, *, today: _dt.date,
+             metrics: Any = None) -> Page:
+    """One SOP's page; ``metrics`` (a csdocs.metrics Result) adds its "Measured performance" block."""
     src_uri = layout.sop_pages[sop.id]
     terms = sop_terms(sop, corpus)
     names = tier_names(sop, config)
@@ -390,6 +392,10 @@ def sop_page(sop: Sop, config: Config, corpus: Corpus, layout: Layout, *, today:
     if sop.metrics:
         page.heading("Metric targets")
         page.html(render("sop_metrics.html.j2", **ctx))
+    measured = metrics.sop(sop.id) if metrics is not None else None
+    if measured is not None:
+        page.heading("Measured performance")
+        page.html(measured_block(sop, measured, metrics))
     if sop.definitions:
         page.heading("Definitions")
         page.html(render("sop_definitions.html.j2", **ctx))
@@ -554,3 +560,73 @@ def rules_page(rules: Mapping[str, Any]) -> Page:
         parts.append(f"## {rule.name}\n\n*Default severity: {rule.severity.value}*\n\n"
                      f"{summary}\n{rest}\n")
     return Page(RULES, "\n".join(parts))
+
+
+# --------------------------------------------------------------------------
+# measured performance (csdocs metrics), when the plugin's metrics.exports is set
+
+PERFORMANCE = "performance.md"
+
+
+def _window(result: Any) -> str:
+    first = result.first.date().isoformat() if result.first else "-"
+    last = result.last.date().isoformat() if result.last else "-"
+    return f"{first} to {last}"
+
+
+def _measure_cells(measured: Any) -> list[dict[str, Any]]:
+    from ..metrics.engine import METRICS
+    from ..metrics.report import format_value, verdict
+    from ..metrics.targets import NAMES
+
+    cells = []
+    for metric in METRICS:
+        m = measured.metrics[metric]
+        css = "met" if m.met is True else "missed" if m.met is False else "unjudged"
+        cells.append({"metric": metric, "name": NAMES[metric], "value": format_value(m.value, m.unit),
+                      "target": m.target.text if m.target else "", "verdict": verdict(m), "css": css,
+                      "count": m.count, "unit": m.unit})
+    return cells
+
+
+def measured_block(sop: Sop, measured: Any, result: Any) -> str:
+    """The SOP page's "Measured" section: a table of every metric, a weekly chart with its table."""
+    from markupsafe import Markup
+
+    from ..metrics.chart import trend_svg
+    from ..metrics.report import format_value
+
+    rows = _measure_cells(measured)
+    for row in rows:
+        m = measured.metrics[row["metric"]]
+        points = [(week.start.isoformat(), week.values.get(row["metric"])) for week in measured.weeks]
+        row["chart"] = None
+        if row["metric"] != "backlog" and any(value is not None for _, value in points):
+            target = m.target.value if m.target is not None and m.target.unit == m.unit else None
+            label = f"{row['name']} by week of {sop.title}"
+            row["chart"] = Markup(trend_svg(points, target=target, label=label))
+            row["weeks"] = [(week, format_value(value, m.unit)) for week, value in points]
+    return render("sop_measured.html.j2", sop=sop, measured=measured, rows=rows, window=_window(result))
+
+
+def performance_page(result: Any, corpus: Corpus, layout: Layout) -> Page:
+    """SOPs by largest gap first, then the unmatched tags: "SOPs you may be missing"."""
+    from ..metrics.engine import METRICS
+    from ..metrics.targets import NAMES
+
+    by_id = corpus.by_id()
+    sops = []
+    for measured in result.sops:
+        sop = by_id.get(measured.sop)
+        if sop is None or sop.id not in layout.sop_pages:
+            continue
+        sops.append({"id": sop.id, "title": sop.title or sop.id, "volume": measured.volume,
+                     "href": layout.href(layout.sop_pages[sop.id], from_page=PERFORMANCE,
+                                         anchor="measured-performance"),
+                     "cells": _measure_cells(measured)})
+    page = _Assembler(front_matter("Performance", exclude=True))
+    page.html(render("performance.html.j2", window=_window(result), tickets=result.tickets,
+                     rows_bad=result.rows_bad, rows_read=result.rows_read, sops=sops,
+                     metric_names=[NAMES[m] for m in METRICS], unmatched=result.unmatched,
+                     tags=result.unmatched_tags, shared=result.shared))
+    return page.page(PERFORMANCE)

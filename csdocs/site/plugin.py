@@ -102,6 +102,26 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
         self.pages_total = 0
         self.files: Files | None = None
         self.layout: pages.Layout | None = None
+        self.metrics: Any = None  # csdocs.metrics Result when metrics.exports is set
+
+    def _measure(self, corpus: Corpus) -> Any:
+        """``metrics: {exports: [...]}``: measure every SOP once per build (None without exports)."""
+        from ..metrics.engine import MetricsError, Options, measure
+
+        assert self.csdocs is not None
+        settings = self.csdocs.metrics
+        if settings is None or not settings.exports:
+            return None
+        exports = [resolve(self.csdocs, path) for path in settings.exports]
+        options = Options(source=settings.source, columns=settings.columns, min_volume=settings.min_volume)
+        try:
+            result = measure(exports, corpus.sops, options=options)
+        except MetricsError as error:
+            raise PluginError(f"csdocs metrics: {error}") from None
+        if result.rows_bad:
+            log.warning("metrics: %d malformed rows in the exports were not counted (csdocs metrics lists them)",
+                        result.rows_bad)
+        return result
 
     # ------------------------------------------------------------------ config
 
@@ -146,6 +166,7 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
             today = current_date()
         except BadDate as error:
             raise PluginError(f"csdocs: {error}") from None
+        self.metrics = self._measure(corpus)
         generated = self._generate(corpus, layout, config, today, session)
         hand_written = {file.src_uri for file in files.documentation_pages()}
         hashes: dict[str, str] = {}
@@ -279,6 +300,8 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
             pages.review_dashboard_page(corpus, layout, today=today),
             pages.rules_page(RULES),
         ]
+        if self.metrics is not None:
+            others.append(pages.performance_page(self.metrics, corpus, layout))
         out += [(page, page_hash(page) if session is not None else None) for page in others]
         return out
 
@@ -286,10 +309,11 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
                    session: incremental.Session | None) -> list[tuple[pages.Page, str | None]]:
         assert self.csdocs is not None
         if session is None:
-            return [(pages.sop_page(sop, self.csdocs, corpus, layout, today=today), None) for sop in corpus.sops]
+            return [(pages.sop_page(sop, self.csdocs, corpus, layout, today=today, metrics=self.metrics), None)
+                    for sop in corpus.sops]
         # serve: a page whose SOP, linked SOPs, flowchart and context did not change is kept as it was
         memo = session.sop_pages
-        memo.begin((self.csdocs, corpus.glossary, today, layout_shape(layout)))
+        memo.begin((self.csdocs, corpus.glossary, today, layout_shape(layout), self.metrics))
         out: list[tuple[pages.Page, str | None]] = []
         for sop in corpus.sops:
             svg = layout.flowcharts.get(sop.id)
@@ -299,7 +323,7 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
                 continue
             recorder = incremental.Recorder(corpus.index)
             page = pages.sop_page(sop, self.csdocs, dataclasses.replace(corpus, index=recorder), layout,
-                                  today=today)
+                                  today=today, metrics=self.metrics)
             digest = page_hash(page)
             memo.store(sop, recorder, (page, digest, svg))
             out.append((page, digest))
@@ -361,7 +385,7 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
     def _navigation(self, files: Files, layout: pages.Layout) -> list[Any]:
         """Home, one entry per department, the project pages, then hand-written pages."""
         generated = set(layout.sop_pages.values()) | set(layout.department_pages.values())
-        generated |= set(layout.project_pages)
+        generated |= set(layout.project_pages) | {pages.PERFORMANCE}
         nav: list[Any] = [{"Home": pages.HOME}]
         for slug, src in sorted(layout.department_pages.items(),
                                 key=lambda item: layout.department_names[item[0]].casefold()):
@@ -370,6 +394,7 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
         nav.append({"For process owners": [
             {"Glossary": pages.GLOSSARY}, {"Escalation matrix": pages.ESCALATIONS},
             {"Review dashboard": pages.REVIEWS}, {"Lint rules": pages.RULES},
+            *([{"Performance": pages.PERFORMANCE}] if self.metrics is not None else []),
         ]})
         hand_written = sorted(file.src_uri for file in files.documentation_pages() if file.src_uri not in generated)
         nav.extend(hand_written)
