@@ -53,7 +53,7 @@ def tickets(count: int = 48, *, scores: bool = False) -> list[Ticket]:
         out.append(Ticket(
             id=1000 + i, status=status, created=created,
             solved=created + dt.timedelta(hours=3 + i % 5) if status in ("solved", "closed") else None,
-            tags=tags, replies=(1, 0, 2, 1, 3)[i % 5], reopens=1 if i % 11 == 0 else 0, escalated=i % 4 == 0,
+            tags=tags, replies=(1, 0, 2, 1, 3)[i % 5], reopens=1 if i % 3 == 0 else 0, escalated=i % 4 == 0,
             first_reply=None if i % 9 == 0 else float((15, 45, 90, 61, 5)[i % 5]),
             handle=None if i % 8 == 0 else float((4, 7.5, 12, 30)[i % 4]), rating=rating))
     return out
@@ -145,6 +145,11 @@ def generic_rows(rows: list[Ticket]) -> list[list[str]]:
 def for_generic(rows: list[Ticket]) -> list[Ticket]:
     """The generic shape has one contact type per ticket: what the right answers see, too."""
     return [replace(t, tags=t.tags[:1]) for t in rows]
+
+
+def for_freshdesk(rows: list[Ticket]) -> list[Ticket]:
+    """A Freshdesk export has no reopens: every ticket counts 0 (the contract), the right answers too."""
+    return [replace(t, reopens=0) for t in rows]
 
 
 WRITERS = {"zendesk": zendesk_rows, "freshdesk": freshdesk_rows, "generic": generic_rows}
