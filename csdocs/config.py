@@ -26,7 +26,7 @@ DEFAULT_CACHE_DIR = ".csdocs-cache"
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 KNOWN_OPTIONS = ("sops_dir", "glossary", "tiers", "handoff", "allow_terms", "rules", "flowchart_url", "cache_dir",
                  "metrics")
-METRICS_OPTIONS = ("exports", "columns", "min_volume", "margin", "source")
+METRICS_OPTIONS = ("exports", "columns", "min_volume", "source")
 
 
 class ConfigError(Exception):
@@ -40,12 +40,11 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class MetricsConfig:
-    """``metrics: {exports: [...], columns: {...}, min_volume: 30, margin: 10%, source: zendesk}``."""
+    """``metrics: {exports: [...], columns: {...}, min_volume: 30, source: zendesk}``."""
 
     exports: tuple[Path, ...] = ()  # helpdesk ticket exports (CSV, Parquet, JSON Lines), relative to root
     columns: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # field -> column name(s)
     min_volume: int = 30  # fewer tickets than this: shown, not judged
-    margin: float = 10.0  # lint's metric-target-missed: missed by more than this many percent of the target
     source: str | None = None  # force a shape: zendesk, freshdesk, generic
 
 
@@ -246,18 +245,11 @@ def _metrics_options(raw: Any, config_file: Path | None) -> MetricsConfig:
     min_volume = raw.get("min_volume", 30)
     if not isinstance(min_volume, int) or isinstance(min_volume, bool) or min_volume < 1:
         raise ConfigError("metrics.min_volume", "must be a whole number of 1 or more", source=config_file)
-    margin_raw = raw.get("margin", "10%")
-    try:
-        margin = float(str(margin_raw).strip().rstrip("%"))
-    except ValueError:
-        margin = -1.0
-    if not 0 <= margin < 1e6:
-        raise ConfigError("metrics.margin", f"{margin_raw!r} is not a percentage such as 10%", source=config_file)
     source = raw.get("source")
     if source is not None and source not in SOURCES:
         raise ConfigError("metrics.source", f"must be one of {', '.join(SOURCES)}", source=config_file)
     return MetricsConfig(exports=tuple(Path(e) for e in exports), columns=MappingProxyType(dict(columns)),
-                         min_volume=min_volume, margin=margin, source=source)
+                         min_volume=min_volume, source=source)
 
 
 def resolve(config: Config, path: Path | None) -> Path | None:

@@ -114,7 +114,7 @@ def test_exports_come_from_mkdocs_yml(cli, tmp_path):
     ("{exports: [a.csv], colums: {}}", "metrics.colums"),
     ("{columns: {reopen: X}}", "metrics.columns.reopen"),
     ("{min_volume: 0}", "metrics.min_volume"),
-    ("{margin: lots}", "metrics.margin"),
+    ("{source: jira}", "metrics.source"),
 ])
 def test_bad_metrics_options_name_the_option(cli, tmp_path, option, message):
     config = tmp_path / "mkdocs.yml"
