@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_csdocs
-from tests.site.conftest import browser, copy_project, serve_folder, watched  # noqa: F401 - fixtures
+from tests.metrics.helpers import AS_OF, WRITERS, expected, for_freshdesk, of_sop, tickets, write_csv
+from tests.site.conftest import copy_project, serve_folder
 
-from .helpers import AS_OF, WRITERS, expected, for_freshdesk, of_sop, tickets, write_csv
 
 pytestmark = pytest.mark.slow
 
