@@ -63,7 +63,7 @@ def metrics_command(exports: tuple[Path, ...], since: _dt.date | None, until: _d
     Exit 0; 2 for a usage error or an export that cannot be read.
     """
     from ..site.corpus import load_corpus
-    from .engine import MetricsError, Options, measure
+    from .engine import MetricsError, measure, options_from_config
     from .report import FORMATTERS
 
     config = get_config(config_file)
@@ -72,10 +72,7 @@ def metrics_command(exports: tuple[Path, ...], since: _dt.date | None, until: _d
         raise click.UsageError("give an export (or set metrics.exports in mkdocs.yml)")
     if since and until and since > until:
         raise click.UsageError(f"--since {since} is after --until {until}")
-    settings = config.metrics
-    options = Options(source=source or (settings.source if settings else None),
-                      columns=settings.columns if settings else {},
-                      min_volume=settings.min_volume if settings else 30, since=since, until=until, as_of=as_of)
+    options = options_from_config(config.metrics, source=source, since=since, until=until, as_of=as_of)
     corpus = load_corpus(config)
     try:
         result = measure(files, corpus.sops, options=options)

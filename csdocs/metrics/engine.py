@@ -62,6 +62,21 @@ class Options:
     as_of: _dt.datetime | None = None  # backlog is counted at this moment (default: the export's latest)
 
 
+def options_from_config(settings: Any, **window: Any) -> Options:
+    """The :class:`Options` of a project's ``metrics:`` settings (a csdocs.config MetricsConfig, or None).
+
+    ``window`` gives ``since``, ``until``, ``as_of`` and may force ``source``
+    (None keeps the config's). Every command that measures (``csdocs
+    metrics``, ``diff --metrics``, the lint rule, the site) reads the config
+    through this one function, so all of them measure the same way.
+    """
+    source = window.pop("source", None)
+    if settings is None:
+        return Options(source=source, **window)
+    return Options(source=source or settings.source, columns=settings.columns, min_volume=settings.min_volume,
+                   **window)
+
+
 @dataclass(frozen=True, slots=True)
 class Measure:
     """One metric of one SOP: ``value`` in ``unit`` (None: no data, ``note`` says why)."""

@@ -7,7 +7,7 @@ import io
 import json
 from typing import Any, Callable
 
-from .engine import METRICS, Measure, Result, round_value
+from .engine import METRICS, Measure, Result, SopResult, round_value
 from .targets import NAMES
 
 
@@ -22,17 +22,27 @@ def measure_json(m: Measure) -> dict[str, Any]:
             "relative_gap": round_value(m.relative_gap, 4), "note": m.note}
 
 
+def sop_json(s: SopResult, *, weeks: bool = True) -> dict[str, Any]:
+    """One SOP of the contract's ``sops`` list: volume, every metric (:func:`measure_json`), weeks."""
+    data = {"sop": s.sop, "title": s.title, "path": s.path, "volume": s.volume,
+            "worst_relative_gap": round_value(s.worst_gap, 4),
+            "metrics": {name: measure_json(m) for name, m in s.metrics.items()}}
+    if weeks:
+        data["weeks"] = [{"week": w.start.isoformat(), "volume": w.volume,
+                          **{k: round_value(v, 2) for k, v in w.values.items()}} for w in s.weeks]
+    return data
+
+
+def window_json(result: Result) -> dict[str, Any]:
+    return {"since": _iso(result.since), "until": _iso(result.until), "as_of": _iso(result.as_of),
+            "first": _iso(result.first), "last": _iso(result.last)}
+
+
 def as_data(result: Result) -> dict[str, Any]:
     """The JSON document of the contract: window, sops (largest relative gap first), unmatched, rows."""
     return {
-        "window": {"since": _iso(result.since), "until": _iso(result.until), "as_of": _iso(result.as_of),
-                   "first": _iso(result.first), "last": _iso(result.last)},
-        "sops": [{"sop": s.sop, "title": s.title, "path": s.path, "volume": s.volume,
-                  "worst_relative_gap": round_value(s.worst_gap, 4),
-                  "metrics": {name: measure_json(m) for name, m in s.metrics.items()},
-                  "weeks": [{"week": w.start.isoformat(), "volume": w.volume,
-                             **{k: round_value(v, 2) for k, v in w.values.items()}} for w in s.weeks]}
-                 for s in result.sops],
+        "window": window_json(result),
+        "sops": [sop_json(s) for s in result.sops],
         "unmatched": {"tickets": result.unmatched, "tags": [{"tag": t, "tickets": n} for t, n in result.unmatched_tags]},
         "shared": result.shared,
         "tickets": result.tickets,

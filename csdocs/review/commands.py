@@ -27,15 +27,21 @@ if TYPE_CHECKING:
               help="Exit 1 when a change at or above this risk exists.")
 @click.option("--svg", "svg_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Write a flowchart of each changed SOP's changes to DIR/<sop-id>.svg.")
+@click.option("--metrics", "metrics_exports", multiple=True, type=click.Path(path_type=Path), metavar="EXPORT",
+              help="Show each reviewed SOP's measured values beside its targets, from this helpdesk export "
+                   "(as csdocs metrics reads it; repeat for more exports).")
 @config_option
 def diff_command(files: tuple[Path, ...], base: str | None, head: str | None, output_format: str,
-                 fail_on: str | None, svg_dir: Path | None, config_file: Path | None) -> None:
+                 fail_on: str | None, svg_dir: Path | None, metrics_exports: tuple[Path, ...],
+                 config_file: Path | None) -> None:
     """Show what an SOP change means: escalations, thresholds, SLAs, steps and paths, with a risk each.
 
     Give two files (OLD NEW), or --base REV [--head REV] to review every SOP
     added, removed or changed between two git revisions (or the working
-    tree), matched by SOP id. Exit 0, or 1 when --fail-on finds a change at
-    or above that risk; 2 for a usage error.
+    tree), matched by SOP id. With --metrics EXPORT each reviewed SOP is
+    shown with its measured values beside its targets (text, json and
+    markdown). Exit 0, or 1 when --fail-on finds a change at or above that
+    risk; 2 for a usage error or an export that cannot be read.
     """
     from .engine import review_files, review_revisions
 
@@ -45,20 +51,36 @@ def diff_command(files: tuple[Path, ...], base: str | None, head: str | None, ou
         raise click.UsageError("give either OLD NEW or --base REV, not both")
     if base is None and len(files) != 2:
         raise click.UsageError("give two SOP files (OLD NEW), or --base REV")
+    config = get_config(config_file) if base is not None or metrics_exports else None
     try:
         if base is not None:
-            result = review_revisions(get_config(config_file), base, head, start=Path.cwd())
+            result = review_revisions(config, base, head, start=Path.cwd())
         else:
             result = review_files(files[0], files[1])
     except ReviewError as error:
         click.echo(f"csdocs: {error}", err=True)
         sys.exit(2)
+    measured = None
+    if metrics_exports:
+        from ..metrics.engine import MetricsError
+        from .measured import measure_review
+
+        try:
+            measured = measure_review(result.pairs, [diff.sop for diff in result.review.sops], metrics_exports,
+                                      config.metrics if config is not None else None)
+        except MetricsError as error:
+            click.echo(f"csdocs: --metrics: {error}", err=True)
+            sys.exit(2)
+        if measured.result.rows_bad:
+            click.echo(f"csdocs: warning: --metrics: {measured.result.rows_bad} malformed rows not counted "
+                       "(csdocs metrics lists them)", err=True)
     for warning in result.warnings:
         click.echo(f"csdocs: warning: {warning}", err=True)
     mermaid = None
     if output_format == "markdown":
         from ..render.mermaid import to_mermaid as mermaid
-    click.echo(FORMATTERS[output_format](result.review, sops=result.pairs, mermaid=mermaid), nl=False)
+    click.echo(FORMATTERS[output_format](result.review, sops=result.pairs, mermaid=mermaid, measured=measured),
+               nl=False)
     if svg_dir is not None:
         _write_svgs(svg_dir, result)
     sys.exit(1 if result.review.fails(Risk(fail_on) if fail_on else None) else 0)

@@ -4,6 +4,12 @@ SOP text is untrusted and the Markdown report is posted to GitHub: every
 value that comes from an SOP goes through :func:`md` (HTML and Markdown
 escaped, @-mentions and #-references defused) and code fences are made
 longer than any run of backticks inside them.
+
+With ``csdocs diff --metrics EXPORT`` every format but ``github`` also shows,
+for each reviewed SOP, its measured values beside its targets
+(:mod:`.measured`): value in the metric's unit (``%``, minutes, tickets, a
+1-5 score), the target as written in the SOP, met or missed, and the number
+of tickets the value is computed over.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from typing import Any
 from ..loader import clip
 from ..model import Sop
 from .changes import Change, Review, Risk, SopDiff
+from .measured import Measured, metric_line, missed, targeted
 
 FORMATS = ("text", "json", "markdown", "github")
 _RISK_ORDER = (Risk.HIGH, Risk.MEDIUM, Risk.LOW)
@@ -39,7 +46,8 @@ def _summary_line(review: Review) -> str:
 # text
 
 
-def as_text(review: Review, **_: Any) -> str:
+def as_text(review: Review, *, sops: Mapping[str, tuple[Sop | None, Sop | None]] | None = None,
+            measured: Measured | None = None, **_: Any) -> str:
     lines = []
     for diff in review.sops:
         for change in sorted(diff.changes, key=lambda c: (-c.risk.rank, c.sort_key())):  # highest risk first
@@ -52,8 +60,44 @@ def as_text(review: Review, **_: Any) -> str:
                          "(--format json lists them all)")
         if diff.paths_truncated:
             lines.append(f"{diff.new_path or diff.old_path}: {_TRUNCATED}")
+        if measured is not None:
+            lines.extend(_measured_text(diff, (sops or {}).get(diff.sop), measured))
     lines.append(_summary_line(review))
+    if measured is not None:
+        lines.append(_measured_summary(review, measured))
     return "\n".join(lines) + "\n"
+
+
+def _measured_sop(pair: tuple[Sop | None, Sop | None] | None) -> Sop | None:
+    """The version of the SOP that was measured: the new one, else the old (a removed SOP)."""
+    old, new = pair if pair else (None, None)
+    return new if new is not None else old
+
+
+def _measured_text(diff: SopDiff, pair: tuple[Sop | None, Sop | None] | None, measured: Measured) -> list[str]:
+    """``path:line: measured fcr 52.7% against target 82%: missed (n=1127)``, one line per target."""
+    from ..metrics.report import format_value, verdict
+
+    where = diff.new_path or diff.old_path
+    result = measured.sop(diff.sop)
+    if result is None:
+        return []
+    measures = targeted(result)
+    lines = [f"{where}: measured {result.volume} tickets"
+             + (f", {len(missed(result))} of {len(measures)} targets missed" if measures else ", no metrics targets")]
+    sop = _measured_sop(pair)
+    for m in measures:
+        lines.append(f"{where}:{metric_line(sop, m.metric)}: measured {m.metric} {format_value(m.value, m.unit)} "
+                     f"against target {clip(m.target.text, 40)}: {verdict(m)} (n={m.count})")
+    return lines
+
+
+def _measured_summary(review: Review, measured: Measured) -> str:
+    results = [r for r in (measured.sop(d.sop) for d in review.sops) if r is not None]
+    missing = [r.sop for r in results if missed(r)]
+    return (f"measured from {len(measured.exports)} export{'s' * (len(measured.exports) != 1)}: "
+            f"{len(missing)} of {len(results)} reviewed SOPs miss a target"
+            + (f" ({', '.join(missing)})" if missing else ""))
 
 
 # --------------------------------------------------------------------------
@@ -63,12 +107,27 @@ def as_text(review: Review, **_: Any) -> str:
 _TRUNCATED = "this SOP has more paths than csdocs enumerates: the path lists are incomplete"
 
 
-def as_json(review: Review, **_: Any) -> str:
-    data = {
+def as_json(review: Review, *, measured: Measured | None = None, **_: Any) -> str:
+    """The contract's ``changes``, ``paths``, ``paths_incomplete``; with ``--metrics`` also ``metrics``.
+
+    ``metrics`` is ``{"exports": [file], "window": {...}, "sops": [...], "rows": {"read", "bad"}}``:
+    each reviewed SOP as in ``csdocs metrics --format json`` (without its weeks), in review order.
+    """
+    data: dict[str, Any] = {
         "changes": [change.as_dict() for change in review.changes],
         "paths": [path.as_dict() for diff in review.sops for path in diff.paths],
         "paths_incomplete": [diff.sop for diff in review.sops if diff.paths_truncated],
     }
+    if measured is not None:
+        from ..metrics.report import sop_json, window_json
+
+        result = measured.result
+        data["metrics"] = {
+            "exports": list(measured.exports),
+            "window": window_json(result),
+            "sops": [sop_json(r, weeks=False) for r in (measured.sop(d.sop) for d in review.sops) if r is not None],
+            "rows": {"read": result.rows_read, "bad": result.rows_bad},
+        }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -131,7 +190,7 @@ MermaidFn = Callable[[Sop], str]
 
 
 def as_markdown(review: Review, *, sops: Mapping[str, tuple[Sop | None, Sop | None]] | None = None,
-                mermaid: MermaidFn | None = None, **_: Any) -> str:
+                mermaid: MermaidFn | None = None, measured: Measured | None = None, **_: Any) -> str:
     """A pull-request comment: summary table, details per SOP, before/after flowcharts."""
     out = ["## SOP review", ""]
     diffs = _by_risk(review.sops)
@@ -140,17 +199,22 @@ def as_markdown(review: Review, *, sops: Mapping[str, tuple[Sop | None, Sop | No
         return "\n".join(out) + "\n"
     risk = review.risk
     out.append(f"**{_summary_line(review)}**" + (f", highest risk: **{risk.value}**" if risk else "") + ".")
-    out += ["", "| SOP | risk | high | medium | low | file |", "|---|---|---|---|---|---|"]
+    if measured is not None:
+        out.append(_md_measured_summary(review, measured))
+    extra = " targets |" if measured is not None else ""
+    out += ["", f"| SOP | risk | high | medium | low | file |{extra}", "|---|---|---|---|---|---|"
+            + ("---|" if measured is not None else "")]
     for diff in diffs:
         counts = _counts(diff.changes)
         out.append(f"| {md(diff.sop)} | {_BADGE[diff.risk] if diff.risk else '–'} | "
                    f"{counts[Risk.HIGH]} | {counts[Risk.MEDIUM]} | {counts[Risk.LOW]} | "
-                   f"{md(diff.new_path or diff.old_path or '')} |")
+                   f"{md(diff.new_path or diff.old_path or '')} |"
+                   + (f" {_md_targets_cell(measured.sop(diff.sop))} |" if measured is not None else ""))
     head = "\n".join(out)
-    sections = [_sop_details(diff, (sops or {}).get(diff.sop), mermaid) for diff in diffs]
+    sections = [_sop_details(diff, (sops or {}).get(diff.sop), mermaid, measured) for diff in diffs]
     if mermaid is not None and _size(head, sections) > MAX_COMMENT:
         # GitHub refuses a comment over 65,536 characters: the flowcharts go first.
-        sections = [_sop_details(diff, (sops or {}).get(diff.sop), None) for diff in diffs]
+        sections = [_sop_details(diff, (sops or {}).get(diff.sop), None, measured) for diff in diffs]
         head += "\n\n_Flowcharts left out: with them the comment would be too long for GitHub._"
     kept: list[list[str]] = []
     for section in sections:  # riskiest SOPs first, so the ones cut are the least risky
@@ -170,7 +234,48 @@ def _size(head: str, sections: list[list[str]]) -> int:
     return len(head) + sum(len(line) + 1 for section in sections for line in section) + 2 * len(sections)
 
 
-def _sop_details(diff: SopDiff, pair: tuple[Sop | None, Sop | None] | None, mermaid: MermaidFn | None) -> list[str]:
+_VERDICT_BADGE = {True: "✅ met", False: "❌ missed"}
+
+
+def _md_targets_cell(result: Any) -> str:
+    if result is None:
+        return "–"
+    measures = targeted(result)
+    if not measures:
+        return "no targets"
+    count = len(missed(result))
+    return f"❌ {count} of {len(measures)} missed" if count else f"✅ none of {len(measures)} missed"
+
+
+def _md_measured_summary(review: Review, measured: Measured) -> str:
+    result = measured.result
+    first = result.first.date().isoformat() if result.first else "–"
+    last = result.last.date().isoformat() if result.last else "–"
+    reviewed = [r for r in (measured.sop(d.sop) for d in review.sops) if r is not None]
+    missing = sum(1 for r in reviewed if missed(r))
+    return (f"\nMeasured from {len(measured.exports)} export{'s' * (len(measured.exports) != 1)} "
+            f"(tickets created {first} to {last}): **{missing} of {len(reviewed)}** reviewed SOPs miss a target.")
+
+
+def _md_measured(result: Any) -> list[str]:
+    """The SOP's targets beside its measured values: a table (SOP text escaped by :func:`md`)."""
+    from ..metrics.report import format_value, verdict
+    from ..metrics.targets import NAMES
+
+    measures = targeted(result)
+    out = ["", f"**Measured performance** ({result.volume} tickets)", ""]
+    if not measures:
+        return [*out, "_This SOP sets no metrics targets._"]
+    out += ["| metric | measured | target | verdict | tickets |", "|---|---:|---:|---|---:|"]
+    for m in measures:
+        shown = _VERDICT_BADGE[m.met] if m.judged and m.met is not None else md(verdict(m))
+        out.append(f"| {NAMES[m.metric]} | {md(format_value(m.value, m.unit))} | {md(clip(m.target.text, 40))} | "
+                   f"{shown} | {m.count} |")
+    return out
+
+
+def _sop_details(diff: SopDiff, pair: tuple[Sop | None, Sop | None] | None, mermaid: MermaidFn | None,
+                 measured: Measured | None = None) -> list[str]:
     old, new = pair if pair else (None, None)
     title = (new or old).title if (new or old) else ""
     version = ""
@@ -183,6 +288,8 @@ def _sop_details(diff: SopDiff, pair: tuple[Sop | None, Sop | None] | None, merm
         for change in ordered:
             where = f"{md(change.target)} (line {change.line})" if change.target else f"line {change.line}"
             out.append(f"| {_BADGE[change.risk]} | {change.kind} | {where} | {md(change.message)} |")
+    if measured is not None and measured.sop(diff.sop) is not None:
+        out += _md_measured(measured.sop(diff.sop))
     wording = list(_wording(diff.changes))
     if wording:
         out += ["", "<details><summary>Text before and after</summary>", ""]

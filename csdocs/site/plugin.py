@@ -106,14 +106,14 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
 
     def _measure(self, corpus: Corpus) -> Any:
         """``metrics: {exports: [...]}``: measure every SOP once per build (None without exports)."""
-        from ..metrics.engine import MetricsError, Options, measure
+        from ..metrics.engine import MetricsError, measure, options_from_config
 
         assert self.csdocs is not None
         settings = self.csdocs.metrics
         if settings is None or not settings.exports:
             return None
         exports = [resolve(self.csdocs, path) for path in settings.exports]
-        options = Options(source=settings.source, columns=settings.columns, min_volume=settings.min_volume)
+        options = options_from_config(settings)
         try:
             result = measure(exports, corpus.sops, options=options)
         except MetricsError as error:
