@@ -143,6 +143,8 @@ def _lint_paths(paths: Sequence[Path], *, config: Config, today: _dt.date | None
     findings.extend(_lint_parallel(job) if _use_processes(len(job.paths)) else _lint_serial(job))
     if check_targets:
         findings.extend(_search_checks(check_targets, job))
+    if config.metrics is not None and config.metrics.exports:
+        findings.extend(_metric_targets(job))
     return LintReport(files=len(targets), findings=tuple(sorted(set(findings))))
 
 
@@ -162,6 +164,36 @@ def _search_checks(check_files: list[Path], job: _Job) -> list[Finding]:
         checks, problems = load_checks(path)
         problems = [*problems, *run_checks(checks, list(sops.values()))]
         findings.extend(_stamp(display_path(path), problems, job.config))
+    return findings
+
+
+def _metric_targets(job: _Job) -> list[Finding]:
+    """``metric-target-missed``: measure the linted SOPs from the configured exports, once, together."""
+    from ..metrics.engine import MetricsError
+    from ..metrics.lint import RULE, export_problem, missed_targets
+
+    config = job.config
+    if config.rules.get(RULE) is Severity.OFF or config.metrics is None:
+        return []
+    loaded = {}
+    for path in job.paths:  # the models stay in the lint workers: read the linted ones once more here
+        if path in job.targets:
+            item = load_file(path)
+            if item.sop is not None:
+                loaded[path] = item
+    exports = [resolve(config, path) for path in config.metrics.exports]
+    try:
+        missed = missed_targets([item.sop for item in loaded.values()], exports, config.metrics)
+    except MetricsError as error:
+        where = config.config_file
+        span, message = export_problem(where, str(error))
+        return _stamp(display_path(where) if where else "mkdocs.yml", [Problem(RULE, span, message)], config)
+    by_path: dict[str, list[Problem]] = {}
+    for sop, problem in missed:
+        by_path.setdefault(sop.path, []).append(problem)
+    findings: list[Finding] = []
+    for path, problems in by_path.items():
+        findings.extend(_suppress(loaded[path], _stamp(path, problems, config)))
     return findings
 
 

@@ -6,7 +6,8 @@ Fixtures are data, globbed into one parametrized test (``pytest -k step-unreacha
   trailing ``# expect: <rule>`` (or ``# expect: <rule>@<column>``) comment on the
   line that must fire, and no other finding: one mistake, one finding.
 * ``tests/rules/<rule>/pass_*.yaml`` must give no finding at all.
-* A folder ``fail_*/`` or ``pass_*/`` is linted as one set of files (cross-SOP rules).
+* A folder ``fail_*/`` or ``pass_*/`` is linted as one set of files (cross-SOP rules), as the
+  project its own ``mkdocs.yml`` configures when it has one.
 """
 
 from __future__ import annotations
@@ -17,16 +18,18 @@ from pathlib import Path
 
 import pytest
 
-from csdocs.config import Config
+from csdocs.config import Config, config_from_options, load_config
 from csdocs.lint.engine import lint_paths
 from csdocs.lint.registry import RULES
 
 from csdocs.search.checks import NAMES as SEARCH_CHECKS_NAMES
+from csdocs.metrics.lint import RULE as METRIC_TARGET_MISSED
 from csdocs.search.checks import RULE as SEARCH_CHECK
 
-from ..conftest import SOPS, TODAY
+from ..conftest import ROOT, SOPS, TODAY
 
 HERE = Path(__file__).parent
+EXAMPLE_EXPORT = ROOT / "examples" / "exports" / "zendesk-tickets.csv"
 EXPECT = re.compile(r"#\s*expect:\s*([a-z0-9-]+)(?:@(\d+))?")
 
 
@@ -34,9 +37,17 @@ def _cases(prefix: str) -> list[Path]:
     return sorted(p for p in HERE.glob(f"*/{prefix}_*") if p.suffix in (".yaml", ".yml") or p.is_dir())
 
 
+def _config(case: Path) -> Config:
+    """A folder case with its own mkdocs.yml is linted as that project (metric-target-missed needs exports)."""
+    if case.is_dir() and (case / "mkdocs.yml").is_file():
+        return load_config(case / "mkdocs.yml")
+    return Config(root=case.parent)
+
+
 def _lint(case: Path):
-    config = Config(root=case.parent)
-    return lint_paths([case], config=config, today=TODAY).findings
+    config = _config(case)
+    target = case / "sops" if config.config_file is not None else case  # its SOPs, not its mkdocs.yml
+    return lint_paths([target], config=config, today=TODAY).findings
 
 
 def _expected(case: Path) -> set[tuple[str, int, int | None]]:
@@ -88,6 +99,11 @@ def _example(folder: Path, name: str, text: str) -> tuple[Path, Config]:
         shutil.copytree(SOPS, folder / "sops", ignore=shutil.ignore_patterns(*SEARCH_CHECKS_NAMES))
         (folder / "sops" / "search-checks.yaml").write_text(text, "utf-8")
         return folder / "sops", Config(root=folder)
+    if name == METRIC_TARGET_MISSED:  # measured from a copy of the example export, as its docs say
+        (folder / "sops").mkdir(parents=True)
+        shutil.copy(EXAMPLE_EXPORT, folder / EXAMPLE_EXPORT.name)
+        (folder / "sops" / "example-sop.yaml").write_text(text, "utf-8")
+        return folder / "sops", config_from_options({"metrics": {"exports": [EXAMPLE_EXPORT.name]}}, root=folder)
     folder.mkdir()
     (folder / "example-sop.yaml").write_text(text, "utf-8")
     return folder, Config(root=folder.parent)
