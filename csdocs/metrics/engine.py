@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import datetime as _dt
 import math
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -32,6 +33,7 @@ from ..model import Sop
 from . import shapes
 from .targets import DEFAULT_MIN_VOLUME, MEASURES, Target, gap, parse_target, relative_gap
 
+MEMORY_LIMIT = "1GB"  # DuckDB's memory (10 million Zendesk rows are about 0.9 GiB of typed tickets); past it, disk
 MAX_BAD_LISTED = 1000  # malformed rows listed one by one; all of them are counted
 TOP_TAGS = 10
 NEEDS: dict[str, tuple[str, ...]] = {  # metric -> the fields it cannot do without
@@ -176,13 +178,18 @@ def measure(exports: Sequence[Path], sops: Sequence[Sop], *, options: Options = 
 
     if not exports:
         raise MetricsError("no export given")
-    con = duckdb.connect(":memory:", config={"threads": _threads(), "memory_limit": "1GB"})
-    try:
-        return _measure(con, [Path(p) for p in exports], sops, options)
-    except duckdb.Error as error:  # anything DuckDB still refuses: one line, no traceback
-        raise MetricsError(_duckdb_message(error)) from None
-    finally:
-        con.close()
+    # DuckDB keeps the typed tickets in memory up to MEMORY_LIMIT and spills the rest to disk: to a
+    # folder of our own in the system's temporary folder, never its default ".tmp" in the working
+    # directory (the user's project), and removed afterwards.
+    with tempfile.TemporaryDirectory(prefix="csdocs-metrics-") as spill:
+        con = duckdb.connect(":memory:", config={"threads": _threads(), "memory_limit": MEMORY_LIMIT,
+                                                 "temp_directory": spill})
+        try:
+            return _measure(con, [Path(p) for p in exports], sops, options)
+        except duckdb.Error as error:  # anything DuckDB still refuses: one line, no traceback
+            raise MetricsError(_duckdb_message(error)) from None
+        finally:
+            con.close()
 
 
 def _threads() -> int:
@@ -225,11 +232,9 @@ def _measure(con: Any, exports: list[Path], sops: Sequence[Sop], options: Option
             raise MetricsError(f"{path}: {error}") from None
         shape = shapes.with_overrides(shape, options.columns)
         found = shapes.present(shape, header)
-        exprs = shapes.columns_sql(shape, header)
-        inner = ", ".join(f"{expr} AS {name}" for name, expr in exprs.items())
         table = f"csdocs_t{index}"
         try:
-            con.execute(f"CREATE TABLE {table}_raw AS SELECT {inner} FROM {reader}")
+            con.execute(f"CREATE TABLE {table}_raw AS {shapes.select_sql(shape, header, reader)}")
             # the distinct contact keys are few: slug them and find their SOPs once each
             con.execute(f"""
                 CREATE TABLE {table}_keys AS
@@ -257,13 +262,14 @@ def _measure(con: Any, exports: list[Path], sops: Sequence[Sop], options: Option
     if options.until is not None:
         where.append(f"created < DATE '{(options.until + _dt.timedelta(days=1)).isoformat()}'")
     con.execute(f"CREATE VIEW csdocs_good AS SELECT * FROM csdocs_tickets WHERE {' AND '.join(where)}")
-    as_of = options.as_of
-    if as_of is None:
-        as_of = con.execute("SELECT max(greatest(created, solved_at)) FROM csdocs_tickets "
-                            "WHERE problem IS NULL").fetchone()[0]
-    first, last, tickets, unmatched, shared = con.execute(
-        "SELECT min(created), max(created), count(*), count(*) FILTER (len(sops) = 0), "
-        "count(*) FILTER (len(sops) > 1) FROM csdocs_good").fetchone()
+    # one scan: the window's summary, and the export's latest moment (the default "now" for backlog)
+    latest, first, last, tickets, unmatched, shared = con.execute(
+        f"SELECT max(greatest(created, solved_at)), min(created) FILTER ({' AND '.join(where)}), "
+        f"max(created) FILTER ({' AND '.join(where)}), count(*) FILTER ({' AND '.join(where)}), "
+        f"count(*) FILTER ({' AND '.join(where)} AND len(sops) = 0), "
+        f"count(*) FILTER ({' AND '.join(where)} AND len(sops) > 1) FROM csdocs_tickets WHERE problem IS NULL"
+    ).fetchone()
+    as_of = options.as_of if options.as_of is not None else latest
     tags = con.execute(f"""SELECT tag, count(*) AS n FROM (SELECT unnest(contacts) AS tag FROM csdocs_good
                            WHERE len(sops) = 0) GROUP BY tag ORDER BY n DESC, tag LIMIT {TOP_TAGS}""").fetchall()
 

@@ -141,67 +141,108 @@ def present(shape: Shape, header: Sequence[str]) -> Present:
     return Present(frozenset(have), missing)
 
 
-def columns_sql(shape: Shape, header: Sequence[str]) -> dict[str, str]:
-    """SQL expressions over the raw (text) columns: one per normalized column, plus ``problem``.
+def select_sql(shape: Shape, header: Sequence[str], source: str) -> str:
+    """The query turning an export read by ``source`` (a table function, all text) into typed tickets.
 
-    Normalized columns: ``status`` (text), ``solved_flag`` (bool), ``created``, ``solved_at``
+    Its columns are those of :func:`columns_sql`. It is three nested
+    ``SELECT``s so that every cell is trimmed once and parsed once: (1) the
+    trimmed text of each column used, (2) each number and timestamp parsed
+    from it (``TRY_CAST``), (3) the normalized columns and ``problem`` from
+    those. (Written as one flat ``SELECT``, the checks of ``problem`` re-trim
+    and re-parse every cell inside a ``CASE``, which DuckDB does not share
+    with the other columns: measured, it took over half of all the work.)
+    """
+    text, parsed, out = _plan(shape, header)
+    first = ", ".join([*(f"{expr} AS {alias}" for alias, expr in text.items()), f"{_ckey(shape, header)} AS ckey"])
+    second = ", ".join([*text, "ckey", *(f"{expr} AS {alias}" for alias, expr in parsed.items())])
+    third = ", ".join(f"{expr} AS {name}" for name, expr in out.items())
+    return f"SELECT {third} FROM (SELECT {second} FROM (SELECT {first} FROM {source}))"
+
+
+def columns_sql(shape: Shape, header: Sequence[str]) -> dict[str, str]:
+    """The normalized columns of :func:`select_sql`, name -> SQL over its inner query's columns.
+
+    Normalized columns: ``solved_flag`` (bool: the status is solved, closed or resolved), ``created``, ``solved_at``
     (timestamps), ``ckey`` (the contact columns' text, for :func:`contacts_sql`), ``replies``, ``reopens`` (numbers),
     ``escalated`` (bool), ``frm`` (first reply, minutes), ``hm`` (handle time, minutes),
     ``csat_good`` (bool: good/bad ratings), ``csat_score`` (1-5). ``problem`` is NULL for a good
     row and otherwise says what is wrong with which column.
     """
-    names = set(header)
+    return _plan(shape, header)[2]
 
-    def col(name: str) -> str | None:
+
+def _ckey(shape: Shape, header: Sequence[str]) -> str:
+    # contact values: the raw text of the contact columns, joined by a unit separator into one key;
+    # the few distinct keys are slugged and looked up later (contacts_sql), not every row
+    present_columns = [column for column in shape.columns.get("contact_type", ()) if column in set(header)]
+    if not present_columns:
+        return "''"
+    return " || chr(31) || ".join(f"coalesce(CAST({quote_ident(column)} AS VARCHAR), '')" for column in present_columns)
+
+
+def _plan(shape: Shape, header: Sequence[str]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """(trimmed text of each column used, values parsed from it, normalized columns), see :func:`select_sql`."""
+    names = set(header)
+    text: dict[str, str] = {}  # t_<field> -> trimmed text of its column, over the export's columns
+    parsed: dict[str, str] = {}  # alias -> a TRY_CAST of a t_ column (each cell parsed once)
+
+    def col(name: str, *, trimmed: bool = True) -> str | None:
+        """The column's text; untrimmed for a cell that is only parsed (a cast skips white space itself)."""
         columns = [c for c in shape.columns.get(name, ()) if c in names]
-        return f"trim(CAST({quote_ident(columns[0])} AS VARCHAR))" if columns else None
+        if not columns:
+            return None
+        alias = f"{'t' if trimmed else 'r'}_{name}"
+        cell = f"CAST({quote_ident(columns[0])} AS VARCHAR)"
+        text[alias] = f"trim({cell})" if trimmed else cell
+        return alias
+
+    def bad_cast(raw: str, value: str) -> str:
+        # the value did not parse though the cell is not blank; trim runs only on the cells that did not parse
+        return f"{value} IS NULL AND {blank(f'trim({raw})')} IS NOT NULL"
 
     def blank(expr: str) -> str:
         return f"nullif({expr}, '')"
 
+    def parse(raw: str, kind: str) -> str:
+        alias = f"p_{raw[2:]}_{kind.lower()}"
+        parsed[alias] = f"TRY_CAST({blank(raw)} AS {kind})"
+        return alias
+
     out: dict[str, str] = {}
     checks: list[tuple[str, str]] = []  # (condition that is true for a bad value, message prefix)
 
-    status = col("status")
-    out["status"] = f"lower({status})" if status else "NULL::VARCHAR"
+    status = col("status")  # only whether it is solved is kept: the text itself is never asked for again
     out["solved_flag"] = (f"coalesce(lower({status}) IN ('solved', 'closed', 'resolved'), false)"
                           if status else "NULL::BOOLEAN")
 
     def timestamp(name: str, target: str) -> None:
-        raw = col(name)
+        raw = col(name, trimmed=False)
         if raw is None:
             out[target] = "NULL::TIMESTAMP"
             return
-        out[target] = f"TRY_CAST({blank(raw)} AS TIMESTAMP)"
+        value = parse(raw, "TIMESTAMP")
+        out[target] = value
         column = shape.columns[name][0]
-        checks.append((f"{blank(raw)} IS NOT NULL AND TRY_CAST({blank(raw)} AS TIMESTAMP) IS NULL",
-                       _msg(f"{column!r} is not a date and time: ", raw)))
+        checks.append((bad_cast(raw, value), _msg(f"{column!r} is not a date and time: ", f"trim({raw})")))
 
     timestamp("created_at", "created")
     timestamp("solved_at", "solved_at")
-    created = col("created_at")
-    if created is not None:
-        checks.insert(0, (f"{blank(created)} IS NULL", quote_text(f"{shape.columns['created_at'][0]!r} is empty")))
+    if "r_created_at" in text:
+        checks.insert(0, (f"p_created_at_timestamp IS NULL AND {blank('trim(r_created_at)')} IS NULL",
+                          quote_text(f"{shape.columns['created_at'][0]!r} is empty")))
 
-    # contact values: the raw text of the contact columns, joined by a unit separator into one key;
-    # the few distinct keys are slugged and looked up later (contacts_sql), not every row
-    present_columns = [column for column in shape.columns.get("contact_type", ()) if column in names]
-    if present_columns:
-        out["ckey"] = " || chr(31) || ".join(f"coalesce(CAST({quote_ident(column)} AS VARCHAR), '')"
-                                            for column in present_columns)
-    else:
-        out["ckey"] = "''"
+    out["ckey"] = "ckey"
 
     def number(name: str, target: str, *, scale: str = "", default: str | None = None) -> None:
-        raw = col(name)
+        raw = col(name, trimmed=False)
         if raw is None:
             out[target] = "NULL::DOUBLE" if default is None else default
             return
-        value = f"TRY_CAST({blank(raw)} AS DOUBLE)"
+        value = parse(raw, "DOUBLE")
         out[target] = f"coalesce({value}, {default})" if default is not None else f"({value}{scale})"
         column = shape.columns[name][0]
-        checks.append((f"{blank(raw)} IS NOT NULL AND ({value} IS NULL OR {value} < 0)",
-                       _msg(f"{column!r} is not a number of 0 or more: ", raw)))
+        checks.append((f"{value} < 0 OR ({bad_cast(raw, value)})",
+                       _msg(f"{column!r} is not a number of 0 or more: ", f"trim({raw})")))
 
     number("replies", "replies", default="0")
     if shape.name == "freshdesk" and not shape.columns.get("reopens"):
@@ -209,14 +250,14 @@ def columns_sql(shape: Shape, header: Sequence[str]) -> dict[str, str]:
     else:
         number("reopens", "reopens", default="0")
 
-    escalated = col("escalated")
+    escalated = col("escalated", trimmed=shape.name != "zendesk")
     if escalated is None:
         out["escalated"] = "NULL::BOOLEAN"
     elif shape.name == "zendesk":
-        value = f"TRY_CAST({blank(escalated)} AS DOUBLE)"
+        value = parse(escalated, "DOUBLE")
         out["escalated"] = f"coalesce({value} > 1, false)"
-        checks.append((f"{blank(escalated)} IS NOT NULL AND {value} IS NULL",
-                       _msg(f"{shape.columns['escalated'][0]!r} is not a number: ", escalated)))
+        checks.append((bad_cast(escalated, value),
+                       _msg(f"{shape.columns['escalated'][0]!r} is not a number: ", f"trim({escalated})")))
     elif shape.name == "freshdesk":
         out["escalated"] = (f"list_contains(list_transform(string_split(lower(coalesce({escalated}, '')), ','), "
                             f"lambda v: trim(v)), 'escalated')")
@@ -250,15 +291,17 @@ def columns_sql(shape: Shape, header: Sequence[str]) -> dict[str, str]:
         low = f"lower({csat})"
         not_rating = f"({blank(csat)} IS NULL OR {low} IN ('offered', 'unoffered', 'not offered'))"
         out["csat_good"] = (f"CASE WHEN {low} LIKE 'good%' THEN true WHEN {low} LIKE 'bad%' THEN false END")
-        if shape.name == "freshdesk":
-            cases = " ".join(f"WHEN {quote_text(answer)} THEN {score}" for answer, score in FRESHDESK_SURVEY.items())
-            score = (f"CASE {low} {cases} ELSE CASE WHEN TRY_CAST({blank(csat)} AS DOUBLE) BETWEEN 1 AND 5 "
-                     f"THEN TRY_CAST({blank(csat)} AS DOUBLE) END END")
-            out["csat_good"] = "NULL::BOOLEAN"
-        elif shape.name == "zendesk":
+        if shape.name == "zendesk":
             score = "NULL::DOUBLE"
         else:
-            score = f"CASE WHEN TRY_CAST({blank(csat)} AS DOUBLE) BETWEEN 1 AND 5 THEN TRY_CAST({blank(csat)} AS DOUBLE) END"
+            number_value = parse(csat, "DOUBLE")
+            in_scale = f"CASE WHEN {number_value} BETWEEN 1 AND 5 THEN {number_value} END"
+            if shape.name == "freshdesk":
+                cases = " ".join(f"WHEN {quote_text(answer)} THEN {score}" for answer, score in FRESHDESK_SURVEY.items())
+                score = f"CASE {low} {cases} ELSE {in_scale} END"
+                out["csat_good"] = "NULL::BOOLEAN"
+            else:
+                score = in_scale
         out["csat_score"] = score
         checks.append((f"NOT {not_rating} AND {out['csat_good']} IS NULL AND ({score}) IS NULL",
                        _msg(f"{shape.columns['csat'][0]!r} is not a rating: ", csat)))
@@ -268,7 +311,7 @@ def columns_sql(shape: Shape, header: Sequence[str]) -> dict[str, str]:
         out["problem"] = f"CASE {whens} END"
     else:
         out["problem"] = "NULL::VARCHAR"
-    return out
+    return text, parsed, out
 
 
 def contacts_sql(shape: Shape, header: Sequence[str], key: str = "ckey") -> str:
