@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -121,3 +122,39 @@ def test_bad_metrics_options_name_the_option(cli, tmp_path, option, message):
     config.write_text(f"site_name: t\nplugins:\n  - csdocs:\n      metrics: {option}\n", encoding="utf-8")
     result = cli("metrics", "x.csv", "--config", config)
     assert result.exit_code == 2 and message in result.output
+
+
+def test_padded_cells_parse_and_blank_cells_are_empty_not_malformed(tmp_path):
+    """Values are parsed once, untrimmed (a cast skips white space): " 3 " is 3, "   " is no value."""
+    header = ["Id", "Status", "Created at", "Solved at", "Tags", "Replies", "Reopens", "Group stations",
+              "First reply time in minutes"]
+    rows = [header,
+            ["1", " Solved ", " 2026-03-02 09:00:00 ", "2026-03-02 10:00:00", "refund", " 1 ", "0", " 1 ", "\t30 "],
+            ["2", "solved", "2026-03-03 09:00:00", "   ", "refund", "   ", " ", "1", "  "],
+            ["3", "open", "   ", "", "refund", "1", "0", "1", ""],
+            ["4", "open", "2026-03-04 09:00:00", "", "refund", " two ", "0", "1", ""]]
+    path = write_csv(tmp_path / "z.csv", rows)
+    result = measure([path], SOPS, options=Options(as_of=AS_OF, min_volume=1))
+    assert [(bad.row, bad.reason) for bad in result.bad_rows] == [
+        (4, "'Created at' is empty"), (5, "'Replies' is not a number of 0 or more: two")]
+    refund = result.sop("refund-request")
+    assert refund.volume == 2
+    assert refund.metrics["fcr"].value == 100.0 and refund.metrics["fcr"].count == 2  # " Solved " is solved
+    assert refund.metrics["first_response_within_sla"].count == 1  # "\t30 " is 30; "  " is no first reply
+
+
+def test_duckdb_spills_to_a_folder_of_its_own_not_the_working_directory(tmp_path, monkeypatch):
+    import duckdb
+
+    seen = []
+    real = duckdb.connect
+
+    def connect(*args, **kwargs):
+        seen.append(kwargs.get("config", {}).get("temp_directory"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(duckdb, "connect", connect)
+    monkeypatch.chdir(tmp_path)
+    measure([write_csv(tmp_path / "z.csv", WRITERS["zendesk"](tickets(5)))], SOPS)
+    assert seen and "csdocs-metrics-" in seen[0] and not Path(seen[0]).exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["z.csv"]
