@@ -3,7 +3,9 @@
 Nodes are step ids; an :class:`Edge` leaves a step for another step
 (``next``, a branch or the fall-through to the step below), or ends this
 SOP's flow (``escalate``, ``goto``, ``outcome``, or falling off the last
-step, which ends ``resolved``). The lint rules, the renderers, the paths and
+step, which ends ``resolved``). An ``escalate`` written beside ``next``
+(format 1.1) does not end the flow: it is the ``next`` edge, with the
+escalation it raises on the way in :attr:`Edge.raises`. The lint rules, the renderers, the paths and
 the review diff all read the flow through this module, so they agree on it.
 """
 
@@ -23,6 +25,7 @@ class Edge(NamedTuple):
     answer: str | None  # the branch answer, None for a plain step
     implicit: bool  # fall-through to the step below, or the end after the last step
     span: Span  # where the author wrote it (the step for implicit edges)
+    raises: str | None = None  # format 1.1: the escalation raised on this ``next`` edge (escalate and continue)
 
 
 def step_edges(sop: Sop, step: Step) -> tuple[Edge, ...]:
@@ -33,11 +36,11 @@ def step_edges(sop: Sop, step: Step) -> tuple[Edge, ...]:
             kind = branch.move.kind
             if kind is not None:
                 out.append(Edge(step.id, kind, branch.move.target or "", branch.answer, False,
-                                branch.at(kind)))
+                                branch.at(kind), branch.move.raises))
         return tuple(out)
     kind = step.move.kind
     if kind is not None:
-        return (Edge(step.id, kind, step.move.target or "", None, False, step.at(kind)),)
+        return (Edge(step.id, kind, step.move.target or "", None, False, step.at(kind), step.move.raises),)
     return (_fall_through(sop, step),)
 
 
@@ -50,6 +53,12 @@ def _fall_through(sop: Sop, step: Step) -> Edge:
 def edges(sop: Sop) -> tuple[Edge, ...]:
     """Every edge of the flow, steps in file order, branches in written order."""
     return tuple(edge for step in sop.steps for edge in step_edges(sop, step))
+
+
+def raised(sop: Sop) -> frozenset[str]:
+    """Escalation ids some step or branch names, whether the flow ends there or continues."""
+    return frozenset(edge.raises or edge.target for edge in edges(sop)
+                     if edge.kind == "escalate" or edge.raises is not None)
 
 
 def step_ids(sop: Sop) -> frozenset[str]:

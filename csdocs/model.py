@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 import copyreg
 from types import MappingProxyType
-from typing import Mapping, NamedTuple
+from typing import Mapping, NamedTuple, Union
 
 
 class Span(NamedTuple):
@@ -51,6 +51,23 @@ PRIORITIES = ("emergency", "high", "medium", "low")
 CHANNELS = ("phone", "email", "chat", "social", "app", "store", "web", "sms")
 DEFAULT_HANDOFF = ("contact_reason", "attempted_resolution", "escalation_reason", "customer_told")
 DEFAULT_REVIEW_EVERY = "90d"
+SLA_NAMES = ("first_response", "resolution")
+
+# An SLA is one duration, or a map from priority to duration (`{emergency: 4h, low: 5d}`).
+SlaValue = Union[str, Mapping[str, str]]
+
+
+def sla_entries(value: str | Mapping[str, str] | None) -> tuple[tuple[str | None, str], ...]:
+    """An SLA as ``(priority, duration)`` pairs, most urgent priority first; ``(None, d)`` for one duration.
+
+    Priorities outside :data:`PRIORITIES` (the schema rule's finding) come last, as written.
+    """
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return ((None, value),)
+    known = [(p, value[p]) for p in PRIORITIES if p in value]
+    return (*known, *((p, d) for p, d in value.items() if p not in PRIORITIES))
 
 
 class Severity(str, Enum):
@@ -94,8 +111,28 @@ class Move(NamedTuple):
         kind = self.kind
         return None if kind is None else getattr(self, kind)
 
+    @property
+    def raises(self) -> str | None:
+        """The escalation raised on the way when ``escalate`` sits beside ``next`` (format 1.1):
+        the escalation starts and the agent continues at ``next``; ``kind`` is then ``"next"``."""
+        return self.escalate if self.next is not None else None
+
+    @property
+    def escalation(self) -> str | None:
+        """The escalation this move raises, whether the procedure ends there or continues."""
+        return self.escalate
+
 
 MOVE_FIELDS = Move._fields
+ESCALATE_AND_CONTINUE = frozenset({"escalate", "next"})  # the one pair of moves a step or branch may write
+
+
+def extra_move(written: list[str]) -> str:
+    """Of two or more moves in file order, the one to report: the second, or, beside an allowed
+    ``escalate`` + ``next`` pair, the first move that is neither."""
+    if ESCALATE_AND_CONTINUE <= set(written):
+        return next(name for name in written if name not in ESCALATE_AND_CONTINUE)
+    return written[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +158,8 @@ class Step(_Located):
     decision: str | None = None
     branches: tuple[Branch, ...] = ()
     move: Move = Move()
+    every: str | None = None  # a recurring duty: repeat this step every <duration> ...
+    until: str | None = None  # ... until this condition holds (format 1.1)
     has_id: bool = True
     span: Span = NO_SPAN
     spans: Mapping[str, Span] = field(default_factory=_no_spans)
@@ -139,6 +178,7 @@ class Escalation(_Located):
     to_tier: str | None = None
     owner: str | None = None
     sla: str | None = None
+    response: str | None = None  # how soon the owner acknowledges it (format 1.1); may be 0m
     handoff: tuple[str, ...] | None = None  # None: the project's required items
     span: Span = NO_SPAN
     spans: Mapping[str, Span] = field(default_factory=_no_spans)
@@ -190,7 +230,8 @@ class Sop(_Located):
     tags: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()  # the words customers and agents use for this contact: search only
     definitions: tuple[Definition, ...] = ()
-    sla: Mapping[str, str] = field(default_factory=_no_spans)  # type: ignore[arg-type]
+    # first_response / resolution -> a duration, or (format 1.1) a read-only map priority -> duration
+    sla: Mapping[str, SlaValue] = field(default_factory=_no_spans)  # type: ignore[arg-type]
     tiers: tuple[Tier, ...] = ()
     script: Script = Script()
     steps: tuple[Step, ...] = ()

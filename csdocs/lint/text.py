@@ -292,7 +292,7 @@ def _whole(amount: float, unit: str) -> str | None:
 VALID_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 _NODE_FIELDS = frozenset(
-    "id title stage actor action say automated decision branches answer next escalate goto outcome".split()
+    "id title stage actor action say automated decision branches answer next escalate goto outcome every until".split()
 )
 _MOVES = ("next", "escalate", "goto", "outcome")
 

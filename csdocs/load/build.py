@@ -15,6 +15,7 @@ from ..model import (
     Escalation,
     Move,
     Script,
+    SlaValue,
     Sop,
     Span,
     Step,
@@ -71,6 +72,10 @@ def _spans(node: YNode) -> Mapping[str, Span]:
             for sub_key, sub_value in value.value:
                 spans[f"{name}.{sub_key.value}"] = sub_value.span
                 spans[f"{name}.{sub_key.value}:key"] = sub_key.span
+                if name == "sla" and sub_value.__class__ is YMap:  # SLA by priority: sla.resolution.high
+                    for priority, duration in sub_value.value:
+                        spans[f"sla.{sub_key.value}.{priority.value}"] = duration.span
+                        spans[f"sla.{sub_key.value}.{priority.value}:key"] = priority.span
     return MappingProxyType(spans)
 
 
@@ -107,6 +112,8 @@ def _build_step(node: YNode, index: int) -> Step:
         decision=text_of(fields.get("decision")),
         branches=tuple(branches),
         move=_move(fields),
+        every=_scalar_text(fields.get("every")),
+        until=text_of(fields.get("until")),
         span=node.span,
         spans=_spans(node),
     )
@@ -123,6 +130,7 @@ def _build_escalation(node: YNode, index: int) -> Escalation:
         to_tier=text_of(fields.get("to")),
         owner=text_of(fields.get("owner")),
         sla=_scalar_text(fields.get("sla")),
+        response=_scalar_text(fields.get("response")),
         handoff=_texts(handoff) if handoff is not None and handoff.__class__ is YSeq else None,
         span=node.span,
         spans=_spans(node),
@@ -147,6 +155,19 @@ def _string_map(node: YNode | None) -> Mapping[str, str]:
         text = _scalar_text(value)
         if text is not None:
             out[str(key.value)] = text
+    return MappingProxyType(out)
+
+
+def _sla(node: YNode | None) -> Mapping[str, SlaValue]:
+    """``sla``: each of its fields one duration, or (format 1.1) a map priority -> duration."""
+    out: dict[str, SlaValue] = {}
+    for key, value in (node.value if node is not None and node.__class__ is YMap else ()):
+        if value.__class__ is YMap:
+            out[str(key.value)] = _string_map(value)
+        else:
+            text = _scalar_text(value)
+            if text is not None:
+                out[str(key.value)] = text
     return MappingProxyType(out)
 
 
@@ -205,7 +226,7 @@ def build_sop(root: YMap, path: str) -> Sop:
         tags=_texts(fields.get("tags")),
         keywords=_texts(fields.get("keywords")),
         definitions=definitions,
-        sla=_string_map(fields.get("sla")),
+        sla=_sla(fields.get("sla")),
         tiers=_build_tiers(fields.get("tiers")),
         script=script,
         steps=steps,

@@ -35,6 +35,12 @@ def json_schema() -> Mapping[str, Any]:
 # the schema only insists that it is a single value.
 _RULE_CHECKED_DEFS = {"#/$defs/duration"}
 
+# Why a field needs its partner (JSON Schema's `dependentRequired`), in the author's words.
+_DEPENDENT_HINTS = {
+    ("every", "until"): "add the condition that ends the recurring duty (until: the incident is resolved)",
+    ("until", "every"): "add how often the step repeats (every: 30m)",
+}
+
 
 def type_name(node: YNode) -> str:
     if node.__class__ is YMap:
@@ -115,6 +121,9 @@ def _compile_check(schema: Mapping[str, Any]) -> Any:
     if schema.get("$ref") in _RULE_CHECKED_DEFS:
         return lambda node: node.__class__ is YScalar
     schema = _resolve(schema)
+    if "anyOf" in schema:
+        alternatives = [_compile_check(option) for option in schema["anyOf"]]
+        return lambda node: any(check(node) for check in alternatives)
     if "enum" in schema:
         allowed = frozenset(schema["enum"])
         return lambda node: node.__class__ is YScalar and node.value.__class__ is str and node.value in allowed
@@ -145,9 +154,14 @@ def _compile_check(schema: Mapping[str, Any]) -> Any:
         extra = schema.get("additionalProperties", True)
         extra_check = _compile_check(extra) if isinstance(extra, dict) else None
         required = tuple(schema.get("required", ()))
+        min_properties = schema.get("minProperties", 0)
+        dependent = tuple(schema.get("dependentRequired", {}).items())
 
         def check_mapping(node: YNode) -> bool:
-            if node.__class__ is not YMap:
+            if node.__class__ is not YMap or len(node.value) < min_properties:
+                return False
+            if dependent and any(name in node.keys and not all(other in node.keys for other in others)
+                                 for name, others in dependent):
                 return False
             for key, value in node.value:
                 check = properties.get(key.value)
@@ -171,6 +185,9 @@ def validate(node: YNode, schema: Mapping[str, Any], where: str) -> Iterator[Pro
             yield Problem("schema", node.span, f"'{where}' must be a duration such as 4h, not {type_name(node)}")
         return
     schema = _resolve(schema)
+    if "anyOf" in schema:
+        yield from _validate_any_of(node, schema["anyOf"], where)
+        return
     if "enum" in schema:
         allowed = schema["enum"]
         if node.__class__ is not YScalar or node.value not in allowed:
@@ -222,6 +239,19 @@ def validate(node: YNode, schema: Mapping[str, Any], where: str) -> Iterator[Pro
     yield from _validate_mapping(node, schema, where)  # type: ignore[arg-type]
 
 
+def _validate_any_of(node: YNode, options: list[Mapping[str, Any]], where: str) -> Iterator[Problem]:
+    """Fine when one option fits; otherwise the problems of the option written in the node's shape
+    (a mapping is checked as the mapping option: `sla.resolution: {urgent: 4h}` names the bad key)."""
+    reports = [list(validate(node, option, where)) for option in options]
+    if any(not problems for problems in reports):
+        return
+    for option, problems in zip(options, reports):
+        if (_resolve(option).get("type") == "object") == (node.__class__ is YMap):
+            yield from problems
+            return
+    yield from reports[0]
+
+
 def _validate_mapping(node: YMap, schema: Mapping[str, Any], where: str) -> Iterator[Problem]:
     properties: Mapping[str, Any] = schema.get("properties", {})
     extra = schema.get("additionalProperties", True)
@@ -245,6 +275,14 @@ def _validate_mapping(node: YMap, schema: Mapping[str, Any], where: str) -> Iter
         if name not in node.keys and name not in suggested:
             where_text = f"'{where}'" if where else "the SOP"
             yield Problem("schema", node.span, f"{where_text} has no '{name}' (it is required)")
+    if len(node.value) < schema.get("minProperties", 0):
+        yield Problem("schema", node.span, f"'{where}' is empty: give at least one entry")
+    keys = {key.value: key for key, _ in node.value}
+    for name, others in schema.get("dependentRequired", {}).items():
+        for other in others:
+            if name in keys and other not in keys and other not in suggested:
+                yield Problem("schema", keys[name].span, f"'{where}' has '{name}' but no '{other}': "
+                                                         f"{_DEPENDENT_HINTS.get((name, other), 'add it')}")
 
 
 def _same_key(value: Any) -> Any:

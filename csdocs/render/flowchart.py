@@ -196,7 +196,7 @@ def build(sop: Sop, *, sop_url: SopUrl | None = None, lanes: Lanes | None = None
         step_name.setdefault(step.id, name)
         steps.append(Node(name, _svg_id("step", step.id, step.index + 1, used), _step_attrs(step)))
 
-    named = {edge.target for edge in graph.edges(sop) if edge.kind == "escalate"}
+    named = graph.raised(sop)
     tiers = tier_order(sop, config)
     escalation_name: dict[str, str] = {}
     escalations, standing = [], []
@@ -213,10 +213,21 @@ def build(sop: Sop, *, sop_url: SopUrl | None = None, lanes: Lanes | None = None
     outcomes: dict[str, Node] = {}
     unknown: dict[tuple[str, str], Node] = {}
     edges: list[tuple[str, str, Attrs]] = [("start", steps[0].name, ())] if steps else []
+    continued: set[tuple[str, str]] = set()
     for step in sop.steps:  # by position, not id: a duplicated step id keeps its own edges
         for edge in graph.step_edges(sop, step):
             head = _edge_head(edge, step_name, escalation_name, links, outcomes, unknown, used, sop_url)
-            edges.append((f"s{step.index}", head, _edge_attrs(edge)))
+            if edge.raises is None:
+                edges.append((f"s{step.index}", head, _edge_attrs(edge)))
+                continue
+            # escalate and continue: into the escalation's hexagon, and from it on to the next step
+            raised = edge._replace(kind="escalate", target=edge.raises)
+            hexagon = _edge_head(raised, step_name, escalation_name, links, outcomes, unknown, used, sop_url)
+            edges.append((f"s{step.index}", hexagon, _edge_attrs(raised)))
+            if (hexagon, head) not in continued:
+                continued.add((hexagon, head))
+                edges.append((hexagon, head, (("label", Lines(["then continue"])), ("style", "bold"),
+                                              ("class", '"edge-continue"'))))
 
     return Flowchart(
         start=start,
@@ -288,9 +299,12 @@ def _step_attrs(step: Step) -> Attrs:
     lines = wrap(step.title, STEP_WIDTH) or [step.id]
     if step.automated:
         lines.append("(automated)")
+    if step.every is not None:  # a recurring duty
+        lines += wrap(f"↻ every {tidy(step.every)} until {tidy(step.until) or '?'}", STEP_WIDTH, limit=90)
     style = '"rounded,filled,dashed"' if step.automated else '"rounded,filled"'
     return (("label", Lines(lines)), ("shape", "box"), ("style", style), ("fillcolor", '"#fafafa"'),
-            ("class", '"step action"' if not step.automated else '"step action automated"'),
+            ("class", quote(" ".join(["step action", *(["automated"] if step.automated else []),
+                                      *(["recurring"] if step.every is not None else [])]))),
             *_tooltip(step.action, step.say and f"Say: {step.say}"))
 
 
@@ -300,7 +314,10 @@ def _escalation_attrs(escalation: Escalation, tiers: Mapping[str, tuple[int, str
     rank, name = tiers.get(target, (None, ""))
     colour = UNKNOWN_TIER_COLOUR if rank is None else TIER_COLOURS[min(rank, len(TIER_COLOURS) - 1)]
     heading = f"Escalate to {tidy(target)}" + (f" ({tidy(name)})" if name and name != target else "")
-    lines = [*wrap(heading, STEP_WIDTH, limit=80), f"SLA {clip_text(tidy(escalation.sla) or '?', 20)}"]
+    lines = [*wrap(heading, STEP_WIDTH, limit=80)]
+    if escalation.response is not None:
+        lines.append(f"Respond {response_words(escalation.response)}")
+    lines.append(f"SLA {clip_text(tidy(escalation.sla) or '?', 20)}")
     lines += wrap(escalation.owner, STEP_WIDTH, limit=80)
     if standing:  # no edge says when it applies, so the node does
         lines += wrap(f"When: {tidy(escalation.trigger)}", STEP_WIDTH, limit=90)
@@ -308,6 +325,12 @@ def _escalation_attrs(escalation: Escalation, tiers: Mapping[str, tuple[int, str
     return (("label", Lines(lines)), ("shape", "hexagon"), ("margin", '"0.02,0.04"'), ("style", '"filled"'),
             ("fillcolor", quote(colour)), ("class", quote(f"escalation {tier_class.lower()}")),
             *_tooltip(escalation.trigger and f"When: {escalation.trigger}"))
+
+
+def response_words(duration: str) -> str:
+    """An escalation's response time as a label reads it: ``0m`` is "immediately", else "within 15m"."""
+    text = clip_text(tidy(duration), 20)
+    return "immediately" if text == "0m" else f"within {text}"
 
 
 def _goto_attrs(target: str, sop_url: SopUrl | None) -> Attrs:

@@ -27,8 +27,8 @@ import jinja2
 
 from .. import graph
 from ..config import Config
-from ..model import DEFAULT_HANDOFF, Escalation, Sop, Step
-from .flowchart import tier_order
+from ..model import DEFAULT_HANDOFF, Escalation, SlaValue, Sop, Step, sla_entries
+from .flowchart import response_words, tier_order
 from .text import humanize, tidy
 
 TEXT_WIDTH = 72
@@ -57,6 +57,7 @@ class Lead:
     target: str  # step id, escalation id, "sop#step", outcome word or the unknown reference
     text: str  # "go to step 4 (Issue the refund)"
     step_number: int | None = None
+    raises: str | None = None  # escalate and continue: the escalation raised before going on
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,7 @@ class ScriptEscalation:
     to_tier: str
     owner: str
     sla: str
+    response: str | None  # "within 15m" or "immediately": how soon the owner acknowledges it
     handoff: tuple[HandoffItem, ...]
     standing: bool  # named by no step: valid at any step
 
@@ -96,6 +98,7 @@ class ScriptStep:
     question: str | None  # the decision, for a decision step
     choices: tuple[Choice, ...]  # a decision's answers
     then: Lead | None  # where a plain step goes
+    repeat: str | None  # a recurring duty: "every 30m until the incident is resolved"
     escalation: str | None  # the escalation id this step (or one of its answers) starts
     reachable: bool
 
@@ -185,6 +188,11 @@ def agent_script(sop: Sop, config: Config | None = None) -> AgentScript:
     reachable = graph.reachable(sop)
 
     def lead(edge: graph.Edge) -> Lead:
+        if edge.raises is not None:
+            raised = lead(edge._replace(kind="escalate", target=edge.raises, raises=None))
+            onward = lead(edge._replace(raises=None))
+            return onward.__class__(onward.kind, onward.target, f"{raised.text}, then {onward.text}",
+                                    onward.step_number, edge.raises)
         if edge.kind == "next":
             target = by_id.get(edge.target)
             if target is None:
@@ -208,19 +216,22 @@ def agent_script(sop: Sop, config: Config | None = None) -> AgentScript:
         choices = tuple(Choice(tidy(e.answer), lead(e)) for e in step_edges if e.answer is not None) \
             if step.branches else ()
         then = lead(step_edges[0]) if not step.branches and step_edges else None
-        escalates = next((e.target for e in step_edges if e.kind == "escalate"), None)
+        escalates = next((e.raises or e.target for e in step_edges if e.kind == "escalate" or e.raises), None)
         steps.append(ScriptStep(
             number=number_of[step.index], id=step.id, title=tidy(step.title), stage=step.stage,
             actor=step.actor, action=tidy(step.action) or None, say=tidy(step.say) or None,
             automated=step.automated, question=tidy(step.decision) or None if step.is_decision else None,
-            choices=choices, then=then, escalation=escalates, reachable=step.id in reachable))
+            choices=choices, then=then,
+            repeat=f"every {tidy(step.every)} until {tidy(step.until) or '?'}" if step.every is not None else None,
+            escalation=escalates, reachable=step.id in reachable))
 
-    named = {e.target for e in graph.edges(sop) if e.kind == "escalate"}
+    named = graph.raised(sop)
     escalations = tuple(
         ScriptEscalation(
             id=escalation.id, trigger=tidy(escalation.trigger) or "(no trigger written)",
             from_tier=_tier_text(escalation.from_tier, tiers), to_tier=_tier_text(escalation.to_tier, tiers),
             owner=tidy(escalation.owner) or "(no owner written)", sla=tidy(escalation.sla) or "(no SLA written)",
+            response=response_words(escalation.response) if escalation.response is not None else None,
             handoff=_handoff(escalation, required), standing=escalation.id not in named)
         for escalation in sop.escalations)
     sla_names = {"first_response": "First response", "resolution": "Resolution"}
@@ -229,10 +240,19 @@ def agent_script(sop: Sop, config: Config | None = None) -> AgentScript:
         owner=tidy(sop.owner), purpose=tidy(sop.purpose), status=sop.status,
         contact_types=tuple(tidy(t) for t in sop.contact_types), channels=tuple(tidy(c) for c in sop.channels),
         priority=tidy(sop.priority) or None,
-        sla=tuple((sla_names.get(key, humanize(key)), tidy(value)) for key, value in sop.sla.items()),
+        sla=tuple((sla_names.get(key, humanize(key)), _sla_words(value)) for key, value in sop.sla.items()),
         greeting=tidy(sop.script.greeting) or None, questions=tuple(tidy(q) for q in sop.script.questions),
         steps=tuple(steps), escalations=escalations, closing=tidy(sop.script.closing) or None,
     )
+
+
+def _sla_words(value: SlaValue) -> str:
+    """``"4h"`` -> "within 4h"; ``"0m"`` -> "immediately"; by priority: "immediately (emergency), within 1d (high)"."""
+    parts = []
+    for priority, duration in sla_entries(value):
+        when = "immediately" if tidy(duration) == "0m" else f"within {tidy(duration)}"
+        parts.append(when if priority is None else f"{when} ({tidy(priority)})")
+    return ", ".join(parts)
 
 
 # --------------------------------------------------------------------------
@@ -301,7 +321,7 @@ def _when(script: AgentScript, escape, *, bullet: str) -> list[str]:
     if script.priority:
         lines.append(f"{bullet}Priority: {escape(script.priority)}")
     for name, value in script.sla:
-        lines.append(f"{bullet}{escape(name)}: within {escape(value)}")
+        lines.append(f"{bullet}{escape(name)}: {escape(value)}")
     return lines
 
 
@@ -318,7 +338,9 @@ def _md_step(step: ScriptStep) -> list[str]:
         out += [f"**Ask:** {md(step.question)}", ""]
         out += [f"- **{md(choice.answer)}**: {md(choice.lead.text)}" for choice in step.choices]
         out.append("")
-    elif step.then is not None:
+    if step.repeat is not None:
+        out += [f"**Repeat:** {md(step.repeat)}", ""]
+    if step.question is None and step.then is not None:
         out += [f"**Then:** {md(step.then.text)}", ""]
     return out
 
@@ -330,6 +352,7 @@ def _md_escalation(escalation: ScriptEscalation) -> list[str]:
            f"- **When:** {md(escalation.trigger)}",
            f"- **From** {md(escalation.from_tier)} **to** {md(escalation.to_tier)}",
            f"- **Owner:** {md(escalation.owner)}",
+           *([f"- **Response:** acknowledged {md(escalation.response)}"] if escalation.response else []),
            f"- **SLA:** resolved within {md(escalation.sla)} of the escalation",
            "", "Handoff note to fill in:", ""]
     out += [f"- [ ] {md(item.wording)}:" for item in escalation.handoff]
@@ -370,7 +393,9 @@ def to_text(script: AgentScript) -> str:
             out += _wrapped(step.question, "        ", "   Ask: ")
             for choice in step.choices:
                 out += _wrapped(f"{choice.answer}: {choice.lead.text}", "       ", "   - ")
-        elif step.then is not None:
+        if step.repeat is not None:
+            out += _wrapped(step.repeat, "           ", "   Repeat: ")
+        if step.question is None and step.then is not None:
             out += _wrapped(step.then.text, "         ", "   Then: ")
     if script.escalations:
         out += ["", "ESCALATIONS"]
@@ -381,6 +406,8 @@ def to_text(script: AgentScript) -> str:
             out += _wrapped(escalation.trigger, "          ", "    When: ")
             out += _wrapped(f"from {escalation.from_tier} to {escalation.to_tier}", "          ", "    Tier: ")
             out += _wrapped(escalation.owner, "           ", "    Owner: ")
+            if escalation.response:
+                out += _wrapped(f"acknowledged {escalation.response}", "              ", "    Response: ")
             out += _wrapped(f"resolved within {escalation.sla} of the escalation", "         ", "    SLA: ")
             out.append("    Handoff note:")
             for item in escalation.handoff:

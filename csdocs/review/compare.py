@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 from ..graph import Edge, step_edges
 from ..loader import clip
-from ..model import Escalation, Sop, Step
+from ..model import PRIORITIES, Escalation, SlaValue, Sop, Step, sla_entries
 from .changes import Change, PathChange, Risk, SopDiff, highest
 from .text import Moved, fmt_number, holds_for_more, minutes, moved_numbers, norm, skeleton
 
@@ -82,7 +82,8 @@ def diff_sops(old: Sop | None, new: Sop | None, *, old_path: str | None = None, 
     changes: list[Change] = []
     changes.extend(_top_level(ctx))
     changes.extend(_definitions(ctx))
-    changes.extend(_sla(ctx, old.sla, new.sla, prefix="sla", owner=None, at=new))
+    changes.extend(_sla(ctx, _sla_by_name(old.sla, new.sla, old=True), _sla_by_name(old.sla, new.sla, old=False),
+                        prefix="sla", owner=None, at=new))
     changes.extend(_metrics(ctx))
     changes.extend(_escalations(ctx))
     changes.extend(_steps(ctx))
@@ -263,14 +264,36 @@ def _metrics(ctx: _Context) -> Iterable[Change]:
                          after, line=ctx.new.at(f"metrics.{name}").line)
 
 
+def _sla_by_name(before: Mapping[str, SlaValue], after: Mapping[str, SlaValue], *, old: bool) -> dict[str, str]:
+    """One version's SLAs as name -> duration; by priority (``resolution.low``) where either version gives
+    that SLA by priority, a single duration then standing for every priority (format 1.1)."""
+    side = before if old else after
+    out: dict[str, str] = {}
+    for name in dict.fromkeys((*before, *after)):
+        value = side.get(name)
+        if value is None:
+            continue
+        if isinstance(before.get(name, ""), str) and isinstance(after.get(name, ""), str):
+            out[name] = value  # type: ignore[assignment]
+            continue
+        for priority, duration in sla_entries(value):
+            for each in (PRIORITIES if priority is None else (priority,)):
+                out[f"{name}.{each}"] = duration
+    return out
+
+
 def _sla(ctx: _Context, old: Mapping[str, str | None], new: Mapping[str, str | None], *, prefix: str,
-         owner: str | None, at: Any) -> Iterable[Change]:
+         owner: str | None, at: Any, what: str = "SLA") -> Iterable[Change]:
     """SLA durations: longer (or gone) is loosened, high; shorter (or new) is tightened, low."""
-    for name in sorted(set(old) | set(new)):
+    for name in sorted(set(old) | set(new), key=_sla_order):
         before, after = old.get(name), new.get(name)
         if before == after:
             continue
-        label = f"SLA of escalation {owner!r}" if owner else f"{name.replace('_', ' ')} SLA"
+        base, _, priority = name.partition(".")
+        if owner:
+            label = f"{what} of escalation {owner!r}"
+        else:
+            label = f"{base.replace('_', ' ')} SLA" + (f" for priority {priority!r}" if priority else "")
         target = f"{prefix}.{name}" if name != "sla" else prefix
         old_minutes, new_minutes = minutes(before), minutes(after)
         if after is None:
@@ -285,8 +308,16 @@ def _sla(ctx: _Context, old: Mapping[str, str | None], new: Mapping[str, str | N
             risk, why = Risk.LOW, f"{label} tightened from {before} to {after}"
         else:
             continue  # 1d and 24h: the same promise written differently
-        line = at.at(f"sla.{name}").line if prefix == "sla" else at.at("sla").line
+        if prefix == "sla":
+            line = at.spans.get(f"sla.{name}", at.at(f"sla.{base}")).line
+        else:
+            line = at.at("response" if what != "SLA" else "sla").line
         yield ctx.change("sla-changed", target, risk, why, before, after, line=line)
+
+
+def _sla_order(name: str) -> tuple[str, int]:
+    base, _, priority = name.partition(".")
+    return base, PRIORITIES.index(priority) + 1 if priority in PRIORITIES else 0
 
 
 def _version_not_bumped(ctx: _Context) -> Change:
@@ -395,8 +426,8 @@ def _escalation_features(sop: Sop) -> dict[str, _Features]:
     users: dict[str, set[tuple[str, str | None]]] = {}
     for step in sop.steps:
         for edge in step_edges(sop, step):
-            if edge.kind == "escalate":
-                users.setdefault(edge.target, set()).add((edge.source, edge.answer))
+            if edge.kind == "escalate" or edge.raises is not None:
+                users.setdefault(edge.raises or edge.target, set()).add((edge.source, edge.answer))
     return {e.id: _Features(_escalation_content(e), frozenset(users.get(e.id, ()))) for e in sop.escalations}
 
 
@@ -448,6 +479,9 @@ def _escalation_changed(ctx: _Context, before: Escalation, after: Escalation) ->
                          before.owner, after.owner, line=after.at("owner").line)
     yield from _sla(ctx, {"sla": before.sla} if before.sla else {}, {"sla": after.sla} if after.sla else {},
                     prefix=f"{target}.sla", owner=after.id, at=after)
+    yield from _sla(ctx, {"sla": before.response} if before.response else {},
+                    {"sla": after.response} if after.response else {},
+                    prefix=f"{target}.response", owner=after.id, at=after, what="response time")
     if norm(before.trigger) != norm(after.trigger):
         yield from _condition_changed(ctx, f"{target}.trigger", f"the trigger of escalation {after.id!r}",
                                       before.trigger, after.trigger, sense=1, line=after.at("trigger").line,
@@ -577,6 +611,10 @@ def _step_data(step: Step) -> dict[str, Any]:
             data[name] = norm(value)
     if step.automated:
         data["automated"] = True
+    if step.every is not None:
+        data["every"] = step.every
+    if step.until is not None:
+        data["until"] = norm(step.until)
     if step.branches:
         data["branches"] = [_move_data(branch.move, answer=branch.answer) for branch in step.branches]
     elif step.move.kind is not None:
@@ -586,6 +624,8 @@ def _step_data(step: Step) -> dict[str, Any]:
 
 def _move_data(move: Any, *, answer: str | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {} if answer is None else {"answer": answer}
+    if move.raises is not None:
+        data["escalate"] = move.raises
     if move.kind is not None:
         data[move.kind] = move.target
     return data
@@ -621,6 +661,7 @@ def _step_changed(ctx: _Context, before: Step, after: Step, old_flow: _Flow, new
     if before.automated != after.automated:
         note(Risk.MEDIUM, "now automated" if after.automated else "no longer automated: an agent does it",
              "automated", before.automated, after.automated)
+    _recurring_changed(before, after, note)
     decision_changes: list[Change] = []
     if norm(before.decision) != norm(after.decision):
         moves = moved_numbers(before.decision, after.decision)
@@ -642,6 +683,10 @@ def _step_changed(ctx: _Context, before: Step, after: Step, old_flow: _Flow, new
                 ctx, old_flow, new_flow, old_edge, new_edge, removed, added):
             risk, why = _route_change(ctx, old_flow, new_flow, old_edge, new_edge)
             note(risk, why, "move", _edge_data(old_edge), _edge_data(new_edge))
+        else:
+            raised = _raised_changed(ctx, old_edge, new_edge)
+            if raised is not None:
+                note(raised[0], raised[1], "move", _edge_data(old_edge), _edge_data(new_edge))
     yield from decision_changes
     if parts:
         yield ctx.change("step-changed", target, highest(risks) or Risk.LOW,
@@ -649,7 +694,8 @@ def _step_changed(ctx: _Context, before: Step, after: Step, old_flow: _Flow, new
 
 
 def _edge_data(edge: Edge) -> dict[str, Any]:
-    data: dict[str, Any] = {edge.kind: edge.target}
+    data: dict[str, Any] = {"escalate": edge.raises} if edge.raises is not None else {}
+    data[edge.kind] = edge.target
     if edge.implicit:
         data["implicit"] = True
     return data
@@ -692,6 +738,12 @@ def _branches_changed(ctx: _Context, before: Step, after: Step, old_flow: _Flow,
                          f"({edge.kind} {edge.target!r})", None, _edge_data(edge), line=edge.span.line)
     for key, old_edge in old_edges.items():
         new_edge = new_edges.get(key)
+        if new_edge is not None and ctx.map_edge(old_edge) == (new_edge.kind, new_edge.target):
+            raised = _raised_changed(ctx, old_edge, new_edge)
+            if raised is not None:
+                yield ctx.change("branch-changed", f"steps.{after.id}.branches.{new_edge.answer}", raised[0],
+                                 f"step {after.id!r}: branch {_q(new_edge.answer, 30)} {raised[1]}",
+                                 _edge_data(old_edge), _edge_data(new_edge), line=new_edge.span.line)
         if new_edge is None or ctx.map_edge(old_edge) == (new_edge.kind, new_edge.target):
             continue
         if _explained_by_step(ctx, old_flow, new_flow, old_edge, new_edge, removed, added):
@@ -700,6 +752,43 @@ def _branches_changed(ctx: _Context, before: Step, after: Step, old_flow: _Flow,
         yield ctx.change("branch-changed", f"steps.{after.id}.branches.{new_edge.answer}", risk,
                          f"step {after.id!r}: branch {_q(new_edge.answer, 30)} {why}", _edge_data(old_edge),
                          _edge_data(new_edge), line=new_edge.span.line)
+
+
+def _raised_changed(ctx: _Context, old_edge: Edge, new_edge: Edge) -> tuple[Risk, str] | None:
+    """The same route, but the escalation raised on the way (escalate and continue) came, went or changed."""
+    before = ctx.escalation_map.get(old_edge.raises, old_edge.raises) if old_edge.raises else None
+    after = new_edge.raises
+    if before == after:
+        return None
+    if after is None:
+        return Risk.HIGH, f"no longer raises escalation {before!r} before going on: fewer contacts escalate"
+    if before is None:
+        return Risk.MEDIUM, f"now raises escalation {after!r} before going on: more contacts escalate"
+    return Risk.HIGH, (f"raises escalation {after!r} instead of {before!r} before going on: fewer contacts "
+                       f"escalate to {before!r}")
+
+
+def _recurring_changed(before: Step, after: Step, note: Callable[[Risk, str, str, Any, Any], None]) -> None:
+    """A recurring duty (``every`` ... ``until``): less often or gone is loosened (high), like an SLA."""
+    if before.every != after.every:
+        old_minutes, new_minutes = minutes(before.every), minutes(after.every)
+        if after.every is None:
+            risk, why = Risk.HIGH, f"no longer repeated every {before.every}: the recurring duty is gone"
+        elif before.every is None:
+            risk, why = Risk.LOW, f"now repeated every {after.every}"
+        elif old_minutes is None or new_minutes is None:
+            risk, why = Risk.MEDIUM, f"repeated every {_q(after.every, 20)} instead of {_q(before.every, 20)}"
+        elif new_minutes > old_minutes:
+            risk, why = Risk.HIGH, f"repeated less often: every {after.every} instead of {before.every}"
+        elif new_minutes < old_minutes:
+            risk, why = Risk.LOW, f"repeated more often: every {after.every} instead of {before.every}"
+        else:
+            risk, why = None, ""  # 60m and 1h
+        if risk is not None:
+            note(risk, why, "every", before.every, after.every)
+    if norm(before.until) != norm(after.until) and before.until and after.until:
+        note(Risk.MEDIUM, f"the recurring duty now stops when {_q(after.until, 50)} instead of "
+                          f"{_q(before.until, 50)}", "until", before.until, after.until)
 
 
 def _decision_sense(flow: _Flow, step: Step) -> tuple[int, str]:
@@ -755,10 +844,14 @@ class _Flow:
         """The steps and the ends (kind, target) that contacts taking ``edge`` can reach, mapped to new ids."""
         steps = self.reachable_from(edge.target) if edge.kind == "next" else frozenset()
         ends = {(edge.kind, edge.target)} if edge.kind != "next" else set()
+        if edge.raises is not None:  # escalate and continue: the escalation is raised on the way
+            ends.add(("escalate", edge.raises))
         for step_id in steps:
             for out in self.out[step_id]:
                 if out.kind != "next":
                     ends.add((out.kind, out.target))
+                if out.raises is not None:
+                    ends.add(("escalate", out.raises))
         if self.ctx is None:
             return set(steps), ends
         mapped_ends = {(kind, self.ctx.escalation_map.get(target, target) if kind == "escalate" else target)

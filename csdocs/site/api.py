@@ -168,7 +168,8 @@ def sop_document(sop: Sop, *, url: str) -> dict[str, Any]:
         "priority": sop.priority, "tags": list(sop.tags), "keywords": list(sop.keywords),
         "url": url,
         "definitions": [{"term": d.term, "meaning": d.meaning} for d in sop.definitions],
-        "sla": dict(sop.sla),
+        "sla": {name: value if isinstance(value, str) else dict(value)  # format 1.1: by priority
+                for name, value in sop.sla.items()},
         "tiers": [{"id": t.id, "name": t.name, "authority": t.authority} for t in sop.tiers],
         "script": {"greeting": sop.script.greeting, "questions": list(sop.script.questions),
                    "closing": sop.script.closing},

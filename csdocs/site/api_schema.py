@@ -60,7 +60,8 @@ SCHEMA: dict[str, Any] = {
             "priority": _TEXT_OR_NULL, "tags": _STRINGS, "keywords": _STRINGS, "url": {"type": "string"},
             "definitions": {"type": "array", "items": _closed({"term": {"type": "string"},
                                                               "meaning": {"type": "string"}})},
-            "sla": {"type": "object", "additionalProperties": {"type": "string"}},
+            "sla": {"type": "object", "additionalProperties": {"anyOf": [  # one duration, or by priority (1.1)
+                {"type": "string"}, {"type": "object", "additionalProperties": {"type": "string"}}]}},
             "tiers": {"type": "array", "items": _closed({"id": {"type": "string"}, "name": {"type": "string"},
                                                         "authority": _TEXT_OR_NULL})},
             "script": _closed({"greeting": _TEXT_OR_NULL, "questions": _STRINGS, "closing": _TEXT_OR_NULL}),

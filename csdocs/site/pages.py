@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from .. import graph
 from ..config import Config
-from ..model import OUTCOMES, Escalation, Sop, Step, slugify
+from ..model import OUTCOMES, Escalation, Sop, Step, sla_entries, slugify
 from ..reviews import DUE_SOON_DAYS, due_reviews, next_review
 from .corpus import Corpus
 from .text import Terms, front_matter_title, merged_terms, script_json
@@ -171,6 +171,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=False,
     )
     env.filters["duration"] = duration_words
+    env.filters["sla"] = sla_words
     env.filters["humanize"] = humanize
     return env
 
@@ -203,6 +204,16 @@ def duration_words(text: str | None) -> str:
     number, unit = int(match.group(1)), match.group(2)
     name = {"m": "minute", "h": "hour", "d": "day", "w": "week"}[unit]
     return f"{number} {name}{'' if number == 1 else 's'}"
+
+
+def sla_words(value: str | Mapping[str, str] | None) -> str:
+    """An SOP SLA in words: ``"4h"`` -> "4 hours", ``"0m"`` -> "immediately", and by priority (format 1.1)
+    "4 hours (emergency), 1 day (high)"."""
+    parts = []
+    for priority, duration in sla_entries(value):
+        words = "immediately" if duration == "0m" else duration_words(duration)
+        parts.append(words if priority is None else f"{words} ({priority})")
+    return ", ".join(parts)
 
 
 def step_anchor(step: Step) -> str:
@@ -336,7 +347,7 @@ def flow_data(sop: Sop, config: Config, corpus: Corpus, layout: Layout, src_uri:
             "automated": step.automated or None, "moves": moves,
         }
         steps.append({key: value for key, value in entry.items() if value is not None})
-    named = {edge.target for edge in graph.edges(sop) if edge.kind == "escalate"}
+    named = graph.raised(sop)
     escalations = [
         {"id": e.id, "anchor": escalation_anchor(e), "trigger": e.trigger,
          "from": tier_label(e.from_tier, names), "to": tier_label(e.to_tier, names),

@@ -56,6 +56,7 @@ def expected(sop: Sop) -> Expected:
     """From the SOP's fields and the contract's flow rules (steps run top to bottom...)."""
     edges: Counter = Counter()
     outcomes, gotos = set(), set()
+    continued = set()  # one edge from an escalation on to each step that continues after it
     if sop.steps:
         edges[("start", f"step:{sop.steps[0].id}", None)] += 1
     for position, step in enumerate(sop.steps):
@@ -71,12 +72,17 @@ def expected(sop: Sop) -> Expected:
                 else:  # the last step ends the procedure, resolved
                     written = [("outcome", "resolved")]
             kind, target = written[0]
+            if dict(written).keys() == {"next", "escalate"}:  # format 1.1: escalate, then continue at next
+                edges[(f"step:{step.id}", f"escalation:{move.escalate}", answer)] += 1
+                continued.add((f"escalation:{move.escalate}", f"step:{move.next}", "then continue"))
+                continue
             head = {"next": "step", "escalate": "escalation", "goto": "goto", "outcome": "outcome"}[kind]
             edges[(f"step:{step.id}", f"{head}:{target}", answer)] += 1
             if kind == "outcome":
                 outcomes.add(target)
             if kind == "goto":
                 gotos.add(target)
+    edges.update(continued)
     return Expected(tuple(s.id for s in sop.steps), frozenset(e.id for e in sop.escalations),
                     frozenset(outcomes), frozenset(gotos), edges)
 

@@ -27,8 +27,10 @@ from .corpus import FIXTURES, GOLDEN, load
 UPDATE = os.environ.get("CSDOCS_UPDATE_GOLDEN") == "1"
 URL = url_from_pattern("../{sop}/#step-{step}")
 
-CASES = {  # golden name -> SOP file; three from the example corpus, two of our own fixtures
+CASES = {  # golden name -> SOP file; five from the example corpus (two in format 1.1), two of our own fixtures
     "refund-request": SOPS / "customer-care/refund-request.yaml",
+    "major-incident-response": SOPS / "technical-support/major-incident-response.yaml",  # 1.1: every, continue
+    "support-ticket-handling": SOPS / "customer-care/support-ticket-handling.yaml",  # 1.1: SLA by priority
     "card-dispute": SOPS / "card-services/card-dispute.yaml",
     "app-login-troubleshooting": SOPS / "technical-support/app-login-troubleshooting.yaml",
     "contract-example": FIXTURES / "refund-request.yaml",

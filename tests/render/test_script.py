@@ -23,7 +23,7 @@ def test_when_to_use_it(refund) -> None:
     assert refund.contact_types == ("refund", "return")
     assert refund.channels == ("email", "chat", "phone")
     assert refund.priority == "medium"
-    assert refund.sla == (("First response", "4h"), ("Resolution", "2d"))
+    assert refund.sla == (("First response", "within 4h"), ("Resolution", "within 2d"))  # 1.1: or "immediately"
 
 
 def test_greeting_questions_closing(refund) -> None:

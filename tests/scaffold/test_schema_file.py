@@ -105,3 +105,47 @@ def test_csdocs_is_stricter_than_the_schema_on_blank_and_near_repeated_keywords(
     assert _editor_errors(validator, data) == []  # JSON Schema compares text exactly and counts spaces
     problems = _csdocs_problems(data)
     assert len(problems) == 1 and "'keywords[1]'" in problems[0]
+
+
+# Format 1.1: SLA by priority, an escalation's response, recurring duties. The shipped schema (anyOf,
+# minProperties, dependentRequired) and csdocs' interpreter of it must agree on each shape.
+_ESCALATION = {"id": "incident", "trigger": "10 or more customers affected", "to": "L2", "owner": "Incident manager",
+               "sla": "4h"}
+FORMAT_1_1_BOTH_ACCEPT = {
+    "sla by priority": {"sla": {"first_response": "0m", "resolution": {"emergency": "4h", "low": "5d"}}},
+    "sla one duration": {"sla": {"first_response": "4h", "resolution": "2d"}},
+    "response": {"escalations": [{**_ESCALATION, "response": "0m"}]},
+    "every and until": {"steps": [{"id": "a", "title": "A", "every": "30m", "until": "the incident is resolved"}]},
+    "escalate and continue": {"steps": [{"id": "a", "title": "A", "escalate": "incident", "next": "b"},
+                                        {"id": "b", "title": "B"}], "escalations": [_ESCALATION]},
+}
+FORMAT_1_1_BOTH_REFUSE = {
+    "unknown priority": ({"sla": {"resolution": {"urgent": "4h"}}}, "'urgent'"),
+    "empty priority map": ({"sla": {"resolution": {}}}, "sla.resolution"),
+    "priority map of a list": ({"sla": {"resolution": {"high": ["4h"]}}}, "sla.resolution.high"),
+    "sla as a list": ({"sla": {"resolution": ["4h"]}}, "sla.resolution"),
+    "every without until": ({"steps": [{"id": "a", "title": "A", "every": "30m"}]}, "'until'"),
+    "until without every": ({"steps": [{"id": "a", "title": "A", "until": "resolved"}]}, "'every'"),
+    "response as a list": ({"escalations": [{**_ESCALATION, "response": ["15m"]}]}, "response"),
+}
+
+
+def _sop_with(extra: dict) -> dict:
+    return {"title": "T", "department": "D", "owner": "O", "purpose": "P", "steps": [{"id": "a", "title": "A"}],
+            **extra}
+
+
+@pytest.mark.parametrize("name", FORMAT_1_1_BOTH_ACCEPT)
+def test_schema_and_csdocs_both_accept_format_1_1_fields(name: str, validator) -> None:
+    data = _sop_with(FORMAT_1_1_BOTH_ACCEPT[name])
+    assert _editor_errors(validator, data) == []
+    assert _csdocs_problems(data) == []
+
+
+@pytest.mark.parametrize("name", FORMAT_1_1_BOTH_REFUSE)
+def test_schema_and_csdocs_both_refuse_bad_format_1_1_fields(name: str, validator) -> None:
+    extra, where = FORMAT_1_1_BOTH_REFUSE[name]
+    data = _sop_with(extra)
+    assert _editor_errors(validator, data) != []
+    problems = _csdocs_problems(data)
+    assert len(problems) == 1 and where in problems[0], problems

@@ -8,7 +8,8 @@ Checks every step that asks a question (`decision`) or splits the flow
   question the agent asks);
 - there are at least two branches;
 - no two branches give the same answer (compared case-insensitively);
-- every branch has exactly one of `next`, `escalate`, `goto` or `outcome`
+- every branch has exactly one of `next`, `escalate`, `goto` or `outcome`,
+  or `escalate` with `next` beside it (raise the escalation and continue)
   (a missing or empty `answer` is the `schema` rule's finding).
 
 Each mistake is reported once, at the field to fix.
@@ -61,7 +62,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ...loader import clip
-from ...model import MOVE_FIELDS, Branch, Severity, Sop, Step
+from ...model import ESCALATE_AND_CONTINUE, MOVE_FIELDS, Branch, extra_move, Severity, Sop, Step
 from ..rule import Issue, LintContext, Rule
 from ..text import empty_value, misspelt_moves
 
@@ -108,11 +109,11 @@ def _check_decision(step: Step) -> Iterator[Issue]:
         if not written and not misspelt_moves(branch):  # a misspelt `nxt:` is the schema's finding
             yield Issue(branch.span, f"{_branch(branch, number)} of step {name!r} goes nowhere: add one of "
                                      "next, escalate, goto or outcome")
-        elif len(written) > 1:
+        elif len(written) > 1 and set(written) != ESCALATE_AND_CONTINUE:
             written.sort(key=branch.key_at)
-            yield Issue(branch.key_at(written[1]), f"{_branch(branch, number)} of step {name!r} has "
-                                                   f"{' and '.join(written)}: a branch goes exactly one way, "
-                                                   "keep one")
+            yield Issue(branch.key_at(extra_move(written)),
+                        f"{_branch(branch, number)} of step {name!r} has {' and '.join(written)}: a branch goes "
+                        "exactly one way (or escalates and continues with next), keep one")
 
 
 def _branch(branch: Branch, number: int) -> str:

@@ -1,14 +1,17 @@
 """A duration is not an integer followed by m, h, d or w.
 
 ## What it does
-Checks every duration of an SOP (`sla.first_response`, `sla.resolution`,
-each escalation's `sla`, and `review_every`): a whole number above zero
-followed by one unit, `m` (minutes), `h` (hours), `d` (days) or `w`
-(weeks): `30m`, `4h`, `2d`, `1w`. When the value is a duration written
-another way, the finding suggests the fix (`4 hours` -> `4h`, `1.5h` ->
-`90m`, `PT4H` -> `4h`). A duration of zero, or of more than 10 years, is a
-typo too. A duration of the wrong YAML type (an unquoted number) is the
-`schema` rule's finding.
+Checks every duration of an SOP (`sla.first_response`, `sla.resolution`
+and each of their priorities when they are given by priority, each
+escalation's `sla` and `response`, each step's `every`, and
+`review_every`): a whole number above zero followed by one unit, `m`
+(minutes), `h` (hours), `d` (days) or `w` (weeks): `30m`, `4h`, `2d`,
+`1w`. When the value is a duration written another way, the finding
+suggests the fix (`4 hours` -> `4h`, `1.5h` -> `90m`, `PT4H` -> `4h`). A
+duration of zero, or of more than 10 years, is a typo too, except `0m`
+("immediately") for `sla.first_response` and an escalation's `response`.
+A duration of the wrong YAML type (an unquoted number) is the `schema`
+rule's finding.
 
 ## Why is this bad?
 Dashboards, reports and the review diff compare SLAs: "4 hours", "4hrs"
@@ -51,7 +54,7 @@ from typing import Iterator
 
 
 from ...loader import clip
-from ...model import Severity, Sop, Span
+from ...model import SLA_NAMES, Severity, Sop, Span, sla_entries
 from ..rule import Issue, LintContext, Rule
 from ..text import DURATION, parse_duration, suggest_duration
 
@@ -59,27 +62,36 @@ _LONGEST = datetime.timedelta(days=3653)  # no SLA or review interval runs for 1
 
 
 def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
-    for name in ("first_response", "resolution"):
-        value = sop.sla.get(name)
-        if value is not None:
-            issue = _check(f"sla.{name}", value, sop.at(f"sla.{name}"))
-            if issue is not None:
-                yield issue
+    for name in SLA_NAMES:
+        for priority, value in sla_entries(sop.sla.get(name)):
+            where = f"sla.{name}" if priority is None else f"sla.{name}.{priority}"
+            yield from _found(_check(where, value, sop.at(where), immediate=name == "first_response"))
     for escalation in sop.escalations:
+        name = clip(escalation.id, 40)
         if escalation.sla is not None:
-            issue = _check(f"sla of escalation {clip(escalation.id, 40)!r}", escalation.sla, escalation.at("sla"))
-            if issue is not None:
-                yield issue
+            yield from _found(_check(f"sla of escalation {name!r}", escalation.sla, escalation.at("sla")))
+        if escalation.response is not None:
+            yield from _found(_check(f"response of escalation {name!r}", escalation.response,
+                                     escalation.at("response"), immediate=True))
+    for step in sop.steps:
+        if step.every is not None:
+            yield from _found(_check(f"every of step {clip(step.id, 40)!r}", step.every, step.at("every")))
     if "review_every" in sop.spans:
-        issue = _check("review_every", sop.review_every, sop.at("review_every"))
-        if issue is not None:
-            yield issue
+        yield from _found(_check("review_every", sop.review_every, sop.at("review_every")))
 
 
-def _check(where: str, value: str, span: Span) -> Issue | None:
+def _found(issue: Issue | None) -> Iterator[Issue]:
+    if issue is not None:
+        yield issue
+
+
+def _check(where: str, value: str, span: Span, *, immediate: bool = False) -> Issue | None:
     if DURATION.fullmatch(value):
         if not value[:-1].strip("0"):
-            return Issue(span, f"{where} is {clip(value, 40)!r}, zero: a duration must be more than nothing")
+            if immediate and value[-1] == "m":
+                return None  # 0m: "immediately"
+            fix = " (write 0m for immediately)" if immediate else ""
+            return Issue(span, f"{where} is {clip(value, 40)!r}, zero: a duration must be more than nothing{fix}")
         length = parse_duration(value)
         if length is None or length > _LONGEST:
             return Issue(span, f"{where} {clip(value, 40)!r} is longer than 10 years: is it a typo?")

@@ -3,7 +3,9 @@
 ## What it does
 Finds groups of steps that only lead to each other, so that a contact that
 enters them can never end (`outcome`, `escalate`, `goto`, or falling off the
-last step). Each such loop is reported once, at its first step in file
+last step). An `escalate` with `next` beside it (format 1.1) raises the
+escalation and continues, so it is not a way out: the agent is still in
+the loop. Each such loop is reported once, at its first step in file
 order, naming the steps in it. A loop with at least one way out (a branch
 that ends or leaves the loop) is fine: "ask again until the customer
 answers, or close after the third try" is a normal procedure. A reference
@@ -81,7 +83,7 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
             more = f" and {len(loop) - _SHOWN} more" if len(loop) > _SHOWN else ""
             what = f"steps {names}{more} lead only to each other"
         yield Issue(first.at("id"), f"{what}: the flow never ends; give the loop a way out "
-                                    "(an outcome, an escalate or a next that leaves it)")
+                                    "(an outcome, an escalate without next, or a next that leaves it)")
 
 
 def _has_back_link(sop: Sop) -> bool:

@@ -1,15 +1,25 @@
-"""The SOP's first-response SLA is longer than its resolution SLA.
+"""Two SLAs of an SOP are in the wrong order.
 
 ## What it does
-Compares `sla.first_response` with `sla.resolution` and reports, at
-`first_response`, an SOP that gives agents longer to answer a contact for
-the first time than to resolve it. Equal SLAs are fine (the first answer
-is the resolution). A malformed duration is left to `duration-format`.
+Reports, at the longer of the two, an SLA that gives agents longer than
+another SLA that should never be shorter:
+
+- `sla.first_response` longer than `sla.resolution` (an SOP that gives
+  agents longer to answer a contact for the first time than to resolve
+  it); when either is given by priority, each priority is compared;
+- an SLA given by priority where a higher priority has a longer SLA than
+  the next lower priority written (`{high: 2d, medium: 1d}`);
+- an escalation whose `response` (acknowledgement) is longer than its
+  `sla` (resolution).
+
+Equal SLAs are fine (the first answer is the resolution). A malformed
+duration is left to `duration-format`.
 
 ## Why is this bad?
 The two were almost always swapped or mistyped (`2d` for `2h`). Dashboards
 and queues built on them either never flag a late first response or flag
-every resolution as late, and agents learn to ignore both.
+every resolution as late, and agents learn to ignore both; an emergency
+that may wait longer than a low-priority contact is queued behind it.
 
 ## Example
 ```yaml
@@ -42,22 +52,74 @@ steps:
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Mapping
 
-from ...model import Severity, Sop
+from ...loader import clip
+from ...model import PRIORITIES, Severity, Sop, Span, sla_entries
 from ..rule import Issue, LintContext, Rule
 from ..text import parse_duration
 
 
 def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
+    for name in ("first_response", "resolution"):
+        yield from _by_priority(sop, name)
+    yield from _first_before_resolution(sop)
+    for escalation in sop.escalations:
+        response, sla = escalation.response, escalation.sla
+        response_time, sla_time = parse_duration(response or ""), parse_duration(sla or "")
+        if response_time is not None and sla_time is not None and response_time > sla_time:
+            yield Issue(escalation.at("response"), f"response {response!r} of escalation "
+                                                   f"{clip(escalation.id, 40)!r} is longer than its sla {sla!r}: "
+                                                   "the owner would acknowledge it after it is due")
+
+
+def _by_priority(sop: Sop, name: str) -> Iterator[Issue]:
+    """A higher priority never waits longer than the next lower priority written."""
+    value = sop.sla.get(name)
+    if not isinstance(value, Mapping):
+        return
+    timed = [(priority, duration, parse_duration(duration)) for priority, duration in sla_entries(value)
+             if priority in PRIORITIES]
+    previous = None
+    for priority, duration, length in timed:
+        if length is None:
+            continue  # duration-format's finding; compare the others around it
+        if previous is not None and previous[2] > length:
+            higher, higher_duration, _ = previous
+            yield Issue(sop.at(f"sla.{name}.{higher}"), f"sla.{name}.{higher} {higher_duration!r} is longer than "
+                                                        f"sla.{name}.{priority} {duration!r}: a higher priority "
+                                                        "never waits longer")
+        previous = (priority, duration, length)
+
+
+def _first_before_resolution(sop: Sop) -> Iterator[Issue]:
     first, resolution = sop.sla.get("first_response"), sop.sla.get("resolution")
     if first is None or resolution is None:
         return
-    first_time, resolution_time = parse_duration(first), parse_duration(resolution)
-    if first_time is None or resolution_time is None or first_time <= resolution_time:
+    if isinstance(first, str) and isinstance(resolution, str):
+        first_time, resolution_time = parse_duration(first), parse_duration(resolution)
+        if first_time is not None and resolution_time is not None and first_time > resolution_time:
+            yield Issue(sop.at("sla.first_response"), f"sla.first_response {first!r} is longer than "
+                                                      f"sla.resolution {resolution!r}: were they swapped?")
         return
-    yield Issue(sop.at("sla.first_response"), f"sla.first_response {first!r} is longer than sla.resolution "
-                                              f"{resolution!r}: were they swapped?")
+    reported: set[Span] = set()
+    for priority in PRIORITIES:
+        first_value, first_at = _for(sop, "first_response", first, priority)
+        resolution_value, resolution_at = _for(sop, "resolution", resolution, priority)
+        if first_value is None or resolution_value is None or first_at in reported:
+            continue
+        first_time, resolution_time = parse_duration(first_value), parse_duration(resolution_value)
+        if first_time is not None and resolution_time is not None and first_time > resolution_time:
+            reported.add(first_at)
+            yield Issue(first_at, f"sla.first_response {first_value!r} is longer than sla.resolution "
+                                  f"{resolution_value!r} for priority {priority!r}: were they swapped?")
+
+
+def _for(sop: Sop, name: str, value: str | Mapping[str, str], priority: str) -> tuple[str | None, Span]:
+    """The SLA ``name`` for ``priority``: its own entry, or the single duration that covers every priority."""
+    if isinstance(value, str):
+        return value, sop.at(f"sla.{name}")
+    return value.get(priority), sop.at(f"sla.{name}.{priority}")
 
 
 RULE = Rule(name="sla-order", severity=Severity.WARNING, doc=__doc__, check=check)

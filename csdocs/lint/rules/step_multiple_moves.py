@@ -3,7 +3,8 @@
 ## What it does
 A step moves on with at most one of `next`, `escalate`, `goto` or
 `outcome`. This rule reports a step that has two of them (at the second
-one in the file), and a decision step with branches that also has a move
+one in the file), except `escalate` with `next` beside it (format 1.1:
+the escalation is raised and the agent continues at `next`), and a decision step with branches that also has a move
 of its own (the branches decide where it goes, so the step's own move is
 ignored). Branches with two targets are `decision-incomplete`'s job.
 
@@ -47,7 +48,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ...loader import clip
-from ...model import MOVE_FIELDS, Severity, Sop
+from ...model import ESCALATE_AND_CONTINUE, MOVE_FIELDS, Severity, Sop, extra_move
 from ..rule import Issue, LintContext, Rule
 
 
@@ -56,14 +57,17 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
         written = [field for field in MOVE_FIELDS if field in step.spans]
         if not written or (len(written) == 1 and not step.branches):
             continue
+        if not step.branches and set(written) == ESCALATE_AND_CONTINUE:
+            continue
         written.sort(key=step.key_at)
         name = clip(step.id, 40)
         if step.branches:
             yield Issue(step.key_at(written[0]), f"decision step {name!r} also has {written[0]}: the branches "
                                                  f"decide where it goes; move it into a branch or remove it")
         elif len(written) > 1:
-            yield Issue(step.key_at(written[1]), f"step {name!r} has {' and '.join(written)}: "
-                                                 "a step moves on exactly one way, keep one")
+            yield Issue(step.key_at(extra_move(written)), f"step {name!r} has {' and '.join(written)}: "
+                                                          "a step moves on exactly one way (or escalates and "
+                                                          "continues with next), keep one")
 
 
 RULE = Rule(name="step-multiple-moves", severity=Severity.ERROR, doc=__doc__, check=check)
