@@ -317,14 +317,31 @@ def _row_number(ordinal: int, rejected: list[int]) -> int:
         row = moved
 
 
+def _one_sla(sop: Sop, name: str) -> _dt.timedelta | None:
+    """The SOP's SLA ``name`` as one duration; None when it has none, or (format 1.1) writes one per
+    priority: the exports carry no ticket priority to pick a duration by."""
+    value = sop.sla.get(name)
+    return parse_duration(value) if isinstance(value, str) else None
+
+
+def _sla_note(sop: Sop, name: str) -> str | None:
+    """Why a metric measured against SLA ``name`` has no value for this SOP, or None."""
+    value = sop.sla.get(name)
+    if not value:
+        return f"the SOP has no sla.{name}"
+    if not isinstance(value, str):
+        return f"the SOP's sla.{name} is by priority, and the exports carry no ticket priority"
+    return None
+
+
 def _per_sop(con: Any, sops: Sequence[Sop], has: list[frozenset[str]], as_of: _dt.datetime | None,
              options: Options) -> list[SopResult]:
     import duckdb
 
     sla_rows = []
     for sop in sops:
-        first = parse_duration(sop.sla.get("first_response", "") or "")
-        resolution = parse_duration(sop.sla.get("resolution", "") or "")
+        first = _one_sla(sop, "first_response")
+        resolution = _one_sla(sop, "resolution")
         sla_rows.append((sop.id, first.total_seconds() / 60 if first else None,
                          resolution.total_seconds() / 60 if resolution else None))
     con.execute("CREATE TABLE csdocs_sla (sop VARCHAR, fr DOUBLE, res DOUBLE)")
@@ -382,10 +399,10 @@ def _per_sop(con: Any, sops: Sequence[Sop], has: list[frozenset[str]], as_of: _d
         for metric in METRICS:
             value, count, unit = _value(metric, record, targets.get(metric)) if record else (None, 0, MEASURES[metric][0])
             note = missing_note[metric]
-            if note is None and metric == "backlog" and not sop.sla.get("resolution"):
-                note = "the SOP has no sla.resolution"
-            if note is None and metric == "first_response_within_sla" and not sop.sla.get("first_response"):
-                note = "the SOP has no sla.first_response"
+            if note is None and metric == "backlog":
+                note = _sla_note(sop, "resolution")
+            if note is None and metric == "first_response_within_sla":
+                note = _sla_note(sop, "first_response")
             if note is None and value is None:
                 note = f"no data: none of its {record['volume']} tickets {_WANTS[metric]}" if record else "no tickets"
             measures[metric] = _judge(metric, value, unit, count, targets.get(metric), options.min_volume,

@@ -181,3 +181,20 @@ def test_two_exports_of_different_shapes_add_up(tmp_path):
     assert result.sop("refund-request").metrics["fcr"].value == pytest.approx(both["fcr"])
     # AHT only from the export that has a handle time
     assert result.sop("refund-request").metrics["aht"].value == pytest.approx(right["aht"], abs=0.01)
+
+
+def test_an_sla_by_priority_is_not_measured_and_says_why(tmp_path):
+    """Format 1.1: an SOP may write its SLA per priority. The exports carry no ticket priority to pick a
+    duration by, so the SLA metrics say so; the other metrics are measured as before."""
+    from dataclasses import replace
+
+    by_priority = replace(SOPS[0], sla={"first_response": {"emergency": "0m", "low": "1d"},
+                                        "resolution": {"high": "1d", "low": "5d"}})
+    rows = tickets()
+    path = write_csv(tmp_path / "z.csv", WRITERS["zendesk"](rows))
+    got = measure([path], [by_priority], options=Options(as_of=AS_OF, min_volume=5)).sop("refund-request")
+    right = expected(of_sop(rows, REFUND))
+    assert got.metrics["fcr"].value == pytest.approx(right["fcr"])
+    for metric, name in (("first_response_within_sla", "first_response"), ("backlog", "resolution")):
+        assert got.metrics[metric].value is None
+        assert got.metrics[metric].note == f"the SOP's sla.{name} is by priority, and the exports carry no ticket priority"
