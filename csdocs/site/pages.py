@@ -172,6 +172,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["duration"] = duration_words
     env.filters["sla"] = sla_words
+    env.filters["respond"] = respond_words
     env.filters["humanize"] = humanize
     return env
 
@@ -206,14 +207,35 @@ def duration_words(text: str | None) -> str:
     return f"{number} {name}{'' if number == 1 else 's'}"
 
 
+def when_words(duration: str) -> str:
+    """A time allowed, in words: ``"0m"`` is "immediately" (format 1.1), anything else as :func:`duration_words`."""
+    return "immediately" if duration == "0m" else duration_words(duration)
+
+
 def sla_words(value: str | Mapping[str, str] | None) -> str:
     """An SOP SLA in words: ``"4h"`` -> "4 hours", ``"0m"`` -> "immediately", and by priority (format 1.1)
     "4 hours (emergency), 1 day (high)"."""
     parts = []
     for priority, duration in sla_entries(value):
-        words = "immediately" if duration == "0m" else duration_words(duration)
+        words = when_words(duration)
         parts.append(words if priority is None else f"{words} ({priority})")
     return ", ".join(parts)
+
+
+def respond_words(response: str | None) -> str:
+    """An escalation's ``response`` (format 1.1): "Respond immediately" for ``0m``, else "Respond within
+    15 minutes"; "" when it has none."""
+    if response is None:
+        return ""
+    words = when_words(response)
+    return f"Respond {words}" if words == "immediately" else f"Respond within {words}"
+
+
+def repeat_words(step: Step) -> str | None:
+    """A recurring duty (format 1.1): "Repeat every 30 minutes until the incident is resolved"."""
+    if step.every is None:
+        return None
+    return f"Repeat every {duration_words(step.every)}" + (f" until {step.until}" if step.until else "")
 
 
 def step_anchor(step: Step) -> str:
@@ -332,6 +354,8 @@ def flow_data(sop: Sop, config: Config, corpus: Corpus, layout: Layout, src_uri:
                 move["kind"] = "broken"
             if edge.kind == "escalate" and sop.escalation(edge.target) is None:
                 move["kind"] = "broken"
+            if edge.raises is not None and sop.escalation(edge.raises) is not None:
+                move["raises"] = edge.raises  # escalate and continue: raised on the way to ``target``
             if edge.kind == "goto":
                 target_sop, target_step = graph.split_goto(edge.target)
                 other = by_id.get(target_sop)
@@ -344,7 +368,7 @@ def flow_data(sop: Sop, config: Config, corpus: Corpus, layout: Layout, src_uri:
             "id": step.id, "n": step.index + 1, "anchor": step_anchor(step), "title": step.title,
             "actor": tier_label(step.actor, names) if step.actor else None,
             "action": step.action, "say": step.say, "decision": step.decision,
-            "automated": step.automated or None, "moves": moves,
+            "automated": step.automated or None, "repeat": repeat_words(step), "moves": moves,
         }
         steps.append({key: value for key, value in entry.items() if value is not None})
     named = graph.raised(sop)
@@ -352,6 +376,7 @@ def flow_data(sop: Sop, config: Config, corpus: Corpus, layout: Layout, src_uri:
         {"id": e.id, "anchor": escalation_anchor(e), "trigger": e.trigger,
          "from": tier_label(e.from_tier, names), "to": tier_label(e.to_tier, names),
          "owner": e.owner, "sla": duration_words(e.sla) if e.sla else None,
+         "response": respond_words(e.response) or None,
          "handoff": list(dict.fromkeys([*config.handoff, *(e.handoff or ())])),
          "standing": e.id not in named}
         for e in sop.escalations
@@ -378,7 +403,8 @@ def sop_page(sop: Sop, config: Config, corpus: Corpus, layout: Layout, *, today:
         "department_href": layout.href(layout.department_pages[sop.slug], from_page=src_uri),
         "next_review": next_review(sop), "today": today,
         "sla_names": SLA_NAMES, "metric_names": METRIC_NAMES, "handoff_names": HANDOFF_NAMES,
-        "required_handoff": config.handoff,
+        "required_handoff": config.handoff, "repeat_words": repeat_words,
+        "has_response": any(e.response is not None for e in sop.escalations),
     }
     page = _Assembler(front_matter(sop.title, boost=2, tags=sop.contact_types))
     page.html(render("sop_summary.html.j2", **ctx))
@@ -393,7 +419,7 @@ def sop_page(sop: Sop, config: Config, corpus: Corpus, layout: Layout, *, today:
         page.heading("Flowchart")
         page.html(render("sop_flowchart.html.j2", svg=page.placeholder(svg), sop=sop))
     page.heading("Procedure")
-    page.html(render("sop_procedure.html.j2", moves=_moves(sop, corpus, layout, src_uri), **ctx))
+    page.html(render("sop_procedure.html.j2", moves=_moves(sop, config, corpus, layout, src_uri), **ctx))
     if sop.escalations:
         page.heading("Escalations")
         page.html(render("sop_escalations.html.j2", **ctx))
@@ -419,9 +445,10 @@ def sop_page(sop: Sop, config: Config, corpus: Corpus, layout: Layout, *, today:
     return page.page(src_uri)
 
 
-def _moves(sop: Sop, corpus: Corpus, layout: Layout, src_uri: str) -> dict[int, list[dict[str, Any]]]:
+def _moves(sop: Sop, config: Config, corpus: Corpus, layout: Layout, src_uri: str) -> dict[int, list[dict[str, Any]]]:
     """For each step (by position): where it goes, as text and link, for the procedure list."""
     by_id = corpus.by_id()
+    names = tier_names(sop, config)
     steps_by_id = {step.id: step for step in sop.steps}
     out: dict[int, list[dict[str, Any]]] = {}
     for step in sop.steps:
@@ -430,7 +457,7 @@ def _moves(sop: Sop, corpus: Corpus, layout: Layout, src_uri: str) -> dict[int, 
             # a plain step falling through to the one below needs no line; its end does
             show = bool(step.branches) or not edge.implicit or edge.kind == "outcome"
             move: dict[str, Any] = {"answer": edge.answer, "kind": edge.kind, "show": show,
-                                    "target": edge.target, "href": None, "label": edge.target}
+                                    "target": edge.target, "href": None, "label": edge.target, "raises": None}
             if edge.kind == "next":
                 target = steps_by_id.get(edge.target)
                 if target is not None:
@@ -441,6 +468,14 @@ def _moves(sop: Sop, corpus: Corpus, layout: Layout, src_uri: str) -> dict[int, 
                 if escalation is not None:
                     move["href"] = "#" + escalation_anchor(escalation)
                     move["label"] = escalation.trigger or escalation.id
+            if edge.raises is not None:  # escalate and continue: the escalation, then the step above
+                escalation = sop.escalation(edge.raises)
+                move["raises"] = {
+                    "target": edge.raises,
+                    "href": "#" + escalation_anchor(escalation) if escalation is not None else None,
+                    "to": tier_label(escalation.to_tier, names) if escalation is not None else "",
+                    "label": (escalation.trigger or escalation.id) if escalation is not None else edge.raises,
+                }
             elif edge.kind == "goto":
                 target_sop, target_step = graph.split_goto(edge.target)
                 other = by_id.get(target_sop)
@@ -532,13 +567,14 @@ def escalation_matrix_page(corpus: Corpus, layout: Layout, config: Config) -> Pa
                                     anchor=escalation_anchor(escalation)),
                 "from": tier_label(escalation.from_tier, names), "to": tier_label(escalation.to_tier, names),
             })
+    has_response = any(e.response is not None for sop in corpus.sops for e in sop.escalations)
     tiers = sorted(groups, key=lambda tier_id: (order.get(tier_id, len(order)), tier_id))
     names = dict(config.tiers)
     sections = [(tier_label(tier_id, names) or "No tier given",
                  sorted(groups[tier_id], key=lambda r: (r["sop"].title.casefold(), r["escalation"].id)))
                 for tier_id in tiers]
     page = _Assembler(front_matter("Escalation matrix", exclude=True))
-    page.html(render("escalations.html.j2", sections=sections))
+    page.html(render("escalations.html.j2", sections=sections, has_response=has_response))
     return page.page(ESCALATIONS)
 
 

@@ -197,3 +197,100 @@ def test_guided_resolution_follows_a_goto_into_another_sop(built_project, watche
         assert page.locator("#step-verify").is_visible()
     finally:
         server.shutdown()
+
+
+def incident_handoff_note(contact_reason: str) -> str:
+    """The handoff note the walker writes when step 1 of the example major-incident SOP is answered Yes
+    (escalate and continue): worked out from the SOP file and the project's configuration."""
+    from csdocs.config import load_config
+    from csdocs.loader import load_file
+    from csdocs.site.pages import HANDOFF_NAMES, tier_label, tier_names
+
+    from tests.conftest import ROOT
+
+    config = load_config(ROOT / "mkdocs.yml")
+    sop = load_file(ROOT / "sops" / "technical-support" / "major-incident-response.yaml").sop
+    confirm = sop.steps[0]
+    (yes,) = [branch for branch in confirm.branches if branch.answer == "Yes"]
+    escalation = sop.escalation(yes.move.escalate)
+    assert yes.move.next == sop.steps[1].id  # the escalate-and-continue branch this test walks
+    assert (escalation.response, escalation.sla) == ("0m", "4h")  # 0m reads "immediately" (format 1.1)
+    names = tier_names(sop, config)
+    values = {"contact_reason": contact_reason,
+              "attempted_resolution": f"1. {confirm.title} ({confirm.decision} Yes)",
+              "escalation_reason": escalation.trigger,
+              "customer_told": "-"}  # nothing said before the escalation: the first step has no script line
+    lines = [f"Handoff note: {sop.title}",
+             f"Escalated {tier_label(escalation.from_tier, names)} → {tier_label(escalation.to_tier, names)}"
+             f"; owner: {escalation.owner}; Respond immediately; SLA: 4 hours"]
+    for item in dict.fromkeys([*config.handoff, *(escalation.handoff or ())]):
+        lines += ["", HANDOFF_NAMES[item] + ":", values[item]]
+    return "\n".join(lines)
+
+
+def test_guided_resolution_raises_an_escalation_writes_its_note_and_continues_to_the_end(example_site, watched):
+    """Format 1.1 escalate and continue: the walker raises the escalation at step 1, writes its handoff
+    note from the path so far, goes on to the next step, and still offers the note at the end."""
+    from csdocs.loader import load_file
+
+    from tests.conftest import ROOT
+
+    sop = load_file(ROOT / "sops" / "technical-support" / "major-incident-response.yaml").sop
+    page = watched.page
+    page.goto(example_site + "technical-support/major-incident-response/")
+    walker = page.locator("[data-csdocs-walker]")
+    walker.get_by_role("button", name="Start guided resolution").click()
+    heading = walker.locator(".csdocs-walker__heading")
+    assert heading.inner_text() == f"Step 1: {sop.steps[0].title}"
+    assert walker.locator(".csdocs-walker__raised").count() == 0
+    walker.get_by_role("button", name="Yes", exact=True).click()  # escalate major-incident, then notify
+    assert heading.inner_text() == f"Step 2: {sop.steps[1].title}"  # continued, not ended
+    raised = walker.locator(".csdocs-walker__raised")
+    assert raised.locator("h4").first.inner_text() == "Raised: Escalate: L3 (Management or specialist team)"
+    facts = raised.locator("dd").all_inner_texts()
+    assert "Respond immediately" in facts and "4 hours" in facts and sop.escalations[0].owner in facts
+    live = walker.locator(".csdocs-walker__live").inner_text()
+    assert live == f"Escalation raised: Escalate: L3 (Management or specialist team). Step 2: {sop.steps[1].title}"
+    assert heading.evaluate("node => node === document.activeElement")  # focus follows the walk
+    # the note was written at the escalation: the path up to it, not the steps that follow
+    raised.locator("textarea[data-item=contact_reason]").fill("Card payments fail for everyone since 09:10")
+    note = raised.locator(".csdocs-handoff__note")
+    assert note.input_value() == incident_handoff_note("Card payments fail for everyone since 09:10")
+    raised.get_by_role("button", name="Copy the note").click()
+    raised.locator(".csdocs-handoff__status").get_by_text("Copied").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == note.input_value()
+
+    walker.get_by_role("button", name="Done: next step").click()  # notify -> update
+    update = sop.steps[2]
+    assert heading.inner_text() == f"Step 3: {update.title}"
+    assert update.every == "30m"
+    assert walker.locator(".csdocs-walker__repeat").inner_text() == f"↻ Repeat every 30 minutes until {update.until}"
+    walker.get_by_role("button", name="Done: next step").click()  # update -> close
+    assert heading.inner_text() == f"Step 4: {sop.steps[3].title}"
+    walker.get_by_role("button", name=f"Done: finish ({sop.steps[3].move.outcome})").click()
+    assert heading.inner_text() == f"The procedure ends: {sop.steps[3].move.outcome}"
+    # at the end the escalation raised on the way and its note are still there, as written at step 1
+    assert raised.count() == 1
+    assert note.input_value() == incident_handoff_note("Card payments fail for everyone since 09:10")
+    contact = walker.locator(".csdocs-walker__card .csdocs-handoff__note").input_value()
+    assert "Raised on the way: L3 (Management or specialist team) (" + sop.escalations[0].trigger + ")" in contact
+    assert "4. " + sop.steps[3].title in contact  # the contact note covers the whole path
+    for _ in range(4):  # back to step 1: the escalation is no longer raised
+        walker.get_by_role("button", name="Back").click()
+    assert heading.inner_text() == f"Step 1: {sop.steps[0].title}"
+    assert walker.locator(".csdocs-walker__raised").count() == 0
+
+
+def test_an_escalate_and_continue_step_is_keyboard_usable(example_site, watched):
+    page = watched.page
+    page.goto(example_site + "technical-support/major-incident-response/")
+    page.get_by_role("button", name="Start guided resolution").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Yes"
+    page.keyboard.press("Enter")
+    heading = page.locator(".csdocs-walker__heading")
+    assert heading.inner_text().startswith("Step 2:")
+    assert heading.evaluate("node => node === document.activeElement")
+    page.keyboard.press("Tab")  # the step's own button comes first, then the raised escalation's note
+    assert page.evaluate("document.activeElement.textContent") == "Done: next step"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -46,12 +48,13 @@ def hostile_sop() -> dict:
         "priority": "high",
         "tags": [p("tag")],
         "definitions": {"RMA": p("Meaning"), p("term"): p("meaning")},
-        "sla": {"first_response": p("sla"), "resolution": "2d"},
+        "sla": {"first_response": p("sla"), "resolution": {"emergency": p("by priority"), p("priority"): "2d"}},
         "tiers": {"L1": {"name": p("tier"), "authority": p("authority")}},
         "script": {"greeting": p("Greeting RMA"), "questions": [p("Question")], "closing": p("Closing")},
         "steps": [
             {"id": "start", "title": p("Step one RMA"), "actor": p("actor"), "action": p("Action"),
-             "say": p("Say"), "next": "ask"},
+             "say": p("Say"), "escalate": "up", "next": "ask",  # format 1.1: escalate and continue
+             "every": p("every"), "until": p("until")},
             {"id": "ask", "title": p("Decide"), "decision": p("Decision"),
              "branches": [{"answer": p("Yes"), "escalate": "up"}, {"answer": p("No"), "next": p("odd")},
                           {"answer": p("Away"), "goto": "javascript:alert(1)"}]},
@@ -59,8 +62,9 @@ def hostile_sop() -> dict:
         ],
         "escalations": [
             {"id": "up", "trigger": p("Trigger"), "from": "L1", "to": p("tier"), "owner": p("Owner"),
-             "sla": p("sla"), "handoff": ["contact_reason", p("item")]},
-            {"id": p("standing"), "trigger": p("Standing trigger"), "to": "L2", "owner": "Lead", "sla": "1d"},
+             "sla": p("sla"), "response": p("response"), "handoff": ["contact_reason", p("item")]},
+            {"id": p("standing"), "trigger": p("Standing trigger"), "to": "L2", "owner": "Lead", "sla": "1d",
+             "response": "0m"},
         ],
         "metrics": {"fcr": p("fcr"), p("metric"): p("target")},
         "related": [p("related"), "../../etc"],
@@ -125,24 +129,28 @@ def test_no_payload_runs_in_the_browser(hostile_site: Path, watched):
     try:
         paths = sorted(path.relative_to(hostile_site / "site").parent.as_posix()
                        for path in (hostile_site / "site").rglob("index.html"))
+        raised_notes = 0
         for relative in paths:
             page.goto(base + ("" if relative == "." else relative + "/"))
             page.wait_for_load_state("load")
             start = page.locator(".csdocs-walker__start")
             if start.count():
                 start.click()
-                for _ in range(6):  # walk the first answer each time, through the escalation's note
+                for _ in range(6):  # walk the first answer each time: the escalation raised on the way
+                    # (format 1.1), then the one that ends the walk, through both handoff notes
                     buttons = page.locator(".csdocs-walker__answers button")
                     if not buttons.count():
                         break
                     buttons.first.click()
                 for field in page.locator(".csdocs-handoff__field").all():
                     field.fill(PAYLOAD)
-                if page.locator(".csdocs-handoff__copy").count():
-                    page.locator(".csdocs-handoff__copy").click()
+                raised_notes += page.locator(".csdocs-walker__raised .csdocs-handoff__note").count()
+                for copy in page.locator(".csdocs-handoff__copy").all():
+                    copy.click()
                 page.locator("abbr").first.hover()
                 assert "{{ 7*7 }}" in page.locator("article").inner_text()  # shown, never evaluated
             assert page.evaluate("typeof window.__xss") == "undefined", relative
+        assert raised_notes >= 2  # both hostile SOPs' walks raised an escalation on the way and wrote its note
         for term in ("onerror", "script", "img"):  # search.highlight rewrites matching text nodes
             page.goto(base + hostile_path(hostile_site) + f"?h={term}")
             page.wait_for_load_state("load")
@@ -166,3 +174,22 @@ def test_no_payload_runs_in_the_browser(hostile_site: Path, watched):
     finally:
         server.shutdown()
     assert watched.dialogs == []
+
+
+def test_the_format_1_1_fields_reach_the_page_as_text(hostile_site: Path):
+    """The response, the recurring duty, the SLA by priority and the raised escalation are on the page
+    (so the browser test above proves them inert), each escaped."""
+    from markupsafe import escape
+
+    page = (hostile_site / "site" / hostile_path(hostile_site) / "index.html").read_text(encoding="utf-8")
+    assert str(escape(f"Respond within {p('response')}")) in page  # the escalation table
+    assert "Respond immediately" in page  # the standing escalation's 0m
+    assert str(escape(f"{p('by priority')} (emergency)")) in page  # the summary's SLA by priority
+    assert str(escape(f"2 days ({p('priority')})")) in page  # an unknown priority: shown as written
+    assert str(escape(p("every"))) in page and str(escape(p("until"))) in page
+    assert "escalate to " in page and ", then continue at" in page  # the escalate-and-continue move
+    flow = re.search(r'class="csdocs-flow">(.*?)</script>', page, re.S).group(1)
+    assert "<" not in flow  # SOP text in the walker's data cannot close the script element
+    (data,) = json.loads(flow)
+    assert data["steps"][0]["repeat"].startswith(f"Repeat every {p('every')}")
+    assert data["steps"][0]["moves"][0]["raises"] == "up"

@@ -54,7 +54,8 @@
     var self = this;
     flow.steps.forEach(function (step, index) { if (!(step.id in self.byId)) self.byId[step.id] = index; });
     flow.escalations.forEach(function (e) { if (!(e.id in self.escalations)) self.escalations[e.id] = e; });
-    this.history = [];   // [{state, choice}]: what was on screen, and the answer given there
+    this.history = [];   // [{state, choice, raised}]: what was on screen, the answer given there, and the
+                         // escalation that answer raised on the way (escalate and continue, format 1.1)
     this.state = null;   // {kind: "step", index} | {kind: "escalate", id} | {kind: "end", outcome} | {kind: "goto", move}
     this.fields = {};    // handoff items the agent typed, kept across back/forward
     this.live = el("p", { "class": "csdocs-walker__live", "aria-live": "polite" });
@@ -69,8 +70,17 @@
   };
 
   Walker.prototype.choose = function (move, label) {
-    this.history.push({ state: this.state, choice: label });
+    var raised = move.raises && move.raises in this.escalations ? move.raises : null;
+    this.history.push({ state: this.state, choice: label, raised: raised });
     this.show(this.target(move));
+  };
+
+  // the escalations raised on the way so far: [{escalation, at}] where history[at] raised it
+  Walker.prototype.raised = function () {
+    var self = this;
+    var out = [];
+    this.history.forEach(function (h, at) { if (h.raised) out.push({ escalation: self.escalations[h.raised], at: at }); });
+    return out;
   };
 
   Walker.prototype.target = function (move) {
@@ -104,10 +114,13 @@
     }
     if (actions.childNodes.length) card.appendChild(actions);
     if (state.kind === "step") this.renderStanding(card);
+    this.renderRaised();
     this.renderControls();
     this.renderPath();
     this.highlight(state);
-    this.live.textContent = heading.textContent;
+    var last = this.history[this.history.length - 1];
+    var justRaised = last && last.raised ? this.escalations[last.raised] : null;
+    this.live.textContent = (justRaised ? "Escalation raised: " + this.escalationTitle(justRaised) + ". " : "") + heading.textContent;
     heading.focus();
   };
 
@@ -123,6 +136,7 @@
       say.appendChild(document.createTextNode("“" + step.say + "”"));
       card.appendChild(say);
     }
+    if (step.repeat) card.appendChild(el("p", { "class": "csdocs-walker__repeat" }, "↻ " + step.repeat));
     if (step.decision) card.appendChild(el("p", { "class": "csdocs-walker__question" }, step.decision));
     step.moves.forEach(function (move) {
       var label = move.answer !== undefined ? move.answer : self.moveLabel(move);
@@ -132,7 +146,7 @@
   };
 
   Walker.prototype.moveLabel = function (move) {
-    if (move.kind === "next" && move.target in this.byId) return "Done: next step";
+    if (move.kind === "next" && move.target in this.byId) return move.raises ? "Done: escalate, then next step" : "Done: next step";
     if (move.kind === "escalate") return "Done: escalate";
     if (move.kind === "goto") return "Done: continue in " + (move.title || move.target);
     if (move.kind === "outcome") return "Done: finish (" + move.target + ")";
@@ -163,10 +177,10 @@
     this.panel.appendChild(controls);
   };
 
-  Walker.prototype.walked = function () {
-    // the steps done so far, with the answer given at each decision
+  Walker.prototype.walked = function (upto) {
+    // the steps done so far (or before history[upto]), with the answer given at each decision
     var self = this;
-    return this.history.filter(function (h) { return h.state && h.state.kind === "step"; }).map(function (h) {
+    return this.history.slice(0, upto === undefined ? this.history.length : upto).filter(function (h) { return h.state && h.state.kind === "step"; }).map(function (h) {
       var step = self.flow.steps[h.state.index];
       return { step: step, answer: h.choice };
     });
@@ -185,30 +199,58 @@
     this.panel.appendChild(box);
   };
 
-  Walker.prototype.tried = function () {
-    return this.walked().map(function (item, index) {
+  Walker.prototype.tried = function (upto) {
+    return this.walked(upto).map(function (item, index) {
       var line = (index + 1) + ". " + item.step.title;
       if (item.step.decision) line += " (" + item.step.decision + " " + (item.answer !== null ? item.answer : "") + ")";
       return line;
     }).join("\n");
   };
 
-  Walker.prototype.told = function () {
-    var lines = this.walked().filter(function (item) { return item.step.say; }).map(function (item) { return item.step.say; });
+  Walker.prototype.told = function (upto) {
+    var lines = this.walked(upto).filter(function (item) { return item.step.say; }).map(function (item) { return item.step.say; });
     return lines.join("\n");
   };
 
-  Walker.prototype.renderEscalation = function (card, heading, escalation) {
-    heading.textContent = "Escalate: " + (escalation.to || "next tier");
+  Walker.prototype.escalationTitle = function (escalation) {
+    return "Escalate: " + (escalation.to || "next tier");
+  };
+
+  Walker.prototype.renderFacts = function (card, escalation) {
     var facts = el("dl", { "class": "csdocs-walker__facts" });
     [["Why", escalation.trigger], ["From → to", (escalation.from || "") + " → " + (escalation.to || "")],
-     ["Owner", escalation.owner], ["Resolution SLA", escalation.sla]].forEach(function (pair) {
+     ["Owner", escalation.owner], ["Response", escalation.response], ["Resolution SLA", escalation.sla]].forEach(function (pair) {
       if (!pair[1]) return;
       facts.appendChild(el("dt", {}, pair[0]));
       facts.appendChild(el("dd", {}, pair[1]));
     });
     card.appendChild(facts);
+  };
+
+  Walker.prototype.renderEscalation = function (card, heading, escalation) {
+    heading.textContent = this.escalationTitle(escalation);
+    this.renderFacts(card, escalation);
     this.renderNote(card, escalation);
+  };
+
+  // Escalate and continue: each escalation raised on the way stays on screen, raised, with the handoff
+  // note written from the path up to the answer that raised it, until the walk goes back past it.
+  Walker.prototype.renderRaised = function () {
+    var self = this;
+    var raised = this.raised();
+    if (!raised.length) return;
+    var box = el("section", { "class": "csdocs-walker__raised", "aria-label": "Escalations raised on the way" });
+    box.appendChild(el("p", { "class": "csdocs-walker__raised-intro" },
+      raised.length === 1 ? "Escalation raised on the way (its owner and SLA have started):"
+                          : "Escalations raised on the way (their owners and SLAs have started):"));
+    raised.forEach(function (item, number) {
+      var entry = el("div", { "class": "csdocs-walker__raised-item" });
+      entry.appendChild(el("h4", {}, "Raised: " + self.escalationTitle(item.escalation)));
+      self.renderFacts(entry, item.escalation);
+      self.renderNote(entry, item.escalation, { upto: item.at + 1, key: "raised-" + number });
+      box.appendChild(entry);
+    });
+    this.panel.appendChild(box);
   };
 
   Walker.prototype.renderGoto = function (card, heading, move) {
@@ -233,20 +275,29 @@
     this.renderNote(card, null);
   };
 
-  Walker.prototype.noteText = function (escalation) {
+  // upto: the note of an escalation raised on the way, written from history[0 .. upto)
+  Walker.prototype.noteText = function (escalation, upto) {
     var flow = this.flow;
     var names = flow.handoff_names || {};
     var items = escalation ? escalation.handoff : ["contact_reason", "attempted_resolution", "customer_told"];
     var values = {
       contact_reason: this.fields.contact_reason || "",
-      attempted_resolution: this.tried(),
+      attempted_resolution: this.tried(upto),
       escalation_reason: escalation ? (escalation.trigger || escalation.id) : "",
-      customer_told: this.told()
+      customer_told: this.told(upto)
     };
     var lines = [(escalation ? "Handoff note: " : "Contact note: ") + flow.title];
     if (escalation) {
       lines.push("Escalated " + (escalation.from || "") + " → " + (escalation.to || "") +
-        (escalation.owner ? "; owner: " + escalation.owner : "") + (escalation.sla ? "; SLA: " + escalation.sla : ""));
+        (escalation.owner ? "; owner: " + escalation.owner : "") +
+        (escalation.response ? "; " + escalation.response : "") + (escalation.sla ? "; SLA: " + escalation.sla : ""));
+    }
+    // escalations raised earlier on the way (not the one this note is for)
+    var earlier = this.raised().filter(function (item) { return upto === undefined || item.at < upto - 1; });
+    if (earlier.length) {
+      lines.push("Raised on the way: " + earlier.map(function (item) {
+        return (item.escalation.to || "next tier") + " (" + (item.escalation.trigger || item.escalation.id) + ")";
+      }).join("; "));
     }
     var self = this;
     items.forEach(function (item) {
@@ -258,12 +309,14 @@
     return lines.join("\n");
   };
 
-  Walker.prototype.renderNote = function (card, escalation) {
+  // options: {upto, key} for the note of an escalation raised on the way (key keeps ids unique)
+  Walker.prototype.renderNote = function (card, escalation, options) {
     var self = this;
     var flow = this.flow;
     var names = flow.handoff_names || {};
-    var uid = "csdocs-note-" + flow.sop.replace(/[^a-z0-9-]/gi, "_");
-    var form = el("div", { "class": "csdocs-handoff" });
+    var upto = options ? options.upto : undefined;
+    var uid = "csdocs-note-" + flow.sop.replace(/[^a-z0-9-]/gi, "_") + (options ? "-" + options.key : "");
+    var form = el("div", { "class": "csdocs-handoff" + (options ? " csdocs-handoff--raised" : "") });
     form.appendChild(el("h4", {}, escalation ? "Handoff note" : "Contact note"));
     var items = escalation ? escalation.handoff : ["contact_reason"];
     var note = el("textarea", { id: uid + "-text", "class": "csdocs-handoff__note", rows: "12", spellcheck: "false" });
@@ -276,12 +329,14 @@
       field.value = self.fields[item] || "";
       field.addEventListener("input", function () {
         self.fields[item] = field.value;
-        note.value = self.noteText(escalation);
+        note.value = self.noteText(escalation, upto);
+        self.syncNotes(field);
       });
       form.appendChild(field);
     });
     form.appendChild(el("label", { "for": uid + "-text" }, "Note (check it, then copy it into the ticket)"));
-    note.value = this.noteText(escalation);
+    note.value = this.noteText(escalation, upto);
+    note.csdocsNote = { escalation: escalation, upto: upto };
     form.appendChild(note);
     var status = el("p", { "class": "csdocs-handoff__status", role: "status", "aria-live": "polite" });
     form.appendChild(button("Copy the note", "md-button--primary csdocs-handoff__copy", function () {
@@ -289,6 +344,17 @@
     }));
     form.appendChild(status);
     card.appendChild(form);
+  };
+
+  // a typed item (the contact reason) shows in every note on screen: keep the other notes and fields in step
+  Walker.prototype.syncNotes = function (source) {
+    var self = this;
+    Array.prototype.forEach.call(this.panel.querySelectorAll(".csdocs-handoff__field"), function (field) {
+      if (field !== source && field.getAttribute("data-item") === source.getAttribute("data-item")) field.value = source.value;
+    });
+    Array.prototype.forEach.call(this.panel.querySelectorAll(".csdocs-handoff__note"), function (note) {
+      if (note.csdocsNote) note.value = self.noteText(note.csdocsNote.escalation, note.csdocsNote.upto);
+    });
   };
 
   Walker.prototype.highlight = function (state) {
