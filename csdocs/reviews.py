@@ -9,27 +9,29 @@ never disagree.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from dataclasses import dataclass
 from typing import Iterable
 
+from .lint.text import parse_duration
 from .model import Sop
 
 DUE_SOON_DAYS = 30
 NO_OWNER = "No owner"
 BUCKETS = ("overdue", "due", "never")  # in the order the dashboard shows them
-_DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
-_UNIT_MINUTES = {"m": 1, "h": 60, "d": 60 * 24, "w": 60 * 24 * 7}
 
 
 def next_review(sop: Sop) -> _dt.date | None:
-    """``last_reviewed`` plus ``review_every`` (at least one day); None when either is missing or malformed."""
-    match = _DURATION.match(sop.review_every or "")
-    if sop.last_reviewed is None or not match:
+    """``last_reviewed`` plus ``review_every`` in whole days (at least one); None when either is missing or invalid.
+
+    The one due date: the review dashboard, ``csdocs notify``, the site's API
+    and the ``review-overdue`` rule all read it. The interval is parsed by
+    :func:`csdocs.lint.text.parse_duration`, ``duration-format``'s parser.
+    """
+    interval = parse_duration(sop.review_every or "")
+    if sop.last_reviewed is None or not interval:
         return None
-    minutes = int(match.group(1)) * _UNIT_MINUTES[match.group(2)]
     try:
-        return sop.last_reviewed + _dt.timedelta(days=max(1, minutes // (60 * 24)))
+        return sop.last_reviewed + _dt.timedelta(days=max(1, interval.days))
     except OverflowError:  # due after the year 9999: never, in practice
         return None
 

@@ -9,8 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from csdocs.config import config_from_options
 from csdocs.lint.engine import lint_paths
+from csdocs.lint.text import parse_duration
 
 from ..conftest import TODAY
 
@@ -134,6 +137,22 @@ def test_review_overdue_follows_today(tmp_path: Path) -> None:
     assert lint(tmp_path, REVIEWED, today=dt.date(2026, 7, 2)) == [
         (5, 16, "review-overdue", "review overdue by 1 day: last reviewed 2026-06-01, due 2026-07-01 "
                                   "(every 30d); review it and update last_reviewed")]
+
+
+@pytest.mark.parametrize("every", ["12h", "36h", "2w"])
+def test_review_overdue_and_the_dashboard_share_one_due_date(tmp_path: Path, every: str) -> None:
+    """Hours round down to whole days, at least one: the rule and csdocs.reviews agree to the day."""
+    from csdocs.loader import load_text
+    from csdocs.reviews import next_review
+
+    body = REVIEWED.replace("review_every: 30d", f"review_every: {every}")
+    sop = load_text(HEADER + body, "refund-request.yaml").sop
+    assert sop is not None
+    due = next_review(sop)
+    assert due == sop.last_reviewed + dt.timedelta(days=max(1, parse_duration(every).days))
+    assert lint(tmp_path, body, today=due) == []  # due today: not yet overdue
+    late = lint(tmp_path, body, today=due + dt.timedelta(days=1))
+    assert [(rule, f"due {due.isoformat()}" in message) for _, _, rule, message in late] == [("review-overdue", True)]
 
 
 def test_id_duplicate_names_the_other_file(tmp_path: Path) -> None:

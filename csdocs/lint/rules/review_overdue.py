@@ -49,7 +49,7 @@ from typing import Iterator
 
 from ...model import Severity, Sop
 from ..rule import Issue, LintContext, Rule
-from ..text import parse_duration
+from ... import reviews  # the module, not the name: csdocs.reviews imports csdocs.lint.text in turn
 
 
 def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
@@ -59,13 +59,9 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
         yield Issue(sop.at("last_reviewed"), f"last_reviewed {sop.last_reviewed} is after today ({ctx.today}): "
                                              "set it to the date of the last review")
         return
-    interval = parse_duration(sop.review_every)
-    if interval is None or not interval:
-        return  # duration-format reports it
-    try:
-        due = sop.last_reviewed + interval
-    except OverflowError:  # due after the year 9999
-        return
+    due = reviews.next_review(sop)  # the dashboard's due date, to the day
+    if due is None:
+        return  # duration-format reports a malformed review_every
     late = (ctx.today - due).days
     if late <= 0:
         return
