@@ -279,20 +279,13 @@ def tier_label(tier_id: str | None, names: Mapping[str, str]) -> str:
     return f"{tier_id} ({name})" if name and name != tier_id else tier_id
 
 
-def front_matter(title: str, *, boost: float | None = None, exclude: bool = False,
-                 tags: Iterable[str] = (), hide: Iterable[str] = ()) -> str:
-    """YAML front matter written as JSON values (valid YAML, nothing to escape by hand)."""
+def front_matter(title: str, *, hide: Iterable[str] = ()) -> str:
+    """YAML front matter written as JSON values (valid YAML, nothing to escape by hand).
+
+    No search hints (boost, exclude, tags): agents search with csdocs' own
+    index, and the plugin leaves every page out of the theme's (plugin.py).
+    """
     meta: dict[str, Any] = {"title": front_matter_title(title)}
-    search: dict[str, Any] = {}
-    if exclude:
-        search["exclude"] = True
-    elif boost is not None:
-        search["boost"] = boost
-    if search:
-        meta["search"] = search
-    tag_list = [front_matter_title(tag) for tag in tags if tag and tag.strip()]
-    if tag_list:
-        meta["tags"] = tag_list
     if hide:
         meta["hide"] = list(hide)
     lines = ["---", *(f"{key}: {json.dumps(value)}" for key, value in meta.items()), "---", ""]
@@ -406,7 +399,7 @@ def sop_page(sop: Sop, config: Config, corpus: Corpus, layout: Layout, *, today:
         "required_handoff": config.handoff, "repeat_words": repeat_words,
         "has_response": any(e.response is not None for e in sop.escalations),
     }
-    page = _Assembler(front_matter(sop.title, boost=2, tags=sop.contact_types))
+    page = _Assembler(front_matter(sop.title))
     page.html(render("sop_summary.html.j2", **ctx))
     page.heading("Guided resolution")
     # A one-item array, not an object: mkdocs-material's instant navigation re-inserts inline
@@ -501,7 +494,7 @@ def department_page(slug: str, corpus: Corpus, layout: Layout) -> Page:
     src_uri = layout.department_pages[slug]
     name = layout.department_names[slug]
     sops = [sop for sop in corpus.sops if sop.slug == slug]
-    page = _Assembler(front_matter(name, boost=0.5))
+    page = _Assembler(front_matter(name))
     page.html(render("department.html.j2", name=name, rows=_sop_rows(sops, layout, src_uri)))
     return page.page(src_uri)
 
@@ -528,7 +521,7 @@ def contact_index(corpus: Corpus, layout: Layout, from_page: str) -> list[tuple[
 
 
 def home_page(site_name: str, corpus: Corpus, layout: Layout) -> Page:
-    page = _Assembler(front_matter(site_name, exclude=True, hide=["toc"]))
+    page = _Assembler(front_matter(site_name, hide=["toc"]))
     page.html(render("home.html.j2", site_name=site_name, departments=departments(corpus, layout, HOME),
                      contact_types=contact_index(corpus, layout, HOME),
                      project=[("Glossary", layout.href(GLOSSARY, from_page=HOME)),
@@ -549,7 +542,7 @@ def glossary_page(corpus: Corpus, layout: Layout) -> Page:
             entry = entries.setdefault(definition.term.casefold(), {"term": definition.term, "meanings": []})
             entry["meanings"].append((definition.meaning, (sop.title, href)))
     rows = [entries[key] for key in sorted(entries)]
-    page = _Assembler(front_matter("Glossary", boost=0.5))
+    page = _Assembler(front_matter("Glossary"))
     page.html(render("glossary.html.j2", rows=rows))
     return page.page(GLOSSARY)
 
@@ -573,7 +566,7 @@ def escalation_matrix_page(corpus: Corpus, layout: Layout, config: Config) -> Pa
     sections = [(tier_label(tier_id, names) or "No tier given",
                  sorted(groups[tier_id], key=lambda r: (r["sop"].title.casefold(), r["escalation"].id)))
                 for tier_id in tiers]
-    page = _Assembler(front_matter("Escalation matrix", exclude=True))
+    page = _Assembler(front_matter("Escalation matrix"))
     page.html(render("escalations.html.j2", sections=sections, has_response=has_response))
     return page.page(ESCALATIONS)
 
@@ -586,14 +579,14 @@ def review_dashboard_page(corpus: Corpus, layout: Layout, *, today: _dt.date) ->
                for owner, rows in groups]
         for name, groups in due_reviews(corpus.sops, today=today).items()
     }
-    page = _Assembler(front_matter("Review dashboard", exclude=True))
+    page = _Assembler(front_matter("Review dashboard"))
     page.html(render("reviews.html.j2", today=today, soon=DUE_SOON_DAYS, **ordered))
     return page.page(REVIEWS)
 
 
 def rules_page(rules: Mapping[str, Any]) -> Page:
     """The rule reference, from each rule's docstring (our own Markdown, not SOP text)."""
-    parts = [front_matter("Lint rules", boost=0.3),
+    parts = [front_matter("Lint rules"),
              "Every rule `csdocs lint` applies, with its default severity. Change a severity "
              "in `mkdocs.yml` under the `csdocs` plugin's `rules` option.\n",
              "| Rule | Default | What it checks |", "|---|---|---|"]
@@ -671,7 +664,7 @@ def performance_page(result: Any, corpus: Corpus, layout: Layout) -> Page:
                      "href": layout.href(layout.sop_pages[sop.id], from_page=PERFORMANCE,
                                          anchor="measured-performance"),
                      "cells": _measure_cells(measured)})
-    page = _Assembler(front_matter("Performance", exclude=True))
+    page = _Assembler(front_matter("Performance"))
     page.html(render("performance.html.j2", window=_window(result), tickets=result.tickets,
                      rows_bad=result.rows_bad, rows_read=result.rows_read, sops=sops,
                      metric_names=[NAMES[m] for m in METRICS], unmatched=result.unmatched,

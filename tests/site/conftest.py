@@ -70,6 +70,29 @@ def serve_folder(folder: Path, port: int = 0) -> tuple[http.server.ThreadingHTTP
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
+@pytest.fixture
+def instant_site(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """The fixture project with mkdocs-material's instant navigation, built and served: (project, base URL).
+
+    Instant navigation needs ``site_url``, so the port is chosen before the build.
+    """
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  font: false\n", "  font: false\n  features: [navigation.instant]\n")
+        + f"site_url: http://127.0.0.1:{port}/\n", encoding="utf-8")
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    server, base = serve_folder(project / "site", port)
+    yield project, base
+    server.shutdown()
+
+
 @pytest.fixture(scope="session")
 def example_site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example corpus (the repository's mkdocs.yml) built once."""

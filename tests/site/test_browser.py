@@ -128,38 +128,22 @@ def test_every_project_page_loads_offline(example_site, watched):
     assert all(url.startswith(example_site) for url in watched.requests)
 
 
-def test_guided_resolution_works_with_instant_navigation(tmp_path, watched):
+def test_guided_resolution_works_with_instant_navigation(instant_site, watched):
     """mkdocs-material's instant navigation swaps pages without reloading: the script must follow."""
-    import socket
-
-    from .conftest import build, copy_project, serve_folder
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    project = copy_project(tmp_path / "project")
-    config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "  font: false\n", "  font: false\n  features: [navigation.instant]\n")
-        + f"site_url: http://127.0.0.1:{port}/\n", encoding="utf-8")
-    assert build(project).returncode == 0
-    server, base = serve_folder(project / "site", port)
-    try:
-        page = watched.page
-        page.goto(base + "billing/")
-        page.evaluate("window.__sameDocument = true")
-        page.get_by_role("link", name="Refund request").first.click()
-        page.wait_for_url("**/billing/refund-request/")
-        page.get_by_role("button", name="Start guided resolution").wait_for()
-        assert page.evaluate("window.__sameDocument === true")  # no full reload: instant navigation did it
-        page.get_by_role("button", name="Start guided resolution").click()
-        assert page.locator(".csdocs-walker__heading").inner_text() == "Step 1: Log the request"
-        page.get_by_role("button", name="Done: next step").click()
-        page.get_by_role("button", name="Yes", exact=True).click()
-        page.get_by_role("button", name="Yes", exact=True).click()
-        assert page.locator(".csdocs-walker__heading").inner_text().startswith("Escalate")
-    finally:
-        server.shutdown()
+    _, base = instant_site
+    page = watched.page
+    page.goto(base + "billing/")
+    page.evaluate("window.__sameDocument = true")
+    page.get_by_role("link", name="Refund request").first.click()
+    page.wait_for_url("**/billing/refund-request/")
+    page.get_by_role("button", name="Start guided resolution").wait_for()
+    assert page.evaluate("window.__sameDocument === true")  # no full reload: instant navigation did it
+    page.get_by_role("button", name="Start guided resolution").click()
+    assert page.locator(".csdocs-walker__heading").inner_text() == "Step 1: Log the request"
+    page.get_by_role("button", name="Done: next step").click()
+    page.get_by_role("button", name="Yes", exact=True).click()
+    page.get_by_role("button", name="Yes", exact=True).click()
+    assert page.locator(".csdocs-walker__heading").inner_text().startswith("Escalate")
 
 
 def test_the_agent_script_prints_on_its_own(example_site, watched):

@@ -149,7 +149,9 @@ def test_the_browser_ranks_as_csdocs_search(example_site, watched, ranking):
     page.wait_for_function("window.csdocsSearch !== undefined")
     in_browser = page.evaluate("queries => Promise.all(queries.map(q => window.csdocsSearch.rank(q)))", queries)
     for query, ids in zip(queries, in_browser):
-        assert ids[:PARITY_TOP] == [sops[hit.doc].id for hit in search(query, files)][:PARITY_TOP], query
+        expected = [sops[hit.doc].id for hit in search(query, files)][:PARITY_TOP]
+        assert ids[:PARITY_TOP] == expected, query
+    assert sum(bool(ids) for ids in in_browser) >= len(queries) - 1  # not agreeing on empty lists (one known miss)
 
 
 def test_the_browser_tokenises_as_python(example_site, watched):
@@ -199,35 +201,19 @@ def test_an_index_that_cannot_load_says_so_in_the_results(example_site, watched)
     watched.console_errors.clear()
 
 
-def test_search_keeps_working_across_instant_navigation(tmp_path, watched):
+def test_search_keeps_working_across_instant_navigation(instant_site, watched):
     """mkdocs-material's instant navigation swaps pages without a reload: the panel must still answer."""
-    import socket
-
-    from .conftest import build, copy_project, serve_folder
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    project = copy_project(tmp_path / "project")
-    config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "  font: false\n", "  font: false\n  features: [navigation.instant]\n")
-        + f"site_url: http://127.0.0.1:{port}/\n", encoding="utf-8")
-    assert build(project).returncode == 0
-    corpus = load_corpus(load_config(config))
+    project, base = instant_site
+    corpus = load_corpus(load_config(project / "mkdocs.yml"))
     files = IndexFiles.from_mapping(build_index(corpus.sops).files())
-    server, base = serve_folder(project / "site", port)
-    try:
-        page = watched.page
-        page.goto(base)
-        page.evaluate("window.__sameDocument = true")
-        for query in ("refund", "password"):
-            best = corpus.sops[search(query, files)[0].doc]
-            type_query(page, query)
-            expect(page.locator(RESULTS).first.locator(".csdocs-search__title")).to_have_text(best.title)
-            page.locator(RESULTS).first.locator("a").click()
-            expect(page.locator("h1").first).to_have_text(best.title)
-            assert page.evaluate("window.__sameDocument === true")  # no reload: instant navigation
-        assert page.locator("[data-csdocs-search]").count() == 1  # one panel, however many pages
-    finally:
-        server.shutdown()
+    page = watched.page
+    page.goto(base)
+    page.evaluate("window.__sameDocument = true")
+    for query in ("refund", "password"):
+        best = corpus.sops[search(query, files)[0].doc]
+        type_query(page, query)
+        expect(page.locator(RESULTS).first.locator(".csdocs-search__title")).to_have_text(best.title)
+        page.locator(RESULTS).first.locator("a").click()
+        expect(page.locator("h1").first).to_have_text(best.title)
+        assert page.evaluate("window.__sameDocument === true")  # no reload: instant navigation
+    assert page.locator("[data-csdocs-search]").count() == 1  # one panel, however many pages
