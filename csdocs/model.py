@@ -17,6 +17,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from enum import Enum
 import copyreg
+import re
 from types import MappingProxyType
 from typing import Mapping, NamedTuple, Union
 
@@ -50,21 +51,67 @@ STATUSES = ("draft", "active", "retired")
 PRIORITIES = ("emergency", "high", "medium", "low")
 CHANNELS = ("phone", "email", "chat", "social", "app", "store", "web", "sms")
 DEFAULT_HANDOFF = ("contact_reason", "attempted_resolution", "escalation_reason", "customer_told")
-DEFAULT_REVIEW_EVERY = "90d"
 SLA_NAMES = ("first_response", "resolution")
 
+DURATION_SYNTAX = re.compile(r"[0-9]+[mhdw]")  # the one spelling: fullmatch
+DURATION_UNITS: Mapping[str, int] = MappingProxyType({"m": 1, "h": 60, "d": 60 * 24, "w": 60 * 24 * 7})  # minutes
+_LONGEST_DIGITS = 11  # "99999999999w" and longer: valid syntax, beyond any calendar (and no 5,000-digit ints)
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """A duration as the author wrote it (``text``, ``"4h"``) and its length (``minutes``, 240).
+
+    The format's one spelling is an integer and one unit, ``m``, ``h``, ``d`` or ``w``, nothing
+    around or between them; ``minutes`` is None for anything else (``"4 h"``, ``"4 hours"``,
+    ``"PT4H"``, ``"1.5h"``), which the ``duration-format`` rule reports. Readers show ``text`` as
+    written and compute only with ``minutes``: an invalid duration is never reinterpreted.
+    Built once, by the loader (:func:`Duration.parse`).
+    """
+
+    text: str
+    minutes: int | None
+
+    @classmethod
+    def parse(cls, text: str) -> "Duration":
+        """``"90d"`` -> ``Duration("90d", 129600)``; ``"4 h"`` -> ``Duration("4 h", None)``."""
+        if not DURATION_SYNTAX.fullmatch(text) or len(text[:-1].lstrip("0")) > _LONGEST_DIGITS:
+            return cls(text, None)
+        return cls(text, int(text[:-1]) * DURATION_UNITS[text[-1]])
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def immediate(self) -> bool:
+        """``0m`` (format 1.1): "immediately", the one zero the format allows (a first response, a response)."""
+        return self.minutes == 0 and self.text.endswith("m")
+
+    @property
+    def length(self) -> _dt.timedelta | None:
+        """The duration as a timedelta; None when it is invalid or beyond what a date can hold."""
+        if self.minutes is None:
+            return None
+        try:
+            return _dt.timedelta(minutes=self.minutes)
+        except OverflowError:
+            return None
+
+
+DEFAULT_REVIEW_EVERY = Duration.parse("90d")
+
 # An SLA is one duration, or a map from priority to duration (`{emergency: 4h, low: 5d}`).
-SlaValue = Union[str, Mapping[str, str]]
+SlaValue = Union[Duration, Mapping[str, Duration]]
 
 
-def sla_entries(value: str | Mapping[str, str] | None) -> tuple[tuple[str | None, str], ...]:
+def sla_entries(value: SlaValue | None) -> tuple[tuple[str | None, Duration], ...]:
     """An SLA as ``(priority, duration)`` pairs, most urgent priority first; ``(None, d)`` for one duration.
 
     Priorities outside :data:`PRIORITIES` (the schema rule's finding) come last, as written.
     """
     if value is None:
         return ()
-    if isinstance(value, str):
+    if isinstance(value, Duration):
         return ((None, value),)
     known = [(p, value[p]) for p in PRIORITIES if p in value]
     return (*known, *((p, d) for p, d in value.items() if p not in PRIORITIES))
@@ -158,7 +205,7 @@ class Step(_Located):
     decision: str | None = None
     branches: tuple[Branch, ...] = ()
     move: Move = Move()
-    every: str | None = None  # a recurring duty: repeat this step every <duration> ...
+    every: Duration | None = None  # a recurring duty: repeat this step every <duration> ...
     until: str | None = None  # ... until this condition holds (format 1.1)
     has_id: bool = True
     span: Span = NO_SPAN
@@ -177,8 +224,8 @@ class Escalation(_Located):
     from_tier: str = "L1"
     to_tier: str | None = None
     owner: str | None = None
-    sla: str | None = None
-    response: str | None = None  # how soon the owner acknowledges it (format 1.1); may be 0m
+    sla: Duration | None = None
+    response: Duration | None = None  # how soon the owner acknowledges it (format 1.1); may be 0m
     handoff: tuple[str, ...] | None = None  # None: the project's required items
     span: Span = NO_SPAN
     spans: Mapping[str, Span] = field(default_factory=_no_spans)
@@ -223,7 +270,7 @@ class Sop(_Located):
     status: str = "active"
     version: str | None = None
     last_reviewed: _dt.date | None = None
-    review_every: str = DEFAULT_REVIEW_EVERY
+    review_every: Duration = DEFAULT_REVIEW_EVERY
     channels: tuple[str, ...] = ()
     contact_types: tuple[str, ...] = ()
     priority: str | None = None

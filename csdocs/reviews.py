@@ -12,7 +12,6 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Iterable
 
-from .lint.text import parse_duration
 from .model import Sop
 
 DUE_SOON_DAYS = 30
@@ -24,14 +23,15 @@ def next_review(sop: Sop) -> _dt.date | None:
     """``last_reviewed`` plus ``review_every`` in whole days (at least one); None when either is missing or invalid.
 
     The one due date: the review dashboard, ``csdocs notify``, the site's API
-    and the ``review-overdue`` rule all read it. The interval is parsed by
-    :func:`csdocs.lint.text.parse_duration`, ``duration-format``'s parser.
+    and the ``review-overdue`` rule all read it, from the interval the loader
+    measured (:class:`csdocs.model.Duration`); an interval shorter than a day
+    (``12h``) counts as one day.
     """
-    interval = parse_duration(sop.review_every or "")
+    interval = sop.review_every.minutes
     if sop.last_reviewed is None or not interval:
         return None
     try:
-        return sop.last_reviewed + _dt.timedelta(days=max(1, interval.days))
+        return sop.last_reviewed + _dt.timedelta(days=max(1, interval // (24 * 60)))
     except OverflowError:  # due after the year 9999: never, in practice
         return None
 

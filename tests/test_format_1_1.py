@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from csdocs import graph
 from csdocs.loader import load_text
+from csdocs.model import Duration
 from csdocs.render.script import agent_script, to_markdown
 from csdocs.site.pages import sla_words
 
@@ -43,10 +44,10 @@ def _sop():
 
 def test_the_model_holds_the_new_fields_with_their_positions() -> None:
     sop = _sop()
-    assert dict(sop.sla["first_response"]) == {"low": "1d", "emergency": "0m"}
+    assert {p: d.text for p, d in sop.sla["first_response"].items()} == {"low": "1d", "emergency": "0m"}
     assert sop.at("sla.first_response.emergency") == (6, 40)  # "  first_response: {low: 1d, emergency: " is 39 characters
-    assert (sop.steps[1].every, sop.steps[1].until) == ("30m", "the incident is resolved")
-    assert sop.escalations[0].response == "0m"
+    assert (sop.steps[1].every, sop.steps[1].until) == (Duration("30m", 30), "the incident is resolved")
+    assert sop.escalations[0].response == Duration("0m", 0)
 
 
 def test_escalate_and_continue_is_the_next_edge_raising_the_escalation() -> None:

@@ -9,7 +9,6 @@ hostile 4 MiB action must not make a regex backtrack for minutes.
 
 from __future__ import annotations
 
-import datetime as _dt
 import difflib
 import re
 from bisect import bisect_right
@@ -228,8 +227,6 @@ def _matches_at(words: list[str], position: int, term: tuple[str, ...]) -> bool:
 # --------------------------------------------------------------------------
 # durations
 
-DURATION = re.compile(r"[0-9]+[mhdw]")
-_UNIT_DAYS = {"m": 1 / 1440, "h": 1 / 24, "d": 1, "w": 7}
 _SPELLED = re.compile(
     r"^(\d{1,9}(?:[.,]\d{1,6})?)\s*(minutes?|mins?|m|hours?|hrs?|h|business\s+days?|working\s+days?|days?|d|"
     r"weeks?|wks?|w|months?|mo|years?|yrs?|y)\.?$"
@@ -238,18 +235,6 @@ _ISO = re.compile(r"^p(?:(\d{1,9})w|(\d{1,9})d|t(\d{1,9})h|t(\d{1,9})m)$")  # bo
 _UNIT_OF = {"minute": "m", "min": "m", "m": "m", "hour": "h", "hr": "h", "h": "h", "day": "d", "d": "d",
             "business day": "d", "working day": "d", "week": "w", "wk": "w", "w": "w"}
 _SMALLER = {"w": ("d", 7), "d": ("h", 24), "h": ("m", 60)}
-
-
-def parse_duration(text: str) -> _dt.timedelta | None:
-    """``"90d"`` -> 90 days; None when ``text`` is not a valid duration."""
-    if not DURATION.fullmatch(text):
-        return None
-    if len(text) > 12:  # "99999999999w" and longer: valid syntax, beyond any calendar
-        return None
-    try:
-        return _dt.timedelta(days=int(text[:-1]) * _UNIT_DAYS[text[-1]])
-    except OverflowError:
-        return None
 
 
 def suggest_duration(text: str) -> str | None:

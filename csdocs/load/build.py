@@ -12,6 +12,7 @@ from ..model import (
     MOVE_FIELDS,
     Branch,
     Definition,
+    Duration,
     Escalation,
     Move,
     Script,
@@ -43,6 +44,12 @@ def _scalar_text(node: YNode | None) -> str | None:
     if isinstance(value, float) and value.is_integer() and "." not in str(value):
         return str(int(value))
     return str(value)
+
+
+def _duration(node: YNode | None) -> Duration | None:
+    """A duration, parsed here once for every reader; written as a number it keeps its text (``4``), invalid."""
+    text = _scalar_text(node)
+    return None if text is None else Duration.parse(text)
 
 
 def _texts(node: YNode | None) -> tuple[str, ...]:
@@ -112,7 +119,7 @@ def _build_step(node: YNode, index: int) -> Step:
         decision=text_of(fields.get("decision")),
         branches=tuple(branches),
         move=_move(fields),
-        every=_scalar_text(fields.get("every")),
+        every=_duration(fields.get("every")),
         until=text_of(fields.get("until")),
         span=node.span,
         spans=_spans(node),
@@ -129,8 +136,8 @@ def _build_escalation(node: YNode, index: int) -> Escalation:
         from_tier=text_of(fields.get("from")) or "L1",
         to_tier=text_of(fields.get("to")),
         owner=text_of(fields.get("owner")),
-        sla=_scalar_text(fields.get("sla")),
-        response=_scalar_text(fields.get("response")),
+        sla=_duration(fields.get("sla")),
+        response=_duration(fields.get("response")),
         handoff=_texts(handoff) if handoff is not None and handoff.__class__ is YSeq else None,
         span=node.span,
         spans=_spans(node),
@@ -163,11 +170,14 @@ def _sla(node: YNode | None) -> Mapping[str, SlaValue]:
     out: dict[str, SlaValue] = {}
     for key, value in (node.value if node is not None and node.__class__ is YMap else ()):
         if value.__class__ is YMap:
-            out[str(key.value)] = _string_map(value)
+            out[str(key.value)] = MappingProxyType({str(priority.value): duration
+                                                    for priority, duration in
+                                                    ((p, _duration(d)) for p, d in value.value)
+                                                    if duration is not None})
         else:
-            text = _scalar_text(value)
-            if text is not None:
-                out[str(key.value)] = text
+            duration = _duration(value)
+            if duration is not None:
+                out[str(key.value)] = duration
     return MappingProxyType(out)
 
 
@@ -209,6 +219,7 @@ def build_sop(root: YMap, path: str) -> Sop:
         elif isinstance(value, str) and is_iso_date(value):
             reviewed = _dt.date.fromisoformat(value)
     status = text_of(fields.get("status"))
+    review_every = _duration(fields.get("review_every"))
     return Sop(
         path=path,
         id=text_of(fields.get("id")) or Path(path).stem,
@@ -219,7 +230,7 @@ def build_sop(root: YMap, path: str) -> Sop:
         status=status if status in ("draft", "active", "retired") else "active",
         version=_scalar_text(fields.get("version")),
         last_reviewed=reviewed,
-        review_every=_scalar_text(fields.get("review_every")) or DEFAULT_REVIEW_EVERY,
+        review_every=review_every if review_every is not None and review_every.text else DEFAULT_REVIEW_EVERY,
         channels=_texts(fields.get("channels")),
         contact_types=_texts(fields.get("contact_types")),
         priority=text_of(fields.get("priority")),

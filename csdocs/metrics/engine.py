@@ -28,8 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from ..lint.text import parse_duration
-from ..model import Sop
+from ..model import Duration, Sop
 from . import shapes
 from .targets import DEFAULT_MIN_VOLUME, MEASURES, Target, gap, parse_target, relative_gap
 
@@ -317,11 +316,11 @@ def _row_number(ordinal: int, rejected: list[int]) -> int:
         row = moved
 
 
-def _one_sla(sop: Sop, name: str) -> _dt.timedelta | None:
-    """The SOP's SLA ``name`` as one duration; None when it has none, or (format 1.1) writes one per
+def _one_sla(sop: Sop, name: str) -> int | None:
+    """The SOP's SLA ``name`` in minutes; None when it has none, or an invalid one, or (format 1.1) writes one per
     priority: the exports carry no ticket priority to pick a duration by."""
     value = sop.sla.get(name)
-    return parse_duration(value) if isinstance(value, str) else None
+    return value.minutes if isinstance(value, Duration) else None
 
 
 def _sla_note(sop: Sop, name: str) -> str | None:
@@ -329,7 +328,7 @@ def _sla_note(sop: Sop, name: str) -> str | None:
     value = sop.sla.get(name)
     if not value:
         return f"the SOP has no sla.{name}"
-    if not isinstance(value, str):
+    if not isinstance(value, Duration):
         return f"the SOP's sla.{name} is by priority, and the exports carry no ticket priority"
     return None
 
@@ -342,8 +341,7 @@ def _per_sop(con: Any, sops: Sequence[Sop], has: list[frozenset[str]], as_of: _d
     for sop in sops:
         first = _one_sla(sop, "first_response")
         resolution = _one_sla(sop, "resolution")
-        sla_rows.append((sop.id, first.total_seconds() / 60 if first else None,
-                         resolution.total_seconds() / 60 if resolution else None))
+        sla_rows.append((sop.id, first or None, resolution or None))  # 0m (immediately): not measured
     con.execute("CREATE TABLE csdocs_sla (sop VARCHAR, fr DOUBLE, res DOUBLE)")
     if sla_rows:
         con.executemany("INSERT INTO csdocs_sla VALUES (?, ?, ?)", sla_rows)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..lint.text import parse_duration
+from ..model import Duration
 
 # measured metric -> (unit, direction): "min" means the value must be at least the target
 MEASURES: dict[str, tuple[str, str]] = {
@@ -53,10 +53,10 @@ def parse_target(metric: str, text: object) -> Target | None:
                 return None
             value, unit = float(raw[:-1].strip()), "%"
         elif metric == "aht":
-            length = parse_duration(raw)
-            if length is None:
+            minutes = Duration.parse(raw).minutes
+            if minutes is None:
                 return None
-            value = length.total_seconds() / 60
+            value = float(minutes)
         else:
             if unit == "%":
                 return None  # a rate must be written with %: 0.8 or 80 is ambiguous

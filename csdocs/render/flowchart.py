@@ -43,7 +43,7 @@ from typing import Callable, Iterable, Literal, Mapping
 
 from .. import graph
 from ..config import DEFAULT_TIERS, Config
-from ..model import OUTCOMES, Escalation, Sop, Step
+from ..model import OUTCOMES, Duration, Escalation, Sop, Step
 from .text import clip_text, tidy, wrap
 
 SopUrl = Callable[[str, "str | None"], "str | None"]
@@ -300,7 +300,7 @@ def _step_attrs(step: Step) -> Attrs:
     if step.automated:
         lines.append("(automated)")
     if step.every is not None:  # a recurring duty
-        lines += wrap(f"↻ every {tidy(step.every)} until {tidy(step.until) or '?'}", STEP_WIDTH, limit=90)
+        lines += wrap(f"↻ every {tidy(step.every.text)} until {tidy(step.until) or '?'}", STEP_WIDTH, limit=90)
     style = '"rounded,filled,dashed"' if step.automated else '"rounded,filled"'
     return (("label", Lines(lines)), ("shape", "box"), ("style", style), ("fillcolor", '"#fafafa"'),
             ("class", quote(" ".join(["step action", *(["automated"] if step.automated else []),
@@ -317,7 +317,7 @@ def _escalation_attrs(escalation: Escalation, tiers: Mapping[str, tuple[int, str
     lines = [*wrap(heading, STEP_WIDTH, limit=80)]
     if escalation.response is not None:
         lines.append(f"Respond {response_words(escalation.response)}")
-    lines.append(f"SLA {clip_text(tidy(escalation.sla) or '?', 20)}")
+    lines.append(f"SLA {clip_text(tidy(escalation.sla.text if escalation.sla else None) or '?', 20)}")
     lines += wrap(escalation.owner, STEP_WIDTH, limit=80)
     if standing:  # no edge says when it applies, so the node does
         lines += wrap(f"When: {tidy(escalation.trigger)}", STEP_WIDTH, limit=90)
@@ -327,10 +327,9 @@ def _escalation_attrs(escalation: Escalation, tiers: Mapping[str, tuple[int, str
             *_tooltip(escalation.trigger and f"When: {escalation.trigger}"))
 
 
-def response_words(duration: str) -> str:
+def response_words(duration: Duration) -> str:
     """An escalation's response time as a label reads it: ``0m`` is "immediately", else "within 15m"."""
-    text = clip_text(tidy(duration), 20)
-    return "immediately" if text == "0m" else f"within {text}"
+    return "immediately" if duration.immediate else f"within {clip_text(tidy(duration.text), 20)}"
 
 
 def _goto_attrs(target: str, sop_url: SopUrl | None) -> Attrs:

@@ -222,7 +222,7 @@ def agent_script(sop: Sop, config: Config | None = None) -> AgentScript:
             actor=step.actor, action=tidy(step.action) or None, say=tidy(step.say) or None,
             automated=step.automated, question=tidy(step.decision) or None if step.is_decision else None,
             choices=choices, then=then,
-            repeat=f"every {tidy(step.every)} until {tidy(step.until) or '?'}" if step.every is not None else None,
+            repeat=f"every {tidy(step.every.text)} until {tidy(step.until) or '?'}" if step.every is not None else None,
             escalation=escalates, reachable=step.id in reachable))
 
     named = graph.raised(sop)
@@ -230,7 +230,7 @@ def agent_script(sop: Sop, config: Config | None = None) -> AgentScript:
         ScriptEscalation(
             id=escalation.id, trigger=tidy(escalation.trigger) or "(no trigger written)",
             from_tier=_tier_text(escalation.from_tier, tiers), to_tier=_tier_text(escalation.to_tier, tiers),
-            owner=tidy(escalation.owner) or "(no owner written)", sla=tidy(escalation.sla) or "(no SLA written)",
+            owner=tidy(escalation.owner) or "(no owner written)", sla=tidy(escalation.sla.text if escalation.sla else None) or "(no SLA written)",
             response=response_words(escalation.response) if escalation.response is not None else None,
             handoff=_handoff(escalation, required), standing=escalation.id not in named)
         for escalation in sop.escalations)
@@ -250,7 +250,7 @@ def _sla_words(value: SlaValue) -> str:
     """``"4h"`` -> "within 4h"; ``"0m"`` -> "immediately"; by priority: "immediately (emergency), within 1d (high)"."""
     parts = []
     for priority, duration in sla_entries(value):
-        when = "immediately" if tidy(duration) == "0m" else f"within {tidy(duration)}"
+        when = "immediately" if duration.immediate else f"within {tidy(duration.text)}"
         parts.append(when if priority is None else f"{when} ({tidy(priority)})")
     return ", ".join(parts)
 

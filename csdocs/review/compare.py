@@ -21,9 +21,9 @@ from typing import Any, NamedTuple
 
 from ..graph import Edge, step_edges
 from ..loader import clip
-from ..model import PRIORITIES, Escalation, SlaValue, Sop, Step, sla_entries
+from ..model import PRIORITIES, Duration, Escalation, SlaValue, Sop, Step, sla_entries
 from .changes import Change, PathChange, Risk, SopDiff, highest
-from .text import Moved, fmt_number, holds_for_more, minutes, moved_numbers, norm, skeleton
+from .text import Moved, fmt_number, holds_for_more, moved_numbers, norm, skeleton
 
 YES = frozenset({"yes", "y", "true"})
 NO = frozenset({"no", "n", "false"})
@@ -177,7 +177,7 @@ def _top_level(ctx: _Context) -> Iterable[Change]:
     if old.review_every != new.review_every:
         yield ctx.change("field-changed", "review_every", Risk.LOW,
                          f"review interval changed from {_q(old.review_every)} to {_q(new.review_every)}",
-                         old.review_every, new.review_every, line=new.at("review_every").line)
+                         old.review_every.text, new.review_every.text, line=new.at("review_every").line)
     if old.priority != new.priority:
         yield ctx.change("field-changed", "priority", Risk.MEDIUM,
                          f"priority changed from {_q(old.priority)} to {_q(new.priority)}: routing and "
@@ -264,17 +264,18 @@ def _metrics(ctx: _Context) -> Iterable[Change]:
                          after, line=ctx.new.at(f"metrics.{name}").line)
 
 
-def _sla_by_name(before: Mapping[str, SlaValue], after: Mapping[str, SlaValue], *, old: bool) -> dict[str, str]:
+def _sla_by_name(before: Mapping[str, SlaValue], after: Mapping[str, SlaValue], *,
+                 old: bool) -> dict[str, Duration]:
     """One version's SLAs as name -> duration; by priority (``resolution.low``) where either version gives
     that SLA by priority, a single duration then standing for every priority (format 1.1)."""
     side = before if old else after
-    out: dict[str, str] = {}
+    out: dict[str, Duration] = {}
     for name in dict.fromkeys((*before, *after)):
         value = side.get(name)
         if value is None:
             continue
-        if isinstance(before.get(name, ""), str) and isinstance(after.get(name, ""), str):
-            out[name] = value  # type: ignore[assignment]
+        if isinstance(value, Duration) and not isinstance((after if old else before).get(name), Mapping):
+            out[name] = value
             continue
         for priority, duration in sla_entries(value):
             for each in (PRIORITIES if priority is None else (priority,)):
@@ -282,7 +283,7 @@ def _sla_by_name(before: Mapping[str, SlaValue], after: Mapping[str, SlaValue], 
     return out
 
 
-def _sla(ctx: _Context, old: Mapping[str, str | None], new: Mapping[str, str | None], *, prefix: str,
+def _sla(ctx: _Context, old: Mapping[str, Duration], new: Mapping[str, Duration], *, prefix: str,
          owner: str | None, at: Any, what: str = "SLA") -> Iterable[Change]:
     """SLA durations: longer (or gone) is loosened, high; shorter (or new) is tightened, low."""
     for name in sorted(set(old) | set(new), key=_sla_order):
@@ -295,7 +296,8 @@ def _sla(ctx: _Context, old: Mapping[str, str | None], new: Mapping[str, str | N
         else:
             label = f"{base.replace('_', ' ')} SLA" + (f" for priority {priority!r}" if priority else "")
         target = f"{prefix}.{name}" if name != "sla" else prefix
-        old_minutes, new_minutes = minutes(before), minutes(after)
+        old_minutes = before.minutes if before is not None else None
+        new_minutes = after.minutes if after is not None else None
         if after is None:
             risk, why = Risk.HIGH, f"{label} removed ({_q(before, 20)}): loosened, nothing is promised"
         elif before is None:
@@ -312,7 +314,12 @@ def _sla(ctx: _Context, old: Mapping[str, str | None], new: Mapping[str, str | N
             line = at.spans.get(f"sla.{name}", at.at(f"sla.{base}")).line
         else:
             line = at.at("response" if what != "SLA" else "sla").line
-        yield ctx.change("sla-changed", target, risk, why, before, after, line=line)
+        yield ctx.change("sla-changed", target, risk, why, _text(before), _text(after), line=line)
+
+
+def _text(duration: Duration | None) -> str | None:
+    """A duration as written, for a change's old and new values (JSON, reports)."""
+    return None if duration is None else duration.text
 
 
 def _sla_order(name: str) -> tuple[str, int]:
@@ -418,7 +425,7 @@ def _jaccard(a: frozenset[Any], b: frozenset[Any]) -> float:
 
 def _escalation_content(escalation: Escalation) -> str:
     return "\n".join(norm(part) for part in (escalation.trigger, escalation.from_tier, escalation.to_tier,
-                                             escalation.owner, escalation.sla))
+                                             escalation.owner, _text(escalation.sla)))
 
 
 def _escalation_features(sop: Sop) -> dict[str, _Features]:
@@ -460,7 +467,7 @@ def _escalations(ctx: _Context) -> Iterable[Change]:
 def _escalation_data(escalation: Escalation) -> dict[str, Any]:
     data: dict[str, Any] = {"id": escalation.id, "trigger": norm(escalation.trigger) or None,
                             "from": escalation.from_tier, "to": escalation.to_tier, "owner": escalation.owner,
-                            "sla": escalation.sla}
+                            "sla": _text(escalation.sla)}
     if escalation.handoff is not None:
         data["handoff"] = list(escalation.handoff)
     return data
@@ -612,7 +619,7 @@ def _step_data(step: Step) -> dict[str, Any]:
     if step.automated:
         data["automated"] = True
     if step.every is not None:
-        data["every"] = step.every
+        data["every"] = step.every.text
     if step.until is not None:
         data["until"] = norm(step.until)
     if step.branches:
@@ -771,7 +778,8 @@ def _raised_changed(ctx: _Context, old_edge: Edge, new_edge: Edge) -> tuple[Risk
 def _recurring_changed(before: Step, after: Step, note: Callable[[Risk, str, str, Any, Any], None]) -> None:
     """A recurring duty (``every`` ... ``until``): less often or gone is loosened (high), like an SLA."""
     if before.every != after.every:
-        old_minutes, new_minutes = minutes(before.every), minutes(after.every)
+        old_minutes = before.every.minutes if before.every is not None else None
+        new_minutes = after.every.minutes if after.every is not None else None
         if after.every is None:
             risk, why = Risk.HIGH, f"no longer repeated every {before.every}: the recurring duty is gone"
         elif before.every is None:
@@ -785,7 +793,7 @@ def _recurring_changed(before: Step, after: Step, note: Callable[[Risk, str, str
         else:
             risk, why = None, ""  # 60m and 1h
         if risk is not None:
-            note(risk, why, "every", before.every, after.every)
+            note(risk, why, "every", _text(before.every), _text(after.every))
     if norm(before.until) != norm(after.until) and before.until and after.until:
         note(Risk.MEDIUM, f"the recurring duty now stops when {_q(after.until, 50)} instead of "
                           f"{_q(before.until, 50)}", "until", before.until, after.until)

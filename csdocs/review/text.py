@@ -1,4 +1,4 @@
-"""Pure helpers for comparing SOP text: whitespace, numbers in conditions, durations.
+"""Pure helpers for comparing SOP text: whitespace and numbers in conditions.
 
 Authors reflow folded text, swap quoting and re-indent; none of that is a
 change, so text is compared after :func:`norm`. A number in a condition
@@ -20,24 +20,6 @@ def norm(text: str | None) -> str:
     if not text:
         return ""
     return _SPACE.sub(" ", text).strip()
-
-
-# --------------------------------------------------------------------------
-# durations
-
-
-_DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
-_MINUTES = {"m": 1, "h": 60, "d": 60 * 24, "w": 60 * 24 * 7}
-
-
-def minutes(duration: str | None) -> int | None:
-    """``"4h"`` -> 240; None when it is not a duration the format allows."""
-    if duration is None:
-        return None
-    match = _DURATION.match(str(duration))
-    if match is None:
-        return None
-    return int(match.group(1)) * _MINUTES[match.group(2)]
 
 
 # --------------------------------------------------------------------------

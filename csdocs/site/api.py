@@ -49,7 +49,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import quote, urljoin
 
-from ..model import Sop, slugify
+from ..model import Duration, Sop, slugify
 from ..reviews import next_review
 from .pages import MAX_NAME, escalation_anchor, relative_url, render, step_anchor
 
@@ -155,7 +155,7 @@ def sop_document(sop: Sop, *, url: str) -> dict[str, Any]:
     } for step in sop.steps]
     escalations = [{
         "id": e.id, "anchor": escalation_anchor(e), "url": f"{url}#{escalation_anchor(e)}",
-        "trigger": e.trigger, "from": e.from_tier, "to": e.to_tier, "owner": e.owner, "sla": e.sla,
+        "trigger": e.trigger, "from": e.from_tier, "to": e.to_tier, "owner": e.owner, "sla": _text(e.sla),
         "handoff": list(e.handoff) if e.handoff is not None else None,
     } for e in sop.escalations]
     return {
@@ -163,12 +163,13 @@ def sop_document(sop: Sop, *, url: str) -> dict[str, Any]:
         "id": sop.id, "title": sop.title, "department": sop.department, "owner": sop.owner,
         "purpose": sop.purpose, "status": sop.status, "version": _text(sop.version),
         "last_reviewed": sop.last_reviewed.isoformat() if sop.last_reviewed else None,
-        "review_every": sop.review_every, "next_review": due.isoformat() if due else None,
+        "review_every": sop.review_every.text, "next_review": due.isoformat() if due else None,
         "channels": list(sop.channels), "contact_types": [contact_type_name(ct) for ct in sop.contact_types],
         "priority": sop.priority, "tags": list(sop.tags), "keywords": list(sop.keywords),
         "url": url,
         "definitions": [{"term": d.term, "meaning": d.meaning} for d in sop.definitions],
-        "sla": {name: value if isinstance(value, str) else dict(value)  # format 1.1: by priority
+        "sla": {name: value.text if isinstance(value, Duration)
+                else {priority: duration.text for priority, duration in value.items()}  # format 1.1: by priority
                 for name, value in sop.sla.items()},
         "tiers": [{"id": t.id, "name": t.name, "authority": t.authority} for t in sop.tiers],
         "script": {"greeting": sop.script.greeting, "questions": list(sop.script.questions),

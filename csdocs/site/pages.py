@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from .. import graph
 from ..config import Config
-from ..model import OUTCOMES, Escalation, Sop, Step, sla_entries, slugify
+from ..model import OUTCOMES, Duration, Escalation, SlaValue, Sop, Step, sla_entries, slugify
 from ..reviews import DUE_SOON_DAYS, due_reviews, next_review
 from .corpus import Corpus
 from .text import Terms, front_matter_title, merged_terms, script_json
@@ -61,8 +61,6 @@ RESERVED_FOLDERS = frozenset({"glossary", "escalations", "reviews", "rules", "as
                               "api", "for", "performance"})  # api/, for/: csdocs.site.api
 MAX_NAME = 60
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
-_DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
-_UNIT_MINUTES = {"m": 1, "h": 60, "d": 60 * 24, "w": 60 * 24 * 7}
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,29 +188,23 @@ def humanize(key: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def duration_minutes(text: str | None) -> int | None:
-    match = _DURATION.match(text or "")
-    if not match:
-        return None
-    return int(match.group(1)) * _UNIT_MINUTES[match.group(2)]
-
-
-def duration_words(text: str | None) -> str:
-    """``"4h"`` -> ``"4 hours"``; anything else is shown as written."""
-    match = _DURATION.match(text or "")
-    if not match:
-        return text or ""
-    number, unit = int(match.group(1)), match.group(2)
+def duration_words(duration: Duration | None) -> str:
+    """``4h`` -> ``"4 hours"``; a duration that is not valid (``"4 h"``) is shown as written, never read."""
+    if duration is None:
+        return ""
+    if duration.minutes is None:
+        return duration.text
+    number, unit = int(duration.text[:-1]), duration.text[-1]  # valid: digits, then one unit
     name = {"m": "minute", "h": "hour", "d": "day", "w": "week"}[unit]
     return f"{number} {name}{'' if number == 1 else 's'}"
 
 
-def when_words(duration: str) -> str:
-    """A time allowed, in words: ``"0m"`` is "immediately" (format 1.1), anything else as :func:`duration_words`."""
-    return "immediately" if duration == "0m" else duration_words(duration)
+def when_words(duration: Duration) -> str:
+    """A time allowed, in words: ``0m`` is "immediately" (format 1.1), anything else as :func:`duration_words`."""
+    return "immediately" if duration.immediate else duration_words(duration)
 
 
-def sla_words(value: str | Mapping[str, str] | None) -> str:
+def sla_words(value: SlaValue | None) -> str:
     """An SOP SLA in words: ``"4h"`` -> "4 hours", ``"0m"`` -> "immediately", and by priority (format 1.1)
     "4 hours (emergency), 1 day (high)"."""
     parts = []
@@ -222,7 +214,7 @@ def sla_words(value: str | Mapping[str, str] | None) -> str:
     return ", ".join(parts)
 
 
-def respond_words(response: str | None) -> str:
+def respond_words(response: Duration | None) -> str:
     """An escalation's ``response`` (format 1.1): "Respond immediately" for ``0m``, else "Respond within
     15 minutes"; "" when it has none."""
     if response is None:

@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from csdocs.model import Sop
+from csdocs.model import Duration, Sop
 
 AS_OF = dt.datetime(2026, 3, 20, 12, 0)
 
@@ -34,7 +34,7 @@ class Ticket:
 
 def sop(sop_id: str, contact_types: tuple[str, ...], **metrics: str) -> Sop:
     return Sop(path=f"sops/{sop_id}.yaml", id=sop_id, title=sop_id.title(), contact_types=contact_types,
-               sla={"first_response": "1h", "resolution": "2d"}, metrics=metrics)
+               sla={"first_response": Duration.parse("1h"), "resolution": Duration.parse("2d")}, metrics=metrics)
 
 
 def tickets(count: int = 48, *, scores: bool = False) -> list[Ticket]:

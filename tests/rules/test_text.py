@@ -11,12 +11,11 @@ from csdocs.lint.text import (
     TextLocator,
     acronyms,
     mentioned_term,
-    parse_duration,
     suggest_duration,
     term_index,
 )
 from csdocs.loader import load_text
-from csdocs.model import Span
+from csdocs.model import Duration, Span
 
 
 @pytest.mark.parametrize(("written", "fix"), [
@@ -29,13 +28,17 @@ def test_suggest_duration(written: str, fix: str | None) -> None:
     assert suggest_duration(written) == fix
 
 
-def test_parse_duration() -> None:
-    assert parse_duration("90d") == dt.timedelta(days=90)
-    assert parse_duration("2w") == dt.timedelta(days=14)
-    assert parse_duration("36h") == dt.timedelta(hours=36)
-    assert parse_duration("90") is None
-    assert parse_duration("9 0d") is None
-    assert parse_duration("99999999999w") is None  # valid syntax, beyond any calendar
+@pytest.mark.parametrize(("text", "minutes"), [
+    ("90d", 90 * 24 * 60), ("2w", 2 * 7 * 24 * 60), ("36h", 36 * 60), ("30m", 30), ("0m", 0), ("007h", 7 * 60),
+    ("90", None), ("9 0d", None), ("4 h", None), (" 4h", None), ("4h ", None), ("4H", None), ("1.5h", None),
+    ("PT4H", None), ("", None), ("h", None), ("４h", None),  # full-width digits are not the format's digits
+    ("99999999999w", 99999999999 * 7 * 24 * 60), ("999999999999w", None),  # 12 digits: beyond any calendar
+])
+def test_duration_parse_measures_only_the_formats_one_spelling(text: str, minutes: int | None) -> None:
+    duration = Duration.parse(text)
+    assert (duration.text, duration.minutes) == (text, minutes)
+    assert duration.length == (None if minutes is None or minutes > dt.timedelta.max / dt.timedelta(minutes=1) else dt.timedelta(minutes=minutes))
+    assert str(duration) == text  # shown as written, valid or not
 
 
 @pytest.mark.parametrize(("text", "terms"), [
@@ -126,8 +129,8 @@ def test_locator_points_at_the_word_only_when_it_can_tell() -> None:
     assert LOCATED.splitlines()[7][35:38] == "CRM"
 
 
-def test_parse_duration_survives_absurd_numbers() -> None:
-    assert parse_duration("9" * 5000 + "d") is None  # int() refuses 4,300+ digits
+def test_duration_parse_survives_absurd_numbers() -> None:
+    assert Duration.parse("9" * 5000 + "d").minutes is None  # int() refuses 4,300+ digits
     assert suggest_duration("9" * 5000 + " days") is None
     assert suggest_duration("P" + "9" * 5000 + "D") is None
 

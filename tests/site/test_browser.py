@@ -198,7 +198,7 @@ def incident_handoff_note(contact_reason: str) -> str:
     (yes,) = [branch for branch in confirm.branches if branch.answer == "Yes"]
     escalation = sop.escalation(yes.move.escalate)
     assert yes.move.next == sop.steps[1].id  # the escalate-and-continue branch this test walks
-    assert (escalation.response, escalation.sla) == ("0m", "4h")  # 0m reads "immediately" (format 1.1)
+    assert (escalation.response.text, escalation.sla.text) == ("0m", "4h")  # 0m reads "immediately" (format 1.1)
     names = tier_names(sop, config)
     values = {"contact_reason": contact_reason,
               "attempted_resolution": f"1. {confirm.title} ({confirm.decision} Yes)",
@@ -247,7 +247,7 @@ def test_guided_resolution_raises_an_escalation_writes_its_note_and_continues_to
     walker.get_by_role("button", name="Done: next step").click()  # notify -> update
     update = sop.steps[2]
     assert heading.inner_text() == f"Step 3: {update.title}"
-    assert update.every == "30m"
+    assert update.every.text == "30m"
     assert walker.locator(".csdocs-walker__repeat").inner_text() == f"↻ Repeat every 30 minutes until {update.until}"
     walker.get_by_role("button", name="Done: next step").click()  # update -> close
     assert heading.inner_text() == f"Step 4: {sop.steps[3].title}"

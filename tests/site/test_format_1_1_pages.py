@@ -11,6 +11,7 @@ from pathlib import Path
 
 from csdocs.config import load_config
 from csdocs.loader import load_file
+from csdocs.model import Duration
 from csdocs.site.pages import tier_label, tier_names
 
 from tests.conftest import ROOT
@@ -53,7 +54,7 @@ def test_the_procedure_says_escalate_then_continue_with_both_links(example_site_
 def test_a_recurring_duty_says_how_often_and_until_when(example_site_dir: Path):
     sop = load_file(INCIDENT).sop
     (update,) = [step for step in sop.steps if step.every is not None]
-    assert update.every == "30m"
+    assert update.every == Duration("30m", 30)
     page = page_html(example_site_dir, "technical-support/major-incident-response")
     section = element(page, f'id="step-{update.id}"', "</section>")
     repeat = element(section, 'class="csdocs-repeat"', "</p>")
@@ -67,9 +68,9 @@ def _rows(table: str) -> list[list[str]]:
             for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)]
 
 
-def respond(duration: str) -> str:
+def respond(duration: Duration) -> str:
     """The contract: 0m means immediately; the rest in words (only the durations the examples use)."""
-    words = {"0m": None, "5m": "5 minutes", "1h": "1 hour", "15m": "15 minutes"}[duration]
+    words = {"0m": None, "5m": "5 minutes", "1h": "1 hour", "15m": "15 minutes"}[duration.text]
     return "Respond immediately" if words is None else f"Respond within {words}"
 
 
@@ -79,7 +80,7 @@ def test_the_escalation_table_shows_the_response_beside_the_sla(example_site_dir
     header, *rows = _rows(element(page, 'class="csdocs-escalations"', "</table>"))
     assert header[2:5] == ["Owner", "Response", "SLA"]
     sla_words = {"4h": "4 hours", "15m": "15 minutes"}
-    assert [row[2:5] for row in rows] == [[e.owner, respond(e.response), sla_words[e.sla]] for e in sop.escalations]
+    assert [row[2:5] for row in rows] == [[e.owner, respond(e.response), sla_words[e.sla.text]] for e in sop.escalations]
     assert rows[0][3] == "Respond immediately"  # 0m
 
 
@@ -109,11 +110,11 @@ def test_the_summary_shows_sla_by_priority_most_urgent_first(example_site_dir: P
     page = page_html(example_site_dir, "customer-care/support-ticket-handling")
     facts = dict((row[0], row[1]) for row in _rows(element(page, 'class="csdocs-facts"', "</table>")))
     for key, label in (("first_response", "First response"), ("resolution", "Resolution")):
-        expected = ", ".join(f"{words[sop.sla[key][p]]} ({p})" for p in ("emergency", "high", "medium", "low"))
+        expected = ", ".join(f"{words[sop.sla[key][p].text]} ({p})" for p in ("emergency", "high", "medium", "low"))
         assert facts[f"SLA: {label}"] == expected
     incident = page_html(example_site_dir, "technical-support/major-incident-response")
     facts = dict((row[0], row[1]) for row in _rows(element(incident, 'class="csdocs-facts"', "</table>")))
-    assert load_file(INCIDENT).sop.sla["first_response"] == "0m"
+    assert load_file(INCIDENT).sop.sla["first_response"] == Duration("0m", 0)
     assert facts["SLA: First response"] == "immediately"
 
 

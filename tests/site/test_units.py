@@ -7,6 +7,7 @@ import json
 import pytest
 
 from csdocs.site.flowcharts import safe_href, sanitize
+from csdocs.model import Duration
 from csdocs.site.pages import duration_words, page_url, relative_url
 from csdocs.site.text import Terms, front_matter_title, script_json
 
@@ -90,9 +91,17 @@ def test_page_urls_and_relative_links():
     assert relative_url("support/reset.html", "billing/refund.html") == "../support/reset.html"
 
 
-def test_durations_read_as_words():
-    assert duration_words("4h") == "4 hours" and duration_words("1d") == "1 day"
-    assert duration_words("soon") == "soon" and duration_words(None) == ""
+@pytest.mark.parametrize(("written", "words"), [
+    ("4h", "4 hours"), ("1d", "1 day"), ("01w", "1 week"), ("90m", "90 minutes"),
+    # not the format's spelling: shown as written, never read as 4 hours (duration-format reports it)
+    ("4 h", "4 h"), (" 4h", " 4h"), ("4H", "4H"), ("soon", "soon"),
+])
+def test_durations_read_as_words(written: str, words: str):
+    assert duration_words(Duration.parse(written)) == words
+
+
+def test_no_duration_reads_as_nothing():
+    assert duration_words(None) == ""
 
 
 def test_anchors_match_the_flowchart_ids_for_odd_step_and_escalation_ids():

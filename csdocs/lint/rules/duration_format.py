@@ -49,16 +49,14 @@ steps:
 
 from __future__ import annotations
 
-import datetime
 from typing import Iterator
 
-
 from ...loader import clip
-from ...model import SLA_NAMES, Severity, Sop, Span, sla_entries
+from ...model import DURATION_SYNTAX, SLA_NAMES, Duration, Severity, Sop, Span, sla_entries
 from ..rule import Issue, LintContext, Rule
-from ..text import DURATION, parse_duration, suggest_duration
+from ..text import suggest_duration
 
-_LONGEST = datetime.timedelta(days=3653)  # no SLA or review interval runs for 10 years
+_LONGEST_MINUTES = 3653 * 24 * 60  # no SLA or review interval runs for 10 years
 
 
 def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
@@ -85,17 +83,17 @@ def _found(issue: Issue | None) -> Iterator[Issue]:
         yield issue
 
 
-def _check(where: str, value: str, span: Span, *, immediate: bool = False) -> Issue | None:
-    if DURATION.fullmatch(value):
-        if not value[:-1].strip("0"):
-            if immediate and value[-1] == "m":
-                return None  # 0m: "immediately"
-            fix = " (write 0m for immediately)" if immediate else ""
-            return Issue(span, f"{where} is {clip(value, 40)!r}, zero: a duration must be more than nothing{fix}")
-        length = parse_duration(value)
-        if length is None or length > _LONGEST:
-            return Issue(span, f"{where} {clip(value, 40)!r} is longer than 10 years: is it a typo?")
+def _check(where: str, duration: Duration, span: Span, *, immediate: bool = False) -> Issue | None:
+    value = duration.text
+    if duration.minutes == 0:
+        if immediate and duration.immediate:
+            return None  # 0m: "immediately"
+        fix = " (write 0m for immediately)" if immediate else ""
+        return Issue(span, f"{where} is {clip(value, 40)!r}, zero: a duration must be more than nothing{fix}")
+    if duration.minutes is not None and duration.minutes <= _LONGEST_MINUTES:
         return None
+    if DURATION_SYNTAX.fullmatch(value):  # the model leaves a duration of 12 digits or more unmeasured
+        return Issue(span, f"{where} {clip(value, 40)!r} is longer than 10 years: is it a typo?")
     fix = suggest_duration(value)
     if fix is not None:
         hint = f"did you mean {fix!r}?"

@@ -49,7 +49,7 @@ from typing import Iterator
 
 from ...model import Severity, Sop
 from ..rule import Issue, LintContext, Rule
-from ... import reviews  # the module, not the name: csdocs.reviews imports csdocs.lint.text in turn
+from ... import reviews
 
 
 def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
@@ -67,7 +67,7 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
         return
     days = "1 day" if late == 1 else f"{late} days"
     yield Issue(sop.at("last_reviewed"), f"review overdue by {days}: last reviewed {sop.last_reviewed}, "
-                                         f"due {due} (every {sop.review_every}); review it and update "
+                                         f"due {due} (every {sop.review_every.text}); review it and update "
                                          "last_reviewed")
 
 

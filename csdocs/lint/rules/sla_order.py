@@ -55,9 +55,8 @@ from __future__ import annotations
 from typing import Iterator, Mapping
 
 from ...loader import clip
-from ...model import PRIORITIES, Severity, Sop, Span, sla_entries
+from ...model import PRIORITIES, Duration, Severity, SlaValue, Sop, Span, sla_entries
 from ..rule import Issue, LintContext, Rule
-from ..text import parse_duration
 
 
 def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
@@ -66,10 +65,10 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     yield from _first_before_resolution(sop)
     for escalation in sop.escalations:
         response, sla = escalation.response, escalation.sla
-        response_time, sla_time = parse_duration(response or ""), parse_duration(sla or "")
-        if response_time is not None and sla_time is not None and response_time > sla_time:
-            yield Issue(escalation.at("response"), f"response {response!r} of escalation "
-                                                   f"{clip(escalation.id, 40)!r} is longer than its sla {sla!r}: "
+        if response is not None and sla is not None and _longer(response, sla):
+            yield Issue(escalation.at("response"), f"response {response.text!r} of escalation "
+                                                   f"{clip(escalation.id, 40)!r} is longer than its sla "
+                                                   f"{sla.text!r}: "
                                                    "the owner would acknowledge it after it is due")
 
 
@@ -78,29 +77,26 @@ def _by_priority(sop: Sop, name: str) -> Iterator[Issue]:
     value = sop.sla.get(name)
     if not isinstance(value, Mapping):
         return
-    timed = [(priority, duration, parse_duration(duration)) for priority, duration in sla_entries(value)
-             if priority in PRIORITIES]
-    previous = None
-    for priority, duration, length in timed:
-        if length is None:
+    previous: tuple[str | None, Duration] | None = None
+    for priority, duration in sla_entries(value):
+        if priority not in PRIORITIES or duration.minutes is None:
             continue  # duration-format's finding; compare the others around it
-        if previous is not None and previous[2] > length:
-            higher, higher_duration, _ = previous
-            yield Issue(sop.at(f"sla.{name}.{higher}"), f"sla.{name}.{higher} {higher_duration!r} is longer than "
-                                                        f"sla.{name}.{priority} {duration!r}: a higher priority "
-                                                        "never waits longer")
-        previous = (priority, duration, length)
+        if previous is not None and _longer(previous[1], duration):
+            higher, higher_duration = previous
+            yield Issue(sop.at(f"sla.{name}.{higher}"), f"sla.{name}.{higher} {higher_duration.text!r} is longer "
+                                                        f"than sla.{name}.{priority} {duration.text!r}: a higher "
+                                                        "priority never waits longer")
+        previous = (priority, duration)
 
 
 def _first_before_resolution(sop: Sop) -> Iterator[Issue]:
     first, resolution = sop.sla.get("first_response"), sop.sla.get("resolution")
     if first is None or resolution is None:
         return
-    if isinstance(first, str) and isinstance(resolution, str):
-        first_time, resolution_time = parse_duration(first), parse_duration(resolution)
-        if first_time is not None and resolution_time is not None and first_time > resolution_time:
-            yield Issue(sop.at("sla.first_response"), f"sla.first_response {first!r} is longer than "
-                                                      f"sla.resolution {resolution!r}: were they swapped?")
+    if isinstance(first, Duration) and isinstance(resolution, Duration):
+        if _longer(first, resolution):
+            yield Issue(sop.at("sla.first_response"), f"sla.first_response {first.text!r} is longer than "
+                                                      f"sla.resolution {resolution.text!r}: were they swapped?")
         return
     reported: set[Span] = set()
     for priority in PRIORITIES:
@@ -108,16 +104,20 @@ def _first_before_resolution(sop: Sop) -> Iterator[Issue]:
         resolution_value, resolution_at = _for(sop, "resolution", resolution, priority)
         if first_value is None or resolution_value is None or first_at in reported:
             continue
-        first_time, resolution_time = parse_duration(first_value), parse_duration(resolution_value)
-        if first_time is not None and resolution_time is not None and first_time > resolution_time:
+        if _longer(first_value, resolution_value):
             reported.add(first_at)
-            yield Issue(first_at, f"sla.first_response {first_value!r} is longer than sla.resolution "
-                                  f"{resolution_value!r} for priority {priority!r}: were they swapped?")
+            yield Issue(first_at, f"sla.first_response {first_value.text!r} is longer than sla.resolution "
+                                  f"{resolution_value.text!r} for priority {priority!r}: were they swapped?")
 
 
-def _for(sop: Sop, name: str, value: str | Mapping[str, str], priority: str) -> tuple[str | None, Span]:
+def _longer(first: Duration, second: Duration) -> bool:
+    """``first`` is longer than ``second``, both valid durations (an invalid one is duration-format's)."""
+    return first.minutes is not None and second.minutes is not None and first.minutes > second.minutes
+
+
+def _for(sop: Sop, name: str, value: SlaValue, priority: str) -> tuple[Duration | None, Span]:
     """The SLA ``name`` for ``priority``: its own entry, or the single duration that covers every priority."""
-    if isinstance(value, str):
+    if isinstance(value, Duration):
         return value, sop.at(f"sla.{name}")
     return value.get(priority), sop.at(f"sla.{name}.{priority}")
 
