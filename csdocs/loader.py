@@ -17,17 +17,15 @@ import yaml
 
 from .load.build import build_sop, text_of
 from .load.compose import MAX_DEPTH, YMap, compose
-from .load.decode import MAX_BYTES, decode, read_text
+from .load.decode import MAX_BYTES, decode, read_bounded, read_text
 from .load.problems import MAX_ECHO, Problem, Refused, clip
 from .load.schema import conforms, json_schema, type_name, validate
 from .model import Glossary, Sop, Span
 
 __all__ = [
     "MAX_BYTES", "MAX_DEPTH", "MAX_ECHO", "Loaded", "Problem", "Refused", "clip", "decode", "json_schema",
-    "load_file", "load_glossary", "load_plain_yaml", "load_text", "read_text",
+    "load_bytes", "load_file", "load_glossary", "load_plain_yaml", "load_text", "read_text",
 ]
-
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +63,19 @@ def load_file(path: str | Path, *, display: str | None = None) -> Loaded:
     """
     name = display if display is not None else str(path)
     try:
-        text = read_text(path)
-    except Refused as refused:
-        return Loaded(name, None, (refused.problem,))
+        data = read_bounded(path)
     except OSError as error:
         return Loaded(name, None, (Problem("yaml-syntax", Span(1, 1), f"cannot read the file: {error.strerror}"),))
-    return load_text(text, name)
+    return load_bytes(data, name)
+
+
+def load_bytes(data: bytes, path: str) -> Loaded:
+    """Decode and parse one SOP file's bytes (from disk or from git) within the size bound; never raises."""
+    try:
+        text = decode(data)
+    except Refused as refused:  # too large, not UTF-8, or holds a NUL byte
+        return Loaded(path, None, (refused.problem,))
+    return load_text(text, path)
 
 
 def load_glossary(path: str | Path) -> tuple[Glossary, tuple[Problem, ...]]:

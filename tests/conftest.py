@@ -27,10 +27,9 @@ TODAY = dt.date(2026, 11, 25)
 def example_sop_files() -> list[Path]:
     """The example corpus's SOP files (not the glossary, not the search checks), sorted: as csdocs sees them."""
     from csdocs.config import load_config
-    from csdocs.lint.engine import discover, is_sop_source
+    from csdocs.project_files import sop_files
 
-    config = load_config(ROOT / "mkdocs.yml")
-    return sorted(path for path in discover([SOPS]) if is_sop_source(path, config)) if SOPS.is_dir() else []
+    return sop_files(load_config(ROOT / "mkdocs.yml"))
 
 
 @pytest.fixture(scope="session", autouse=True)

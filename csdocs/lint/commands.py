@@ -47,7 +47,8 @@ def lint_command(paths: tuple[Path, ...], output_format: str, strict: bool, toda
     project's sops_dir. Exit 0 when no finding is an error, 1 when one is
     (or a warning, with --strict), 2 for a usage or configuration error.
     """
-    from .engine import PathNotFound, lint_paths
+    from ..project_files import PathNotFound
+    from .engine import lint_paths
     from .report import FORMATTERS, RulePages
 
     config = get_config(config_file)

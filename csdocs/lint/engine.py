@@ -15,13 +15,12 @@ from typing import Iterable, Iterator, Sequence
 from ..config import Config, resolve
 from ..loader import Loaded, Problem, load_file, load_glossary
 from ..model import Glossary, Severity, Sop
+from ..project_files import discover, display_path, is_glossary, is_search_checks, is_sop_source, sop_files
 from ..today import today as current_date
 from .registry import RULES
 from .rule import Finding, LintContext, Project, build_project, sop_ref
 
 logger = logging.getLogger(__name__)
-SOP_SUFFIXES = (".yaml", ".yml")
-GLOSSARY_NAMES = ("glossary.yaml", "glossary.yml")
 _SUPPRESS = re.compile(r"#\s*csdocs:\s*disable=([a-z0-9,\s-]+)")
 
 
@@ -33,57 +32,6 @@ class LintReport:
     def has_errors(self, *, strict: bool = False) -> bool:
         levels = ("error", "warning") if strict else ("error",)
         return any(finding.severity in levels for finding in self.findings)
-
-
-class PathNotFound(Exception):
-    """A path given on the command line does not exist (a usage error, exit 2)."""
-
-
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """Files to lint: the files given, and every ``*.yaml``/``*.yml`` under the folders given."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(
-                sorted(
-                    candidate
-                    for candidate in path.rglob("*")
-                    if candidate.suffix in SOP_SUFFIXES and candidate.is_file()
-                    and not any(part.startswith(".") for part in candidate.relative_to(path).parts)
-                )
-            )
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise PathNotFound(f"no such file or folder: {path}")
-    return list(dict.fromkeys(found))
-
-
-def is_glossary(path: Path, config: Config) -> bool:
-    glossary = resolve(config, config.glossary)
-    if glossary is not None and path.resolve() == glossary.resolve():
-        return True
-    return path.name in GLOSSARY_NAMES
-
-
-def is_search_checks(path: Path) -> bool:
-    """``search-checks.yaml``: the project's promised queries (csdocs.search.checks), not an SOP."""
-    from ..search.checks import is_checks_file
-
-    return is_checks_file(path)
-
-
-def is_sop_source(path: Path, config: Config) -> bool:
-    """A YAML file under the SOPs folder that holds an SOP (not the glossary, not the search checks)."""
-    return not is_glossary(path, config) and not is_search_checks(path)
-
-
-def display_path(path: Path) -> str:
-    """Paths in findings are relative to the working folder when they are under it."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
 
 
 @contextlib.contextmanager
@@ -120,12 +68,8 @@ def _lint_paths(paths: Sequence[Path], *, config: Config, today: _dt.date | None
     to_load: dict[Path, str] = {path.resolve(): display_path(path) for path in sop_targets}
     target_paths = frozenset(to_load.values())
     if config.config_file is not None:  # a project: resolve references against all of it
-        sops_dir = resolve(config, config.sops_dir)
-        if sops_dir is not None and sops_dir.is_dir():
-            for path in discover([sops_dir]):
-                key = path.resolve()
-                if key not in to_load and is_sop_source(path, config):
-                    to_load[key] = display_path(path)
+        for path in sop_files(config):
+            to_load.setdefault(path.resolve(), display_path(path))
 
     findings: list[Finding] = []
     glossary = Glossary()

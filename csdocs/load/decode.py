@@ -9,10 +9,14 @@ from .problems import Refused
 MAX_BYTES = 4 * 1024 * 1024  # the longest real SOP is a few KiB
 
 
-
-
 def decode(data: bytes) -> str:
-    """UTF-8 (BOM allowed) to text, or raise ``Refused`` with the position."""
+    """UTF-8 (BOM allowed) to text, within :data:`MAX_BYTES`, or raise ``Refused`` with the position.
+
+    Every reader (a file on disk, a blob read from git) goes through here, so
+    the size bound and its message are the same whatever the bytes came from.
+    """
+    if len(data) > MAX_BYTES:
+        raise Refused(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB; an SOP is a few KiB", 1, 1)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(data) >= 2 and (data[0] == 0 or data[1] == 0)):
         raise Refused("the file is UTF-16; save it as UTF-8", 1, 1)
     if data.startswith(b"\xef\xbb\xbf"):
@@ -38,10 +42,15 @@ def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
     return data.count(b"\n", 0, offset) + 1, column
 
 
-def read_text(path: str | Path) -> str:
-    """Read and decode a file within the size bound, or raise ``Refused``."""
+def read_bounded(path: str | Path) -> bytes:
+    """A file's bytes, at most one byte past :data:`MAX_BYTES` (enough for :func:`decode` to refuse it).
+
+    Raises ``OSError`` when the file cannot be read.
+    """
     with open(path, "rb") as handle:
-        data = handle.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise Refused(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB; an SOP is a few KiB", 1, 1)
-    return decode(data)
+        return handle.read(MAX_BYTES + 1)
+
+
+def read_text(path: str | Path) -> str:
+    """Read and decode a file within the size bound, or raise ``Refused`` (``OSError`` if unreadable)."""
+    return decode(read_bounded(path))

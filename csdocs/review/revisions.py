@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..config import Config, resolve
-from ..loader import MAX_BYTES, Loaded, Problem, Refused, decode, load_text
-from ..model import Sop, Span
-
-from ..lint.engine import GLOSSARY_NAMES, SOP_SUFFIXES
-from ..search.checks import NAMES as SEARCH_CHECKS_NAMES
+from ..load.decode import read_bounded
+from ..loader import load_bytes
+from ..model import Sop
+from ..project_files import is_sop_in_repo, order_key, yaml_files
 
 
 class ReviewError(Exception):
@@ -73,14 +72,6 @@ def sops_dir_in_repo(config: Config, root: Path) -> PurePosixPath:
         raise ReviewError(f"sops_dir {folder} is outside the git repository {root}") from None
 
 
-def _is_sop_file(path: PurePosixPath, sops_dir: PurePosixPath, glossary: PurePosixPath | None) -> bool:
-    if (path.suffix not in SOP_SUFFIXES or path.name in GLOSSARY_NAMES or path.name in SEARCH_CHECKS_NAMES
-            or path == glossary):
-        return False
-    relative = path.relative_to(sops_dir) if sops_dir != PurePosixPath(".") else path
-    return not any(part.startswith(".") for part in relative.parts)
-
-
 def files_at_revision(root: Path, commit: str, sops_dir: PurePosixPath,
                       glossary: PurePosixPath | None = None) -> dict[str, bytes]:
     """Repository path -> file bytes for every SOP file under ``sops_dir`` at ``commit``."""
@@ -92,7 +83,7 @@ def files_at_revision(root: Path, commit: str, sops_dir: PurePosixPath,
         meta, _, name = entry.partition(b"\t")
         mode, kind, oid = meta.decode().split()
         path = PurePosixPath(name.decode("utf-8", "surrogateescape"))
-        if kind == "blob" and mode != "120000" and _is_sop_file(path, sops_dir, glossary):
+        if kind == "blob" and mode != "120000" and is_sop_in_repo(path, sops_dir, glossary):
             blobs.append((path.as_posix(), oid))
     if not blobs:
         return {}
@@ -114,11 +105,10 @@ def files_in_worktree(root: Path, sops_dir: PurePosixPath, glossary: PurePosixPa
     files: dict[str, bytes] = {}
     if not folder.is_dir():
         return files
-    for candidate in sorted(folder.rglob("*")):
+    for candidate in yaml_files(folder, links=False):  # git records a link, not the file: read none
         relative = PurePosixPath(candidate.relative_to(root).as_posix())
-        if candidate.is_file() and not candidate.is_symlink() and _is_sop_file(relative, sops_dir, glossary):
-            with open(candidate, "rb") as handle:
-                files[relative.as_posix()] = handle.read(MAX_BYTES + 1)
+        if is_sop_in_repo(relative, sops_dir, glossary):
+            files[relative.as_posix()] = read_bounded(candidate)
     return files
 
 
@@ -132,7 +122,7 @@ def load_side(label: str, files: dict[str, bytes], *, strict: bool = True) -> Si
     """
     sops: dict[str, Sop] = {}
     warnings: list[str] = []
-    for path in sorted(files):
+    for path in sorted(files, key=order_key):  # the order of every command: the first of an id is kept
         loaded = load_bytes(files[path], path)
         if loaded.sop is None:
             problem = loaded.problems[0]
@@ -148,19 +138,6 @@ def load_side(label: str, files: dict[str, bytes], *, strict: bool = True) -> Si
             continue
         sops[sop.id] = sop
     return Side(label, sops, tuple(warnings))
-
-
-def load_bytes(data: bytes, path: str) -> Loaded:
-    """Decode and parse one SOP file's bytes, within the loader's size bound; never raises."""
-    if len(data) > MAX_BYTES:
-        return Loaded(path, None, (Problem("yaml-syntax", Span(1, 1),
-                                           f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB; "
-                                           "an SOP is a few KiB"),))
-    try:
-        text = decode(data)
-    except Refused as refused:  # not UTF-8, or holds a NUL byte
-        return Loaded(path, None, (refused.problem,))
-    return load_text(text, path)
 
 
 def load_revision(config: Config, root: Path, revision: str | None, *, strict: bool = True) -> Side:

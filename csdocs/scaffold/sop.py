@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 from ..config import Config, resolve
-from ..lint.engine import display_path
 from ..model import slugify
+from ..project_files import display_path, sop_files
 from . import ScaffoldError
 from ..files import write_new
 from .templates import check_id, check_text, find, render, title_from_id
@@ -29,15 +29,9 @@ def schema_reference(sop_file: Path, config: Config) -> str:
 
 def existing_with_id(config: Config, sop_id: str) -> Path | None:
     """An SOP file already in the project whose id (or file name) is ``sop_id``."""
-    from ..lint.engine import discover, is_sop_source
     from ..loader import load_file
 
-    sops_dir = resolve(config, config.sops_dir)
-    if sops_dir is None or not sops_dir.is_dir():
-        return None
-    for path in discover([sops_dir]):
-        if not is_sop_source(path, config):
-            continue
+    for path in sop_files(config):
         if path.stem == sop_id:
             return path
         loaded = load_file(path)

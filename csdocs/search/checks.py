@@ -28,7 +28,6 @@ from .index import build_index
 from .rank import IndexFiles, search
 
 RULE = "search-check"
-NAMES = ("search-checks.yaml", "search-checks.yml")
 TOP = 3  # a promised SOP must rank at least this high
 SHOWN = 3  # how many of the SOPs that rank above it a message names
 
@@ -38,10 +37,6 @@ class SearchCheck:
     query: str
     expect: str  # an SOP id
     span: Span
-
-
-def is_checks_file(path: Path) -> bool:
-    return path.name in NAMES
 
 
 def load_checks(path: Path) -> tuple[tuple[SearchCheck, ...], tuple[Problem, ...]]:

@@ -32,7 +32,7 @@ def search_command(query: tuple[str, ...], department: str | None, channel: str 
     index `csdocs build` publishes). Exit 0 with results, 1 with none, 2 for
     a usage or configuration error.
     """
-    from ..lint.engine import display_path
+    from ..project_files import display_path
     from ..site.corpus import load_corpus
     from .index import INDEX_DIR, build_index
     from .rank import Filters, IndexFiles, search_filtered

@@ -16,9 +16,9 @@ from types import MappingProxyType
 from typing import Mapping
 
 from ..config import Config, resolve
-from ..lint.engine import discover, is_sop_source
 from ..loader import Loaded, load_file, load_glossary
 from ..model import Glossary, Sop
+from ..project_files import sop_files as project_sop_files
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +63,9 @@ def _load_cached(path: Path, display: str) -> Loaded:
 
 
 def load_corpus(config: Config) -> Corpus:
-    """Read ``sops_dir`` (sorted, so pages and the search index come out in one order)."""
-    sops_dir = resolve(config, config.sops_dir)
+    """Read ``sops_dir`` (in :mod:`csdocs.project_files` order, so pages and the search index come out in one order)."""
     glossary_file = resolve(config, config.glossary)
-    files: list[Path] = []
-    if sops_dir is not None and sops_dir.is_dir():
-        files = [path.resolve() for path in discover([sops_dir])]
-    sop_files = [path for path in files if is_sop_source(path, config)]
+    sop_files = [path.resolve() for path in project_sop_files(config)]
     sops: list[Sop] = []
     broken: list[Loaded] = []
     duplicates: list[Sop] = []

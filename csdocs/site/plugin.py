@@ -38,6 +38,7 @@ from mkdocs.utils import clean_directory, get_build_date
 
 from ..config import KNOWN_OPTIONS, Config, ConfigError, config_from_options, resolve
 from ..model import Sop
+from ..project_files import SOP_SUFFIXES
 from . import incremental, pages
 from ..files import new_folder_beside
 from ..today import BadDate
@@ -226,7 +227,7 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
                 continue
             path = Path(file.abs_src_path).resolve()
             under_sops = sops_root is not None and path.is_relative_to(sops_root)
-            if str(path) in sources or (under_sops and path.suffix in (".yaml", ".yml")):
+            if str(path) in sources or (under_sops and path.suffix in SOP_SUFFIXES):
                 files.remove(file)
 
     def _with_flowcharts(self, layout: pages.Layout, corpus: Corpus,

@@ -22,7 +22,7 @@ from csdocs.config import Config, config_from_options, load_config
 from csdocs.lint.engine import lint_paths
 from csdocs.lint.registry import RULES
 
-from csdocs.search.checks import NAMES as SEARCH_CHECKS_NAMES
+from csdocs.project_files import SEARCH_CHECKS_NAMES
 from csdocs.metrics.lint import RULE as METRIC_TARGET_MISSED
 from csdocs.search.checks import RULE as SEARCH_CHECK
 
