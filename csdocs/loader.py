@@ -52,7 +52,7 @@ def load_text(text: str, path: str) -> Loaded:
                                            "is a mapping of fields (title: ..., steps: ...)"),), text)
     if not conforms(root):
         problems.extend(validate(root, json_schema(), ""))
-    return Loaded(path, build_sop(root, path), tuple(problems), text)
+    return Loaded(path, build_sop(root, path, text), tuple(problems), text)
 
 
 def load_file(path: str | Path, *, display: str | None = None) -> Loaded:

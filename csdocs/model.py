@@ -287,6 +287,9 @@ class Sop(_Located):
     related: tuple[str, ...] = ()
     span: Span = NO_SPAN
     spans: Mapping[str, Span] = field(default_factory=_no_spans)
+    # The text the SOP was read from: where a word inside a value is written (quotes, escapes,
+    # folded lines) is read back from it (csdocs.load.positions). Not part of what the SOP says.
+    source: str = field(default="", repr=False, compare=False)
 
     def step(self, step_id: str) -> Step | None:
         for step in self.steps:

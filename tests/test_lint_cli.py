@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from csdocs.config import ConfigError, config_from_options, load_config
+from csdocs.config import Config, ConfigError, config_from_options, load_config
 from csdocs.lint import engine
 from csdocs.lint.engine import lint_paths
 from csdocs.lint.registry import RULES
-from csdocs.model import Glossary, Severity
+from csdocs.lint.where import DocumentPaths
+from csdocs.loader import load_text
+from csdocs.model import Glossary, Severity, Span
 
 from .conftest import TODAY, run_csdocs
 
@@ -62,7 +64,8 @@ def test_json_format_is_the_contract_shape(project: Path) -> None:
     result = run_csdocs("lint", "--format", "json", "sops", cwd=project)
     report = json.loads(result.stdout)
     assert report["files"] == 3  # the glossary counts as a file, but is not an SOP
-    assert set(report["findings"][0]) == {"path", "line", "column", "rule", "severity", "message"}
+    assert set(report["findings"][0]) == {"path", "line", "column", "rule", "severity", "message", "document_path"}
+    assert report["findings"][0]["document_path"] == "steps[0].next"  # `next: refnd` of the first step
     # one mistake, one finding: 'refund' is not also reported unreachable behind the typo
     assert [f["rule"] for f in report["findings"]] == ["step-unknown-ref"]
 
@@ -83,6 +86,55 @@ def test_sarif_format(project: Path) -> None:
     assert rule_ids[first["ruleIndex"]] == first["ruleId"]
     region = first["locations"][0]["physicalLocation"]["region"]
     assert (region["startLine"], region["startColumn"]) == (10, 11)
+    assert first["locations"][0]["logicalLocations"] == [{"fullyQualifiedName": "steps[0].next"}]
+
+
+DEEP = """\
+title: Refund request
+department: Billing
+owner: Billing team lead
+purpose: Give every refund request the same fair answer.
+last_reviewed: 2026-10-01
+definitions:
+  e.g.: for example
+steps:
+  - id: log
+    title: Log the request
+    next: check
+  - id: check
+    title: Check the amount
+    decision: Is it above 100 EUR?
+    branches:
+      - answer: "No"
+        outcome: resolved
+      - answer: "Yes"
+        next: refnd
+escalations:
+  - id: high
+    triger: The amount is above 100 EUR
+    to: L2
+    owner: Billing specialists queue
+    sla: 4h
+"""
+
+
+def test_findings_name_the_node_they_are_about(tmp_path: Path) -> None:
+    """The document path follows the file's structure: the second step's second branch, the first
+    escalation's misspelt field; each expected path is read off DEEP by hand."""
+    write(tmp_path, "deep.yaml", DEEP)
+    findings = lint_paths([tmp_path / "deep.yaml"], config=Config(root=tmp_path), today=TODAY).findings
+    lines = DEEP.splitlines()
+    where = {(f.rule, lines[f.line - 1].strip()): f.document_path for f in findings}
+    assert where[("step-unknown-ref", "next: refnd")] == "steps[1].branches[1].next"
+    assert where[("schema", "triger: The amount is above 100 EUR")] == "escalations[0].triger"
+    sop = load_text(DEEP, "deep.yaml").sop
+    assert sop is not None
+    paths = DocumentPaths(sop)
+    assert paths.of(sop.at("definitions.e.g.")) == 'definitions["e.g."]'  # not a plain word: quoted
+    assert paths.of(sop.steps[1].span) == "steps[1]"  # the step, not its first key
+    assert paths.of(sop.steps[1].branches[0].at("answer")) == "steps[1].branches[0].answer"
+    decision = sop.steps[1].at("decision")
+    assert paths.of(Span(decision.line, decision.column + 9)) == "steps[1].decision"  # inside the value
 
 
 def test_clean_files_print_nothing_and_exit_0(project: Path) -> None:

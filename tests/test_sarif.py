@@ -69,6 +69,15 @@ def test_uris_are_percent_encoded_and_relative_to_the_repository_root(repo: Path
     assert location["artifactLocation"] == {"uri": ENCODED, "uriBaseId": SRCROOT}
     assert (location["region"]["startLine"], location["region"]["startColumn"]) == (10, 11)
     assert run["columnKind"] == "unicodeCodePoints"
+    # the node it is about, validated by the schema with the rest: `next: refnd` of the first step
+    assert result["locations"][0]["logicalLocations"] == [{"fullyQualifiedName": "steps[0].next"}]
+
+
+def test_the_schema_checks_logical_locations() -> None:
+    """The check has teeth for logicalLocations too: a name that is not a string fails."""
+    bad = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [
+        {"message": {"text": "m"}, "locations": [{"logicalLocations": [{"fullyQualifiedName": 3}]}]}]}]}
+    assert list(validator().iter_errors(bad))
 
 
 def test_a_file_outside_the_repository_gets_an_absolute_file_uri(repo: Path, tmp_path: Path) -> None:

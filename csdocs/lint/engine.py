@@ -19,6 +19,7 @@ from ..project_files import discover, display_path, is_glossary, is_search_check
 from ..today import today as current_date
 from .registry import RULES
 from .rule import Finding, LintContext, Project, build_project, sop_ref
+from .where import DocumentPaths
 
 logger = logging.getLogger(__name__)
 _SUPPRESS = re.compile(r"#\s*csdocs:\s*disable=([a-z0-9,\s-]+)")
@@ -137,7 +138,7 @@ def _metric_targets(job: _Job) -> list[Finding]:
         by_path.setdefault(sop.path, []).append(problem)
     findings: list[Finding] = []
     for path, problems in by_path.items():
-        findings.extend(_suppress(loaded[path], _stamp(path, problems, config)))
+        findings.extend(_suppress(loaded[path], _stamp(path, problems, config, DocumentPaths(loaded[path].sop))))
     return findings
 
 
@@ -162,7 +163,8 @@ def _check_all(loaded: Iterable[Loaded], project: Project, job: _Job) -> list[Fi
     for item in loaded:
         if item.path in job.targets:
             problems = [*item.problems, *_run_rules(item, context)]
-            findings.extend(_suppress(item, _stamp(item.path, problems, job.config)))
+            paths = DocumentPaths(item.sop) if problems and item.sop is not None else None
+            findings.extend(_suppress(item, _stamp(item.path, problems, job.config, paths)))
     return findings
 
 
@@ -251,18 +253,24 @@ def _run_rules(item: Loaded, context: LintContext) -> list[Problem]:
         if rule.check is None or context.config.rules.get(rule.name) is Severity.OFF:
             continue
         for issue in rule.check(item.sop, context):
-            problems.append(Problem(rule.name, issue.span, issue.message))
+            problems.append(Problem(rule.name, issue.span, issue.message, issue.where))
     return problems
 
 
-def _stamp(path: str, problems: Iterable[Problem], config: Config) -> list[Finding]:
+def _stamp(path: str, problems: Iterable[Problem], config: Config,
+           paths: DocumentPaths | None = None) -> list[Finding]:
+    """Findings with their severity from the config, and their document path: the finder's, else
+    the one ``paths`` gives for the position."""
     out = []
     for problem in problems:
         severity = config.rules.get(problem.rule) or RULES[problem.rule].severity
         if severity is Severity.OFF:
             continue
+        where = problem.where
+        if where is None:
+            where = paths.of(problem.span) if paths is not None else ""
         out.append(Finding(path, problem.span.line, problem.span.column, problem.rule, severity.value,
-                           problem.message))
+                           problem.message, where))
     return out
 
 

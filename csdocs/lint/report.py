@@ -138,12 +138,20 @@ def _fingerprints(report: LintReport, uris: list[str]) -> list[str]:
     return out
 
 
+def _logical_locations(document_path: str) -> dict[str, list[dict[str, str]]]:
+    """The finding's node in the SOP (``steps[3].branches[1]``) as a SARIF logical location."""
+    if not document_path:
+        return {}
+    return {"logicalLocations": [{"fullyQualifiedName": document_path}]}
+
+
 def as_sarif(report: LintReport, *, root: Path | None = None, pages: RulePages | None = None, **_: object) -> str:
     """A SARIF 2.1.0 log of one run that GitHub code scanning accepts.
 
     Locations are percent-encoded URIs relative to ``%SRCROOT%`` (the repository root: ``root``,
     default :func:`repository_root`); a file outside it gets an absolute ``file:`` URI. Columns
-    count Unicode code points (``columnKind``). Each used rule carries ``helpUri`` from ``pages``
+    count Unicode code points (``columnKind``). A finding about one node of the SOP names it as a
+    logical location (``fullyQualifiedName``: ``steps[3].branches[1]``). Each used rule carries ``helpUri`` from ``pages``
     (default: the source module of the rule). Each result has a partial fingerprint that survives
     lines moving. The tool version is the installed csdocs version.
     """
@@ -175,10 +183,13 @@ def as_sarif(report: LintReport, *, root: Path | None = None, pages: RulePages |
             "ruleIndex": index[f.rule],
             "level": _SARIF_LEVEL[f.severity],
             "message": {"text": f.message},
-            "locations": [{"physicalLocation": {
-                "artifactLocation": location,
-                "region": {"startLine": f.line, "startColumn": f.column},
-            }}],
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": location,
+                    "region": {"startLine": f.line, "startColumn": f.column},
+                },
+                **_logical_locations(f.document_path),
+            }],
             "partialFingerprints": {FINGERPRINT: fingerprint},
         }
         for f, location, fingerprint in zip(report.findings, locations, fingerprints)

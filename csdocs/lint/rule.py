@@ -12,10 +12,15 @@ from ..model import Glossary, Severity, Sop, Span
 
 
 class Issue(NamedTuple):
-    """What a rule yields: where, and a short message (what and where, with a fix)."""
+    """What a rule yields: where, and a short message (what and where, with a fix).
+
+    ``where`` is the document path when the rule knows it better than its
+    position tells (the engine otherwise finds it from the span).
+    """
 
     span: Span
     message: str
+    where: str | None = None
 
 
 class Finding(NamedTuple):
@@ -27,6 +32,7 @@ class Finding(NamedTuple):
     rule: str
     severity: str
     message: str
+    document_path: str = ""  # what it is about in the SOP (``steps[3].branches[1]``); "" for the whole file
 
     def as_dict(self) -> dict[str, object]:
         return self._asdict()

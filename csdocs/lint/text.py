@@ -16,8 +16,7 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import Iterable, Iterator, NamedTuple
 
-import yaml
-
+from ..load.positions import Source, value_position
 from ..model import Sop, Span, _Located
 
 # --------------------------------------------------------------------------
@@ -340,73 +339,20 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-_PLAIN_START_FORBIDDEN = frozenset("[]{}#&*!|>'\"%@`,")
-_RESOLVER = yaml.resolver.Resolver()
-
-
 class TextLocator:
-    """Where a word inside a value sits in the file, as far as spans can tell.
+    """Where a word inside a value is written: the value read back from the SOP's source.
 
-    The model keeps the position of each value's first character, not its
-    text as written. A word's column is the value's column plus the word's
-    offset only when the value is a single-line scalar: a plain one (the
-    next field starts on the very next line, or later on the same line) or a
-    quoted one without escapes. Otherwise (block and folded scalars, escapes,
-    a comment line after the value) the finding points at the value itself.
+    Exact for every kind of scalar (plain, quoted with escapes, block and
+    folded, flow lists, values over several lines; columns in Unicode code
+    points, see :mod:`csdocs.load.positions`). When the model has no source
+    (built by hand) or the source does not read back to the value, the
+    finding points at the value itself, never at a guess.
     """
 
     def __init__(self, sop: Sop) -> None:
-        positions: set[Span] = set()
-        nodes: list = [sop, sop.script, *sop.tiers, *sop.definitions, *sop.escalations]
-        for step in sop.steps:
-            nodes.append(step)
-            nodes.extend(step.branches)
-        for node in nodes:
-            positions.add(node.span)
-            positions.update(node.spans.values())
-        self._lines = sorted({span.line for span in positions})
-        self._last_value: str | None = None
-        self._last_shift: int | None = None
-        self._rightmost: dict[int, int] = {}  # line -> column of the last node that starts on it
-        for span in positions:
-            if span.column > self._rightmost.get(span.line, 0):
-                self._rightmost[span.line] = span.column
+        self._source = Source(sop.source) if sop.source else None
 
     def at(self, span: Span, value: str, offset: int) -> Span:
-        if offset <= 0:
+        if offset <= 0 or self._source is None:
             return span
-        if value is not self._last_value:  # one text holds many words: judge it once
-            self._last_value = value
-            self._last_shift = None if "\n" in value or "\r" in value else _content_shift(value)
-        shift = self._last_shift
-        if shift is None or not self._single_line(span):
-            return span
-        return Span(span.line, span.column + shift + offset)
-
-    def _single_line(self, span: Span) -> bool:
-        following = bisect_right(self._lines, span.line)
-        if following < len(self._lines) and self._lines[following] == span.line + 1:
-            return True
-        return self._rightmost.get(span.line, 0) > span.column
-
-
-def _content_shift(value: str) -> int | None:
-    """0 if ``value`` reads as a plain scalar, 1 if it must have been quoted
-    (and has no quote or backslash that an escape would lengthen), else None."""
-    if not value:
-        return None
-    must_quote = (
-        value[0] in _PLAIN_START_FORBIDDEN
-        or value[0].isspace()
-        or value[-1].isspace()
-        or value.startswith(("- ", "? ", ": "))
-        or ": " in value
-        or " #" in value
-        or value.endswith(":")
-        or _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) != "tag:yaml.org,2002:str"
-    )
-    if not must_quote:
-        return 0
-    if "'" in value or '"' in value or "\\" in value:
-        return None
-    return 1
+        return value_position(self._source, span, value, offset) or span

@@ -181,7 +181,7 @@ def _sla(node: YNode | None) -> Mapping[str, SlaValue]:
     return MappingProxyType(out)
 
 
-def build_sop(root: YMap, path: str) -> Sop:
+def build_sop(root: YMap, path: str, source: str = "") -> Sop:
     fields = _fields(root)
     definitions = tuple(
         Definition(term=str(key.value), meaning=_scalar_text(value) or "", span=key.span)
@@ -246,4 +246,5 @@ def build_sop(root: YMap, path: str) -> Sop:
         related=_texts(fields.get("related")),
         span=root.span,
         spans=_spans(root),
+        source=source,
     )

@@ -15,6 +15,7 @@ class Problem(NamedTuple):
     rule: str
     span: Span
     message: str
+    where: str | None = None  # the document path (``steps[3].next``) when the finder knows it
 
 
 class Refused(Exception):

@@ -182,7 +182,7 @@ def validate(node: YNode, schema: Mapping[str, Any], where: str) -> Iterator[Pro
     """Yield one ``schema`` problem per mismatch between ``node`` and ``schema``."""
     if schema.get("$ref") in _RULE_CHECKED_DEFS:
         if node.__class__ is not YScalar:
-            yield Problem("schema", node.span, f"'{where}' must be a duration such as 4h, not {type_name(node)}")
+            yield Problem("schema", node.span, f"'{where}' must be a duration such as 4h, not {type_name(node)}", where)
         return
     schema = _resolve(schema)
     if "anyOf" in schema:
@@ -194,7 +194,7 @@ def validate(node: YNode, schema: Mapping[str, Any], where: str) -> Iterator[Pro
             got = clip(node.value, 40) if node.__class__ is YScalar else type_name(node)
             hint = _suggest(str(got), allowed)
             yield Problem("schema", node.span,
-                          f"'{where}' is {got!r}; use one of: {', '.join(allowed)}{hint}")
+                          f"'{where}' is {got!r}; use one of: {', '.join(allowed)}{hint}", where)
         return
     expected = schema.get("type")
     if expected is not None:
@@ -208,23 +208,23 @@ def validate(node: YNode, schema: Mapping[str, Any], where: str) -> Iterator[Pro
                 hint = ' (quote it: "Yes" and "No" unquoted are true/false in YAML)'
             elif "string" in options and node.__class__ is YScalar and node.value is not None:
                 hint = " (quote it)"
-            yield Problem("schema", node.span, f"'{where}' must be {words}, not {type_name(node)}{hint}")
+            yield Problem("schema", node.span, f"'{where}' must be {words}, not {type_name(node)}{hint}", where)
             return
     if node.__class__ is YScalar:
         value = node.value
         if isinstance(value, str):
             if schema.get("minLength") and len(value.strip()) < schema["minLength"]:
-                yield Problem("schema", node.span, f"'{where}' is empty")
+                yield Problem("schema", node.span, f"'{where}' is empty", where)
             pattern = schema.get("pattern")
             if pattern and not _compiled(pattern).search(value):
                 yield Problem("schema", node.span,
                               f"'{where}' is {clip(value, 40)!r}: it must be lower-case letters, digits and "
                               f"dashes, starting with a letter or digit (e.g. "
-                              f"{slugify(value)!r})")
+                              f"{slugify(value)!r})", where)
         return
     if node.__class__ is YSeq:
         if len(node.value) < schema.get("minItems", 0):
-            yield Problem("schema", node.span, f"'{where}' needs at least {schema['minItems']} item")
+            yield Problem("schema", node.span, f"'{where}' needs at least {schema['minItems']} item", where)
         items = schema.get("items")
         if items is not None:
             for index, item in enumerate(node.value):
@@ -234,7 +234,7 @@ def validate(node: YNode, schema: Mapping[str, Any], where: str) -> Iterator[Pro
                 item = node.value[index]
                 yield Problem("schema", item.span,
                               f"'{where}[{index}]' repeats '{where}[{first}]': {clip(item.value, 40)!r} "
-                              "(case and spacing do not count); drop one")
+                              "(case and spacing do not count); drop one", f"{where}[{index}]")
         return
     yield from _validate_mapping(node, schema, where)  # type: ignore[arg-type]
 
@@ -268,21 +268,22 @@ def _validate_mapping(node: YMap, schema: Mapping[str, Any], where: str) -> Iter
             if close:
                 suggested.add(close[0])
             where_text = f" in '{where}'" if where else ""
-            yield Problem("schema", key.span, f"unknown field '{clip(name, 40)}'{where_text}{hint}")
+            yield Problem("schema", key.span, f"unknown field '{clip(name, 40)}'{where_text}{hint}", child_where)
         elif isinstance(extra, dict):
             yield from validate(value, extra, child_where)
     for name in schema.get("required", ()):
         if name not in node.keys and name not in suggested:
             where_text = f"'{where}'" if where else "the SOP"
-            yield Problem("schema", node.span, f"{where_text} has no '{name}' (it is required)")
+            yield Problem("schema", node.span, f"{where_text} has no '{name}' (it is required)", where)
     if len(node.value) < schema.get("minProperties", 0):
-        yield Problem("schema", node.span, f"'{where}' is empty: give at least one entry")
+        yield Problem("schema", node.span, f"'{where}' is empty: give at least one entry", where)
     keys = {key.value: key for key, _ in node.value}
     for name, others in schema.get("dependentRequired", {}).items():
         for other in others:
             if name in keys and other not in keys and other not in suggested:
                 yield Problem("schema", keys[name].span, f"'{where}' has '{name}' but no '{other}': "
-                                                         f"{_DEPENDENT_HINTS.get((name, other), 'add it')}")
+                                                         f"{_DEPENDENT_HINTS.get((name, other), 'add it')}",
+                                  f"{where}.{name}" if where else name)
 
 
 def _same_key(value: Any) -> Any:

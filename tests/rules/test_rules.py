@@ -4,7 +4,10 @@ Fixtures are data, globbed into one parametrized test (``pytest -k step-unreacha
 
 * ``tests/rules/<rule>/fail_*.yaml`` must give exactly the findings marked by a
   trailing ``# expect: <rule>`` (or ``# expect: <rule>@<column>``) comment on the
-  line that must fire, and no other finding: one mistake, one finding.
+  line that must fire, and no other finding: one mistake, one finding. Inside a
+  block scalar, where a comment would be text, ``# expect: <rule>@"word"`` on the
+  header line expects the finding where ``word`` is first written after the marker
+  (line and column worked out from the file).
 * ``tests/rules/<rule>/pass_*.yaml`` must give no finding at all.
 * A folder ``fail_*/`` or ``pass_*/`` is linted as one set of files (cross-SOP rules), as the
   project its own ``mkdocs.yml`` configures when it has one.
@@ -30,7 +33,7 @@ from ..conftest import ROOT, SOPS, TODAY
 
 HERE = Path(__file__).parent
 EXAMPLE_EXPORT = ROOT / "examples" / "exports" / "zendesk-tickets.csv"
-EXPECT = re.compile(r"#\s*expect:\s*([a-z0-9-]+)(?:@(\d+))?")
+EXPECT = re.compile(r'#\s*expect:\s*([a-z0-9-]+)(?:@(\d+)|@"([^"]+)")?')
 
 
 def _cases(prefix: str) -> list[Path]:
@@ -54,10 +57,16 @@ def _expected(case: Path) -> set[tuple[str, int, int | None]]:
     files = sorted(case.rglob("*.y*ml")) if case.is_dir() else [case]
     expected = set()
     for file in files:
-        for number, line in enumerate(file.read_text("utf-8").splitlines(), start=1):
+        lines = file.read_text("utf-8").splitlines()
+        for number, line in enumerate(lines, start=1):
             for match in EXPECT.finditer(line):
                 column = int(match.group(2)) if match.group(2) else None
-                expected.add((file.name, number, match.group(1), column))
+                at = number
+                if match.group(3):  # the word's first place after the marker
+                    at, column = next((later, text.index(match.group(3)) + 1)
+                                      for later, text in enumerate(lines[number:], start=number + 1)
+                                      if match.group(3) in text)
+                expected.add((file.name, at, match.group(1), column))
     return expected
 
 
