@@ -221,7 +221,7 @@ class Escalation(_Located):
     id: str
     path: str
     trigger: str | None = None
-    from_tier: str = "L1"
+    from_tier: str | None = None  # None: no `from`, the project's first tier (csdocs.tiers.Tiers.start)
     to_tier: str | None = None
     owner: str | None = None
     sla: Duration | None = None

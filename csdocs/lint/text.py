@@ -18,6 +18,7 @@ from typing import Iterable, Iterator, NamedTuple
 
 from ..load.positions import Source, value_position
 from ..model import Sop, Span, _Located
+from ..tiers import declared_ids
 
 # --------------------------------------------------------------------------
 # acronyms
@@ -271,6 +272,8 @@ def _whole(amount: float, unit: str) -> str | None:
 # --------------------------------------------------------------------------
 # suggestions and positions
 
+sop_tier_ids = declared_ids  # the rules' name for csdocs.tiers.declared_ids
+
 # What the schema allows as a step, escalation or SOP id; an id that breaks it
 # is the schema rule's finding, and the reference rules make allowance for it.
 VALID_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -279,16 +282,6 @@ _NODE_FIELDS = frozenset(
     "id title stage actor action say automated decision branches answer next escalate goto outcome every until".split()
 )
 _MOVES = ("next", "escalate", "goto", "outcome")
-
-
-def sop_tier_ids(sop: Sop) -> tuple[str, ...]:
-    """The ids of the SOP's own `tiers`, in the order written, including a
-    tier whose value is malformed (`L4: Director`): the schema rule reports
-    that, and `to: L4` is still a known tier."""
-    if "tiers" not in sop.spans:
-        return ()
-    return tuple(key[len("tiers."):] for key in sop.spans
-                 if key.startswith("tiers.") and not key.endswith(":key"))
 
 
 def empty_value(node: _Located, name: str) -> bool:

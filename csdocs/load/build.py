@@ -133,7 +133,7 @@ def _build_escalation(node: YNode, index: int) -> Escalation:
         id=text_of(fields.get("id")) or f"<escalation {index + 1}>",
         path=f"escalations[{index}]",
         trigger=text_of(fields.get("trigger")),
-        from_tier=text_of(fields.get("from")) or "L1",
+        from_tier=text_of(fields.get("from")) or None,
         to_tier=text_of(fields.get("to")),
         owner=text_of(fields.get("owner")),
         sla=_duration(fields.get("sla")),

@@ -42,8 +42,10 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Literal, Mapping
 
 from .. import graph
-from ..config import DEFAULT_TIERS, Config
+from ..config import Config
 from ..model import OUTCOMES, Duration, Escalation, Sop, Step
+from ..tiers import Tiers
+from ..tiers import resolve as resolve_tiers
 from .text import clip_text, tidy, wrap
 
 SopUrl = Callable[[str, "str | None"], "str | None"]
@@ -151,17 +153,6 @@ def _svg_id(prefix: str, value: str, position: int, used: set[str]) -> str:
     return candidate
 
 
-def tier_order(sop: Sop, config: Config | None) -> dict[str, tuple[int, str]]:
-    """Tier id -> (rank, name): the project's tiers, then the SOP's own additions."""
-    tiers = list(config.tiers if config is not None else DEFAULT_TIERS)
-    names = dict(tiers)
-    for tier in sop.tiers:
-        if tier.id not in names:
-            tiers.append((tier.id, tier.name))
-        names[tier.id] = tier.name
-    return {tier_id: (rank, names[tier_id]) for rank, (tier_id, _) in enumerate(tiers)}
-
-
 # --------------------------------------------------------------------------
 # the graph
 
@@ -197,7 +188,7 @@ def build(sop: Sop, *, sop_url: SopUrl | None = None, lanes: Lanes | None = None
         steps.append(Node(name, _svg_id("step", step.id, step.index + 1, used), _step_attrs(step)))
 
     named = graph.raised(sop)
-    tiers = tier_order(sop, config)
+    tiers = resolve_tiers(sop, config)
     escalation_name: dict[str, str] = {}
     escalations, standing = [], []
     for index, escalation in enumerate(sop.escalations):
@@ -308,12 +299,11 @@ def _step_attrs(step: Step) -> Attrs:
             *_tooltip(step.action, step.say and f"Say: {step.say}"))
 
 
-def _escalation_attrs(escalation: Escalation, tiers: Mapping[str, tuple[int, str]], *,
-                      standing: bool) -> Attrs:
+def _escalation_attrs(escalation: Escalation, tiers: Tiers, *, standing: bool) -> Attrs:
     target = escalation.to_tier or "?"
-    rank, name = tiers.get(target, (None, ""))
+    rank = tiers.rank(escalation.to_tier)  # the order escalation-tier ranks by
     colour = UNKNOWN_TIER_COLOUR if rank is None else TIER_COLOURS[min(rank, len(TIER_COLOURS) - 1)]
-    heading = f"Escalate to {tidy(target)}" + (f" ({tidy(name)})" if name and name != target else "")
+    heading = f"Escalate to {tidy(tiers.label(target))}"
     lines = [*wrap(heading, STEP_WIDTH, limit=80)]
     if escalation.response is not None:
         lines.append(f"Respond {response_words(escalation.response)}")

@@ -28,7 +28,9 @@ import jinja2
 from .. import graph
 from ..config import Config
 from ..model import DEFAULT_HANDOFF, Escalation, SlaValue, Sop, Step, sla_entries
-from .flowchart import response_words, tier_order
+from ..tiers import Tiers
+from ..tiers import resolve as resolve_tiers
+from .flowchart import response_words
 from .text import humanize, tidy
 
 TEXT_WIDTH = 72
@@ -76,7 +78,7 @@ class HandoffItem:
 class ScriptEscalation:
     id: str
     trigger: str
-    from_tier: str  # "L1 (Front-line agent)"
+    from_tier: str | None  # "L1 (Front-line agent)"; None: no `from` and the project has no tiers
     to_tier: str
     owner: str
     sla: str
@@ -162,11 +164,8 @@ def _reverse_postorder_written(first: Step, children: Callable[[Step], list[Step
     return list(reversed(post))  # ...so the first written child comes first once reversed
 
 
-def _tier_text(tier_id: str | None, tiers: dict[str, tuple[int, str]]) -> str:
-    if not tier_id:
-        return "(not set)"
-    name = tiers.get(tier_id, (None, ""))[1]
-    return f"{tier_id} ({name})" if name and name != tier_id else tier_id
+def _tier_text(tier_id: str | None, tiers: Tiers) -> str:
+    return tiers.label(tier_id) or "(not set)"
 
 
 def _handoff(escalation: Escalation, required: tuple[str, ...]) -> tuple[HandoffItem, ...]:
@@ -178,7 +177,7 @@ def _handoff(escalation: Escalation, required: tuple[str, ...]) -> tuple[Handoff
 def agent_script(sop: Sop, config: Config | None = None) -> AgentScript:
     """The agent script of ``sop`` (pure)."""
     required = config.handoff if config is not None else DEFAULT_HANDOFF
-    tiers = tier_order(sop, config)
+    tiers = resolve_tiers(sop, config)
     ordered = flow_order(sop)
     number_of = {step.index: number for number, step in enumerate(ordered, start=1)}
     by_id: dict[str, Step] = {}
@@ -229,7 +228,8 @@ def agent_script(sop: Sop, config: Config | None = None) -> AgentScript:
     escalations = tuple(
         ScriptEscalation(
             id=escalation.id, trigger=tidy(escalation.trigger) or "(no trigger written)",
-            from_tier=_tier_text(escalation.from_tier, tiers), to_tier=_tier_text(escalation.to_tier, tiers),
+            from_tier=tiers.label(tiers.start(escalation)) or None,
+            to_tier=_tier_text(escalation.to_tier, tiers),
             owner=tidy(escalation.owner) or "(no owner written)", sla=tidy(escalation.sla.text if escalation.sla else None) or "(no SLA written)",
             response=response_words(escalation.response) if escalation.response is not None else None,
             handoff=_handoff(escalation, required), standing=escalation.id not in named)
@@ -350,7 +350,8 @@ def _md_escalation(escalation: ScriptEscalation) -> list[str]:
                                            else "")
     out = [heading, "",
            f"- **When:** {md(escalation.trigger)}",
-           f"- **From** {md(escalation.from_tier)} **to** {md(escalation.to_tier)}",
+           (f"- **From** {md(escalation.from_tier)} **to** {md(escalation.to_tier)}" if escalation.from_tier
+            else f"- **To** {md(escalation.to_tier)}"),
            f"- **Owner:** {md(escalation.owner)}",
            *([f"- **Response:** acknowledged {md(escalation.response)}"] if escalation.response else []),
            f"- **SLA:** resolved within {md(escalation.sla)} of the escalation",
@@ -404,7 +405,8 @@ def to_text(script: AgentScript) -> str:
             out += _wrapped(escalation.id + (" (standing trigger: valid at any step)" if escalation.standing
                                              else ""), "  ", "  ")
             out += _wrapped(escalation.trigger, "          ", "    When: ")
-            out += _wrapped(f"from {escalation.from_tier} to {escalation.to_tier}", "          ", "    Tier: ")
+            out += _wrapped(f"from {escalation.from_tier} to {escalation.to_tier}" if escalation.from_tier
+                            else f"to {escalation.to_tier}", "          ", "    Tier: ")
             out += _wrapped(escalation.owner, "           ", "    Owner: ")
             if escalation.response:
                 out += _wrapped(f"acknowledged {escalation.response}", "              ", "    Response: ")

@@ -423,6 +423,11 @@ def _jaccard(a: frozenset[Any], b: frozenset[Any]) -> float:
 # escalations
 
 
+def _from_tier(escalation: Escalation) -> str:
+    """``from`` as a message quotes it; the diff has no project config, so no `from` is said as such."""
+    return repr(escalation.from_tier) if escalation.from_tier is not None else "the first tier (no 'from')"
+
+
 def _escalation_content(escalation: Escalation) -> str:
     return "\n".join(norm(part) for part in (escalation.trigger, escalation.from_tier, escalation.to_tier,
                                              escalation.owner, _text(escalation.sla)))
@@ -495,7 +500,7 @@ def _escalation_changed(ctx: _Context, before: Escalation, after: Escalation) ->
                                       rewritten_risk=Risk.MEDIUM)
     tiers = []
     if before.from_tier != after.from_tier:
-        tiers.append(f"now escalated from {after.from_tier!r} instead of {before.from_tier!r}")
+        tiers.append(f"now escalated from {_from_tier(after)} instead of {_from_tier(before)}")
     if before.to_tier != after.to_tier:
         tiers.append(f"now goes to {after.to_tier!r} instead of {before.to_tier!r}")
     if tiers:

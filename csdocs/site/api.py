@@ -49,7 +49,9 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import quote, urljoin
 
+from ..config import Config
 from ..model import Duration, Sop, slugify
+from ..tiers import resolve as resolve_tiers
 from ..reviews import next_review
 from .pages import MAX_NAME, escalation_anchor, relative_url, render, step_anchor
 
@@ -137,9 +139,13 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def sop_document(sop: Sop, *, url: str) -> dict[str, Any]:
-    """The whole SOP as JSON values; steps and escalations carry their ``anchor`` and ``url`` on the page."""
+def sop_document(sop: Sop, *, url: str, config: Config | None = None) -> dict[str, Any]:
+    """The whole SOP as JSON values; steps and escalations carry their ``anchor`` and ``url`` on the page.
+
+    An escalation's ``from`` is the tier it starts at: the project's first tier (``config``) when it writes none.
+    """
     due = next_review(sop)
+    tiers = resolve_tiers(sop, config)
 
     def move(step_move: Any) -> dict[str, str] | None:
         kind = step_move.kind
@@ -155,7 +161,7 @@ def sop_document(sop: Sop, *, url: str) -> dict[str, Any]:
     } for step in sop.steps]
     escalations = [{
         "id": e.id, "anchor": escalation_anchor(e), "url": f"{url}#{escalation_anchor(e)}",
-        "trigger": e.trigger, "from": e.from_tier, "to": e.to_tier, "owner": e.owner, "sla": _text(e.sla),
+        "trigger": e.trigger, "from": tiers.start(e), "to": e.to_tier, "owner": e.owner, "sla": _text(e.sla),
         "handoff": list(e.handoff) if e.handoff is not None else None,
     } for e in sop.escalations]
     return {
@@ -227,12 +233,14 @@ def group_contact_types(sops: Iterable[Sop]) -> tuple[dict[str, tuple[str, list[
 
 
 def build_api(sops: Sequence[Sop], urls: Mapping[str, str], *, site_name: str, site_url: str | None = None,
-              use_directory_urls: bool = True) -> ApiFiles:
+              use_directory_urls: bool = True, config: Config | None = None) -> ApiFiles:
     """Every API file and contact-type page for the published ``sops``.
 
     ``urls``: SOP id -> its page's URL relative to the site root (MkDocs'
     ``file.url``, e.g. ``billing/refund-request/``); SOPs without one are
-    left out. Pure: the same input gives the same bytes.
+    left out. ``config`` gives the project's tiers (an escalation's ``from``
+    when it writes none); the defaults without it. Pure: the same input gives
+    the same bytes.
     """
     from .api_schema import SCHEMA
 
@@ -243,7 +251,7 @@ def build_api(sops: Sequence[Sop], urls: Mapping[str, str], *, site_name: str, s
     entries = {sop.id: sop_entry(sop, url=link(urls[sop.id]), api=link(api_of[sop.id])) for sop in published}
     files: dict[str, bytes] = {}
     for sop in published:
-        files[api_of[sop.id]] = _dump(sop_document(sop, url=link(urls[sop.id])))
+        files[api_of[sop.id]] = _dump(sop_document(sop, url=link(urls[sop.id]), config=config))
     types, warnings = group_contact_types(published)
     listed = []
     for slug, (name, rows) in types.items():

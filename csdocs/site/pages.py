@@ -25,6 +25,7 @@ from .. import graph
 from ..config import Config
 from ..model import OUTCOMES, Duration, Escalation, SlaValue, Sop, Step, sla_entries, slugify
 from ..reviews import DUE_SOON_DAYS, due_reviews, next_review
+from ..tiers import resolve as resolve_tiers
 from .corpus import Corpus
 from .text import Terms, front_matter_title, merged_terms, script_json
 
@@ -256,21 +257,6 @@ def sop_terms(sop: Sop, corpus: Corpus) -> Terms:
                               ((d.term, d.meaning) for d in sop.definitions)))
 
 
-def tier_names(sop: Sop | None, config: Config) -> dict[str, str]:
-    names = dict(config.tiers)
-    if sop is not None:
-        for tier in sop.tiers:
-            names[tier.id] = tier.name
-    return names
-
-
-def tier_label(tier_id: str | None, names: Mapping[str, str]) -> str:
-    if not tier_id:
-        return ""
-    name = names.get(tier_id)
-    return f"{tier_id} ({name})" if name and name != tier_id else tier_id
-
-
 def front_matter(title: str, *, hide: Iterable[str] = ()) -> str:
     """YAML front matter written as JSON values (valid YAML, nothing to escape by hand).
 
@@ -325,7 +311,7 @@ def fill_late(html: str, late: tuple[str, ...]) -> str:
 
 def flow_data(sop: Sop, config: Config, corpus: Corpus, layout: Layout, src_uri: str) -> dict[str, Any]:
     """What the guided-resolution script walks: steps, where each answer leads, escalations."""
-    names = tier_names(sop, config)
+    tiers = resolve_tiers(sop, config)
     by_id = corpus.by_id()
     step_ids = {step.id for step in sop.steps}
     steps = []
@@ -351,7 +337,7 @@ def flow_data(sop: Sop, config: Config, corpus: Corpus, layout: Layout, src_uri:
             moves.append(move)
         entry = {
             "id": step.id, "n": step.index + 1, "anchor": step_anchor(step), "title": step.title,
-            "actor": tier_label(step.actor, names) if step.actor else None,
+            "actor": tiers.label(step.actor) if step.actor else None,
             "action": step.action, "say": step.say, "decision": step.decision,
             "automated": step.automated or None, "repeat": repeat_words(step), "moves": moves,
         }
@@ -359,7 +345,7 @@ def flow_data(sop: Sop, config: Config, corpus: Corpus, layout: Layout, src_uri:
     named = graph.raised(sop)
     escalations = [
         {"id": e.id, "anchor": escalation_anchor(e), "trigger": e.trigger,
-         "from": tier_label(e.from_tier, names), "to": tier_label(e.to_tier, names),
+         "from": tiers.label(tiers.start(e)) or None, "to": tiers.label(e.to_tier),
          "owner": e.owner, "sla": duration_words(e.sla) if e.sla else None,
          "response": respond_words(e.response) or None,
          "handoff": list(dict.fromkeys([*config.handoff, *(e.handoff or ())])),
@@ -380,10 +366,10 @@ def sop_page(sop: Sop, config: Config, corpus: Corpus, layout: Layout, *, today:
     """One SOP's page; ``metrics`` (a csdocs.metrics Result) adds its "Measured performance" block."""
     src_uri = layout.sop_pages[sop.id]
     terms = sop_terms(sop, corpus)
-    names = tier_names(sop, config)
+    tiers = resolve_tiers(sop, config)
     by_id = corpus.by_id()
     ctx: dict[str, Any] = {
-        "sop": sop, "t": terms.markup, "names": names, "tier": lambda tier_id: tier_label(tier_id, names),
+        "sop": sop, "t": terms.markup, "tiers": tiers, "tier": tiers.label,
         "step_anchor": step_anchor, "escalation_anchor": escalation_anchor,
         "department_href": layout.href(layout.department_pages[sop.slug], from_page=src_uri),
         "next_review": next_review(sop), "today": today,
@@ -433,7 +419,7 @@ def sop_page(sop: Sop, config: Config, corpus: Corpus, layout: Layout, *, today:
 def _moves(sop: Sop, config: Config, corpus: Corpus, layout: Layout, src_uri: str) -> dict[int, list[dict[str, Any]]]:
     """For each step (by position): where it goes, as text and link, for the procedure list."""
     by_id = corpus.by_id()
-    names = tier_names(sop, config)
+    tiers = resolve_tiers(sop, config)
     steps_by_id = {step.id: step for step in sop.steps}
     out: dict[int, list[dict[str, Any]]] = {}
     for step in sop.steps:
@@ -458,7 +444,7 @@ def _moves(sop: Sop, config: Config, corpus: Corpus, layout: Layout, src_uri: st
                 move["raises"] = {
                     "target": edge.raises,
                     "href": "#" + escalation_anchor(escalation) if escalation is not None else None,
-                    "to": tier_label(escalation.to_tier, names) if escalation is not None else "",
+                    "to": tiers.label(escalation.to_tier) if escalation is not None else "",
                     "label": (escalation.trigger or escalation.id) if escalation is not None else edge.raises,
                 }
             elif edge.kind == "goto":
@@ -541,23 +527,22 @@ def glossary_page(corpus: Corpus, layout: Layout) -> Page:
 
 def escalation_matrix_page(corpus: Corpus, layout: Layout, config: Config) -> Page:
     """Every trigger of every SOP, grouped by the tier it goes to (lowest first)."""
-    order = {tier_id: rank for rank, (tier_id, _) in enumerate(config.tiers)}
+    project = resolve_tiers(None, config)  # sections across SOPs: the project's tiers, then the rest
     groups: dict[str, list[dict[str, Any]]] = {}
     for sop in corpus.sops:
-        names = tier_names(sop, config)
+        tiers = resolve_tiers(sop, config)
         for escalation in sop.escalations:
             groups.setdefault(escalation.to_tier or "", []).append({
                 "sop": sop, "escalation": escalation,
                 "href": layout.href(layout.sop_pages[sop.id], from_page=ESCALATIONS,
                                     anchor=escalation_anchor(escalation)),
-                "from": tier_label(escalation.from_tier, names), "to": tier_label(escalation.to_tier, names),
+                "from": tiers.label(tiers.start(escalation)), "to": tiers.label(escalation.to_tier),
             })
     has_response = any(e.response is not None for sop in corpus.sops for e in sop.escalations)
-    tiers = sorted(groups, key=lambda tier_id: (order.get(tier_id, len(order)), tier_id))
-    names = dict(config.tiers)
-    sections = [(tier_label(tier_id, names) or "No tier given",
+    ordered = sorted(groups, key=lambda tier_id: (project.ranks.get(tier_id, len(project.order)), tier_id))
+    sections = [(project.label(tier_id) or "No tier given",
                  sorted(groups[tier_id], key=lambda r: (r["sop"].title.casefold(), r["escalation"].id)))
-                for tier_id in tiers]
+                for tier_id in ordered]
     page = _Assembler(front_matter("Escalation matrix"))
     page.html(render("escalations.html.j2", sections=sections, has_response=has_response))
     return page.page(ESCALATIONS)

@@ -371,7 +371,7 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
             log.warning("%s is published under %s/ or %s/, where csdocs writes its API and contact-type pages: "
                         "move it", src, FOR_DIR, API_DIR)
         api = build_api(self.corpus.sops, self._published_urls(), site_name=config.site_name,
-                        site_url=config.site_url, use_directory_urls=config.use_directory_urls)
+                        site_url=config.site_url, use_directory_urls=config.use_directory_urls, config=self.csdocs)
         for warning in api.warnings:
             log.warning("%s", warning)
         site = Path(config.site_dir)

@@ -206,7 +206,7 @@ steps:
 
 
 def test_tier_order_places_an_sops_own_tiers() -> None:
-    from csdocs.lint.rules.escalation_tier import tier_order
+    from csdocs.tiers import tier_order
 
     project = ("L1", "L2", "L3")
     assert tier_order(project, ()) == ["L1", "L2", "L3"]

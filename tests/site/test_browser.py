@@ -188,7 +188,8 @@ def incident_handoff_note(contact_reason: str) -> str:
     (escalate and continue): worked out from the SOP file and the project's configuration."""
     from csdocs.config import load_config
     from csdocs.loader import load_file
-    from csdocs.site.pages import HANDOFF_NAMES, tier_label, tier_names
+    from csdocs.site.pages import HANDOFF_NAMES
+    from csdocs.tiers import resolve as resolve_tiers
 
     from tests.conftest import ROOT
 
@@ -199,13 +200,13 @@ def incident_handoff_note(contact_reason: str) -> str:
     escalation = sop.escalation(yes.move.escalate)
     assert yes.move.next == sop.steps[1].id  # the escalate-and-continue branch this test walks
     assert (escalation.response.text, escalation.sla.text) == ("0m", "4h")  # 0m reads "immediately" (format 1.1)
-    names = tier_names(sop, config)
+    tiers = resolve_tiers(sop, config)
     values = {"contact_reason": contact_reason,
               "attempted_resolution": f"1. {confirm.title} ({confirm.decision} Yes)",
               "escalation_reason": escalation.trigger,
               "customer_told": "-"}  # nothing said before the escalation: the first step has no script line
     lines = [f"Handoff note: {sop.title}",
-             f"Escalated {tier_label(escalation.from_tier, names)} → {tier_label(escalation.to_tier, names)}"
+             f"Escalated {tiers.label(tiers.start(escalation))} → {tiers.label(escalation.to_tier)}"
              f"; owner: {escalation.owner}; Respond immediately; SLA: 4 hours"]
     for item in dict.fromkeys([*config.handoff, *(escalation.handoff or ())]):
         lines += ["", HANDOFF_NAMES[item] + ":", values[item]]

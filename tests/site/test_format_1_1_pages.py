@@ -12,7 +12,7 @@ from pathlib import Path
 from csdocs.config import load_config
 from csdocs.loader import load_file
 from csdocs.model import Duration
-from csdocs.site.pages import tier_label, tier_names
+from csdocs.tiers import resolve as resolve_tiers
 
 from tests.conftest import ROOT
 
@@ -36,7 +36,7 @@ def element(page: str, start: str, end: str) -> str:
 
 def test_the_procedure_says_escalate_then_continue_with_both_links(example_site_dir: Path):
     sop = load_file(INCIDENT).sop
-    names = tier_names(sop, load_config(ROOT / "mkdocs.yml"))
+    tiers = resolve_tiers(sop, load_config(ROOT / "mkdocs.yml"))
     confirm, notify = sop.steps[0], sop.steps[1]
     (yes,) = [b for b in confirm.branches if b.move.raises is not None]
     escalation = sop.escalation(yes.move.raises)
@@ -44,7 +44,7 @@ def test_the_procedure_says_escalate_then_continue_with_both_links(example_site_
     procedure = element(page, 'class="csdocs-procedure"', "</div>")
     section = element(procedure, f'id="step-{confirm.id}"', "</section>")
     (item,) = [li for li in re.findall(r"<li>(.*?)</li>", section, re.S) if f"<strong>{yes.answer}</strong>" in li]
-    assert text(item) == (f"{yes.answer} → escalate to {tier_label(escalation.to_tier, names)}: {escalation.trigger}, "
+    assert text(item) == (f"{yes.answer} → escalate to {tiers.label(escalation.to_tier)}: {escalation.trigger}, "
                           f"then continue at step {notify.index + 1}: {notify.title}")
     links = re.findall(r'<a href="([^"]+)">', item)
     assert links == [f"#escalation-{escalation.id}", f"#step-{notify.id}"]

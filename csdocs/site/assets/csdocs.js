@@ -218,7 +218,7 @@
 
   Walker.prototype.renderFacts = function (card, escalation) {
     var facts = el("dl", { "class": "csdocs-walker__facts" });
-    [["Why", escalation.trigger], ["From → to", (escalation.from || "") + " → " + (escalation.to || "")],
+    [["Why", escalation.trigger], ["From → to", (escalation.from ? escalation.from + " → " : "") + (escalation.to || "")],
      ["Owner", escalation.owner], ["Response", escalation.response], ["Resolution SLA", escalation.sla]].forEach(function (pair) {
       if (!pair[1]) return;
       facts.appendChild(el("dt", {}, pair[0]));
@@ -288,7 +288,7 @@
     };
     var lines = [(escalation ? "Handoff note: " : "Contact note: ") + flow.title];
     if (escalation) {
-      lines.push("Escalated " + (escalation.from || "") + " → " + (escalation.to || "") +
+      lines.push("Escalated " + (escalation.from ? escalation.from + " → " : "to ") + (escalation.to || "") +
         (escalation.owner ? "; owner: " + escalation.owner : "") +
         (escalation.response ? "; " + escalation.response : "") + (escalation.sla ? "; SLA: " + escalation.sla : ""));
     }
