@@ -187,7 +187,7 @@ def generate_baseline(folder: Path, source: Path) -> None:
     svgs = dot.render_many([flowchart.to_dot(sop, config=Config(root=source)) for sop in sops],
                            cache_dir=source / ".csdocs-cache")
     departments: dict[str, list] = {}
-    for sop, svg in zip(sops, svgs):
+    for sop, svg in zip(sops, svgs, strict=True):
         departments.setdefault(sop.department, []).append(sop)
         svg_body = svg[svg.index("<svg"):]
         lines = [f"# {sop.title}", "", sop.purpose, "", "| | |", "|---|---|",

@@ -20,7 +20,6 @@ Target: under a second for 100 SOPs.
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import re
 import subprocess

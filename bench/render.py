@@ -32,9 +32,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from csdocs.loader import load_file  # noqa: E402
-from csdocs.render.dot import _version_of, dot_binary, dot_version, render_many  # noqa: E402
-from csdocs.render.flowchart import to_dot, url_from_pattern  # noqa: E402
+from csdocs.loader import load_file
+from csdocs.render.dot import _version_of, dot_binary, dot_version, render_many
+from csdocs.render.flowchart import to_dot, url_from_pattern
 
 DEPARTMENTS = ("Billing", "Technical Support", "Retail Stores", "Card Services", "Bookings")
 
@@ -127,7 +127,7 @@ def main() -> None:
         texts = [to_dot(sop, sop_url=url) for sop in sops]  # type: ignore[arg-type]
         to_dot_s = time.perf_counter() - start
         dot_files = []
-        for path, text in zip(paths, texts):
+        for path, text in zip(paths, texts, strict=True):
             dot_path = path.with_suffix(".dot")
             dot_path.write_text(text, encoding="utf-8")
             dot_files.append(dot_path)
@@ -141,8 +141,8 @@ def main() -> None:
         for run in range(args.repeat):
             uncached.append(timed(lambda: render_many(texts, cache_dir=None, jobs=args.jobs)))
             cache = root / f"cache-{run}"
-            cold.append(timed(lambda: render_many(texts, cache_dir=cache, jobs=args.jobs)))
-            warm.append(timed(lambda: render_many(texts, cache_dir=cache, jobs=args.jobs)))
+            cold.append(timed(lambda cache=cache: render_many(texts, cache_dir=cache, jobs=args.jobs)))
+            warm.append(timed(lambda cache=cache: render_many(texts, cache_dir=cache, jobs=args.jobs)))
         svgs = render_many(texts, cache_dir=root / "cache-0")
         assert len(svgs) == count and all(svg.startswith("<?xml") for svg in svgs)  # type: ignore[union-attr]
 

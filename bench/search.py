@@ -78,6 +78,7 @@ word "a"). "-" when the engine highlights nothing to judge by.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import http.server
 import importlib.util
@@ -86,13 +87,11 @@ import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import threading
-import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -183,10 +182,10 @@ EXAMPLE_QUERIES: list[QuerySpec] = [
 # ------------------------------------------------------------------ server
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm",
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm",  # noqa: RUF012 - overrides the stdlib's own class attribute
                       ".js": "text/javascript", ".json": "application/json"}
 
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+    def log_message(self, format, *args):
         pass
 
 
@@ -201,7 +200,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:
         self.thread.start()
         return self
 
@@ -360,10 +359,8 @@ def measure_ui(browser, base_url: str, picked: list[QuerySpec], timeout_s: float
             # the second query, on the same page: clear the box, wait until the old results are gone
             page.keyboard.press("Control+A")
             page.keyboard.press("Backspace")
-            try:
+            with contextlib.suppress(Exception):  # an engine that keeps old results: measure anyway
                 page.wait_for_function("() => !document.querySelector('.md-search-result__list li')", timeout=5_000)
-            except Exception:  # noqa: BLE001 - an engine that keeps old results: measure anyway
-                pass
             state, _ = _type_and_time(page, second_text, timeout_s * 1000)
             if state is not None and state["result"] is not None:
                 query.second_found = True
@@ -601,7 +598,7 @@ def summary(result: Result) -> dict:
 
 
 def row(s: dict) -> str:
-    return (f"{s['engine']:<9} {str(s['sops']):>6} {s['build_s']:>8.1f} {s['index_kb']:>9.0f} "
+    return (f"{s['engine']:<9} {s['sops']!s:>6} {s['build_s']:>8.1f} {s['index_kb']:>9.0f} "
             f"{s['found']:>3}/{s['queries']:<2} {s['timeouts']:>4} "
             f"{'-' if s['relevant'] is None else s['relevant']:>8} "
             f"{_fmt(s['first_ms_median']):>9} {_fmt(s['first_ms_p90']):>9} "

@@ -9,10 +9,10 @@ version is ``"0+unknown"`` and there are no addresses.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib import metadata
 from types import MappingProxyType
-from typing import Mapping
 
 DISTRIBUTION = "csdocs"
 

@@ -10,10 +10,11 @@ differently.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from .model import DEFAULT_HANDOFF, Severity
 
@@ -99,7 +100,7 @@ def load_config(config_file: Path | None = None, *, start: Path | None = None) -
         data = load_plain_yaml(config_file.read_text(encoding="utf-8"))
     except OSError as error:
         raise ConfigError("config", f"cannot read {config_file}: {error.strerror}") from None
-    except Exception as error:  # a broken mkdocs.yml is a configuration error, exit 2
+    except Exception as error:  # noqa: BLE001 - a broken mkdocs.yml is a configuration error, exit 2
         raise ConfigError("config", f"{config_file} is not valid YAML: {str(error)[:200]}") from None
     if not isinstance(data, dict):
         raise ConfigError("config", f"{config_file} is not a mapping")

@@ -11,7 +11,8 @@ the review diff all read the flow through this module, so they agree on it.
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator, NamedTuple
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 from .model import Sop, Span, Step
 

@@ -13,13 +13,14 @@ the node's own span when the field is absent.
 
 from __future__ import annotations
 
+import copyreg
 import datetime as _dt
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-import copyreg
-import re
 from types import MappingProxyType
-from typing import Mapping, NamedTuple, Union
+from typing import NamedTuple
 
 
 class Span(NamedTuple):
@@ -73,7 +74,7 @@ class Duration:
     minutes: int | None
 
     @classmethod
-    def parse(cls, text: str) -> "Duration":
+    def parse(cls, text: str) -> Duration:
         """``"90d"`` -> ``Duration("90d", 129600)``; ``"4 h"`` -> ``Duration("4 h", None)``."""
         if not DURATION_SYNTAX.fullmatch(text) or len(text[:-1].lstrip("0")) > _LONGEST_DIGITS:
             return cls(text, None)
@@ -101,7 +102,7 @@ class Duration:
 DEFAULT_REVIEW_EVERY = Duration.parse("90d")
 
 # An SLA is one duration, or a map from priority to duration (`{emergency: 4h, low: 5d}`).
-SlaValue = Union[Duration, Mapping[str, Duration]]
+SlaValue = Duration | Mapping[str, Duration]
 
 
 def sla_entries(value: SlaValue | None) -> tuple[tuple[str | None, Duration], ...]:
@@ -177,7 +178,7 @@ ESCALATE_AND_CONTINUE = frozenset({"escalate", "next"})  # the one pair of moves
 def extra_move(written: list[str]) -> str:
     """Of two or more moves in file order, the one to report: the second, or, beside an allowed
     ``escalate`` + ``next`` pair, the first move that is neither."""
-    if ESCALATE_AND_CONTINUE <= set(written):
+    if set(written) >= ESCALATE_AND_CONTINUE:
         return next(name for name in written if name not in ESCALATE_AND_CONTINUE)
     return written[1]
 

@@ -16,10 +16,10 @@ it, and the site, the agent script and the API label with
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Mapping, Sequence
 
 from .config import DEFAULT_TIERS, Config
 from .model import Escalation, Sop

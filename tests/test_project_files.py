@@ -59,7 +59,7 @@ EXPECTED = ["billing/_draft.yaml", "billing/a.yaml", "billing/deep/er/c.yaml", "
 def project(tmp_path: Path) -> Path:
     (tmp_path / "mkdocs.yml").write_text("site_name: Files\ndocs_dir: sops\nplugins:\n  - csdocs:\n"
                                          "      sops_dir: sops\n      glossary: sops/terms.yaml\n", "utf-8")
-    for relative, is_sop in LAYOUT.items():
+    for relative in LAYOUT:
         path = tmp_path / "sops" / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         if relative.endswith((".yaml", ".yml")) and "glossary" not in relative and relative != "terms.yaml":

@@ -8,9 +8,9 @@ import gc
 import logging
 import os
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 from ..config import Config, resolve
 from ..loader import Loaded, Problem, load_file, load_glossary
@@ -236,11 +236,9 @@ def _worker(conn, job: _Job, paths: list[str]) -> None:  # type: ignore[no-untyp
         conn.send([sop_ref(item.sop) for item in loaded if item.sop is not None])
         project = conn.recv()
         conn.send(_check_all(loaded, project, job))
-    except BaseException as error:  # reported to the parent, which falls back to one process
-        try:
+    except BaseException as error:  # noqa: BLE001 - reported to the parent, which falls back to one process
+        with contextlib.suppress(Exception):  # the parent is gone: nobody left to tell
             conn.send(RuntimeError(repr(error)))
-        except Exception:
-            pass
     finally:
         conn.close()
 

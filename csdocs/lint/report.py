@@ -13,9 +13,9 @@ import hashlib
 import json
 import os
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from .engine import LintReport
 from .registry import RULES
@@ -131,7 +131,7 @@ def _fingerprints(report: LintReport, uris: list[str]) -> list[str]:
     are added above it); the n-th repeat of the same triple gets n in the hash."""
     seen: dict[str, int] = {}
     out = []
-    for f, uri in zip(report.findings, uris):
+    for f, uri in zip(report.findings, uris, strict=True):
         key = "\0".join((f.rule, uri, f.message))
         seen[key] = seen.get(key, 0) + 1
         out.append(hashlib.sha256(f"{key}\0{seen[key]}".encode()).hexdigest()[:32])
@@ -192,7 +192,7 @@ def as_sarif(report: LintReport, *, root: Path | None = None, pages: RulePages |
             }],
             "partialFingerprints": {FINGERPRINT: fingerprint},
         }
-        for f, location, fingerprint in zip(report.findings, locations, fingerprints)
+        for f, location, fingerprint in zip(report.findings, locations, fingerprints, strict=True)
     ]
     driver = {"name": "csdocs", "version": version(), "rules": rules}
     homepage = project_urls().get("Homepage")

@@ -12,9 +12,10 @@ from __future__ import annotations
 import difflib
 import re
 from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import accumulate
-from typing import Iterable, Iterator, NamedTuple
+from typing import NamedTuple
 
 from ..load.positions import Source, value_position
 from ..model import Sop, Span, _Located
@@ -34,22 +35,13 @@ _URL_OR_EMAIL = re.compile(r"\S+://\S+|[\w.+-]+@[\w-]+\.[\w.-]+")
 # Common words written in capitals for emphasis ("do NOT promise a date"),
 # which no reader takes for jargon, and AM/PM. "IT" and "US" stay acronyms.
 EMPHASIS_WORDS = frozenset(
-    "NOT NO NEVER ALWAYS ONLY MUST DO DON DOES DOESN DID DIDN CAN CANNOT WON ISN AREN WASN SHOULD "
-    "SHOULDN WILL ALL ANY EVERY BEFORE AFTER THEN STOP AND OR IF THE YES IMPORTANT NOTE WARNING "
-    "CAUTION URGENT NOW OK OKAY YOU YOUR WE".split()
+    ["NOT", "NO", "NEVER", "ALWAYS", "ONLY", "MUST", "DO", "DON", "DOES", "DOESN", "DID", "DIDN", "CAN", "CANNOT", "WON", "ISN", "AREN", "WASN", "SHOULD", "SHOULDN", "WILL", "ALL", "ANY", "EVERY", "BEFORE", "AFTER", "THEN", "STOP", "AND", "OR", "IF", "THE", "YES", "IMPORTANT", "NOTE", "WARNING", "CAUTION", "URGENT", "NOW", "OK", "OKAY", "YOU", "YOUR", "WE"]
 ) | {"AM", "PM"}  # times of day ("9 AM"), read like units, as currency codes are
 
 # ISO 4217 currency codes (and the fund/metal/test codes of the same list):
 # "100 EUR" is a threshold, not jargon to define.
 CURRENCY_CODES = frozenset(
-    """AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN
-    BWP BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN
-    ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HRK HTG HUF IDR ILS INR IQD IRR ISK JMD
-    JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP
-    MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON
-    RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP
-    TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VES VND VUV WST XAF XAG XAU XBA XBB XBC XBD
-    XCD XCG XDR XOF XPD XPF XPT XSU XTS XUA XXX YER ZAR ZMW ZWG ZWL""".split()
+    ["AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BOV", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHE", "CHF", "CHW", "CLF", "CLP", "CNY", "COP", "COU", "CRC", "CUC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HRK", "HTG", "HUF", "IDR", "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MXV", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE", "SLL", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "USN", "UYI", "UYU", "UYW", "UZS", "VED", "VES", "VND", "VUV", "WST", "XAF", "XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XCD", "XCG", "XDR", "XOF", "XPD", "XPF", "XPT", "XSU", "XTS", "XUA", "XXX", "YER", "ZAR", "ZMW", "ZWG", "ZWL"]
 )
 
 
@@ -242,7 +234,7 @@ def suggest_duration(text: str) -> str | None:
     value = " ".join(text.strip().lower().split())
     iso = _ISO.match(value)
     if iso:
-        for group, unit in zip(iso.groups(), "wdhm"):
+        for group, unit in zip(iso.groups(), "wdhm", strict=True):
             if group is not None:
                 return f"{int(group)}{unit}"
     match = _SPELLED.match(value)
@@ -279,7 +271,7 @@ sop_tier_ids = declared_ids  # the rules' name for csdocs.tiers.declared_ids
 VALID_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 _NODE_FIELDS = frozenset(
-    "id title stage actor action say automated decision branches answer next escalate goto outcome every until".split()
+    ["id", "title", "stage", "actor", "action", "say", "automated", "decision", "branches", "answer", "next", "escalate", "goto", "outcome", "every", "until"]
 )
 _MOVES = ("next", "escalate", "goto", "outcome")
 

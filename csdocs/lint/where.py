@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from typing import Mapping
+from collections.abc import Mapping
 
 from ..model import Sop, Span
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from ..model import (
     DEFAULT_REVIEW_EVERY,
@@ -24,8 +25,6 @@ from ..model import (
 )
 from .compose import YMap, YNode, YScalar, YSeq
 from .schema import is_iso_date
-
-
 
 
 def text_of(node: YNode | None) -> str | None:

@@ -40,7 +40,7 @@ STANDARD_TAGS = {
 
 
 class YNode:
-    __slots__ = ("value", "span")
+    __slots__ = ("span", "value")
 
     def __init__(self, value: Any, span: Span) -> None:
         self.value = value  # scalar: the Python value; map: list of (key, node); seq: list
@@ -110,7 +110,7 @@ def _scalar_value(event: _ev.ScalarEvent) -> Any:
     elif tag not in STANDARD_TAGS:
         raise Refused(f"tag {clip(tag)!r} is not allowed in an SOP",
                        *_span(event.start_mark.line, event.start_mark.column))
-    if tag == _STR or tag == _MERGE:  # a merge key is refused where it is used as a key
+    if tag in (_STR, _MERGE):  # a merge key is refused where it is used as a key
         return value
     try:
         return _CONSTRUCT[tag](yaml.ScalarNode(tag, value))

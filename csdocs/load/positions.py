@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..model import Span
 
@@ -32,7 +32,7 @@ _HEX_LENGTH = {"x": 2, "u": 4, "U": 8}
 class Source:
     """A file's text with its line starts, for many look-ups into it."""
 
-    __slots__ = ("text", "_starts")
+    __slots__ = ("_starts", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text

@@ -13,15 +13,14 @@ import difflib
 import json
 import re
 import unicodedata
-from functools import lru_cache
+from collections.abc import Iterator, Mapping
+from functools import cache, lru_cache
 from importlib import resources
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from ..model import slugify
 from .compose import YMap, YNode, YScalar, YSeq
 from .problems import Problem, clip
-
-
 
 
 @lru_cache(maxsize=1)
@@ -111,7 +110,7 @@ def conforms(node: YNode) -> bool:
     return _compiled_check(id(json_schema()))(node)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compiled_check(schema_id: int) -> Any:
     return _compile_check(json_schema())
 
@@ -245,7 +244,7 @@ def _validate_any_of(node: YNode, options: list[Mapping[str, Any]], where: str) 
     reports = [list(validate(node, option, where)) for option in options]
     if any(not problems for problems in reports):
         return
-    for option, problems in zip(options, reports):
+    for option, problems in zip(options, reports, strict=True):
         if (_resolve(option).get("type") == "object") == (node.__class__ is YMap):
             yield from problems
             return
@@ -316,7 +315,7 @@ def _repeats(items: list[YNode]) -> Iterator[tuple[int, int]]:
             yield index, first
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 

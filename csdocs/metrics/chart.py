@@ -7,8 +7,8 @@ it has ``role="img"`` and an ``aria-label`` that says what it shows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
-from typing import Sequence
 
 WIDTH, HEIGHT, PAD = 240, 64, 6
 

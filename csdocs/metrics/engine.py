@@ -24,9 +24,10 @@ import bisect
 import datetime as _dt
 import math
 import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from ..model import Duration, Sop
 from . import shapes
@@ -206,7 +207,7 @@ def _measure(con: Any, exports: list[Path], sops: Sequence[Sop], options: Option
     slugs = con.execute("SELECT list_transform(?::VARCHAR[], lambda v: csdocs_slug(v))",
                         [[value for _, value in raw_types]]).fetchone()[0] if raw_types else []
     by_slug: dict[str, list[str]] = {}
-    for (sop_id, _), slug in zip(raw_types, slugs):
+    for (sop_id, _), slug in zip(raw_types, slugs, strict=True):
         if slug and sop_id not in by_slug.setdefault(slug, []):
             by_slug[slug].append(sop_id)
     con.execute("SET VARIABLE csdocs_map = MAP(?::VARCHAR[], ?::VARCHAR[][])",
@@ -382,7 +383,7 @@ def _per_sop(con: Any, sops: Sequence[Sop], has: list[frozenset[str]], as_of: _d
     whole: dict[str, dict[str, Any]] = {}
     weekly: dict[str, list[dict[str, Any]]] = {}
     for row in cursor.fetchall():
-        record = dict(zip(names, row))
+        record = dict(zip(names, row, strict=True))
         if record["whole"]:
             whole[record["sop"]] = record
         elif record["week"] is not None:

@@ -10,8 +10,9 @@ worth a finding and where it goes: at the SOP's ``metrics.<name>`` key.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from ..load.problems import Problem
 from ..model import Sop, Span

@@ -29,8 +29,8 @@ reported with its row number, never silently dropped.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 FIELDS = ("id", "status", "created_at", "solved_at", "contact_type", "replies", "reopens", "escalated",
           "first_reply_minutes", "handle_minutes", "csat")

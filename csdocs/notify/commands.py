@@ -56,7 +56,7 @@ def reviews_command(site_url: str | None, soon: int, today: _dt.date, config_fil
                     output_format: str, webhook: str | None, always: bool, timeout: float, retries: int) -> None:
     """SOP reviews overdue, due soon or never done, grouped by owner (as the review dashboard)."""
     from ..site.corpus import load_corpus
-    from ..site.pages import plan_layout, page_url
+    from ..site.pages import page_url, plan_layout
     from .messages import reviews_message
 
     config = get_config(config_file)

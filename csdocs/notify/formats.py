@@ -20,7 +20,8 @@ At most :data:`MAX_ITEMS` items are shown; the rest are counted in a last line.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from .messages import Item, Message, Section

@@ -11,13 +11,14 @@ escape it for their own markup.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 from urllib.parse import urljoin
 
 from ..model import Sop
-from ..reviews import DUE_SOON_DAYS, due_reviews
 from ..review.changes import Review, Risk
+from ..reviews import DUE_SOON_DAYS, due_reviews
 
 
 @dataclass(frozen=True, slots=True)

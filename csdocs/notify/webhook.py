@@ -13,12 +13,12 @@ secrets.
 from __future__ import annotations
 
 import json
-import socket
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 USER_AGENT = "csdocs-notify"
@@ -75,7 +75,7 @@ def post_json(url: str, payload: Any, *, timeout: float = 10.0, retries: int = 3
     where = redact(url)
     last = ""
     for attempt in range(retries + 1):
-        request = urllib.request.Request(url, data=data, method="POST", headers={
+        request = urllib.request.Request(url, data=data, method="POST", headers={  # noqa: S310 - http(s) checked above
             "Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT})
         delay = backoff * 2 ** attempt
         try:
@@ -88,7 +88,7 @@ def post_json(url: str, payload: Any, *, timeout: float = 10.0, retries: int = 3
                 delay = _retry_after(error.headers.get("Retry-After"), delay, max_wait)
             elif error.code < 500:
                 raise WebhookError(f"{where} answered {last}") from None
-        except (urllib.error.URLError, socket.timeout, ConnectionError) as error:
+        except (TimeoutError, urllib.error.URLError, ConnectionError) as error:
             reason = getattr(error, "reason", error)
             last = f"no answer ({reason})"
         if attempt < retries:

@@ -24,10 +24,10 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
 
 from ..files import replace_atomically
 
@@ -288,7 +288,7 @@ def render_many(dot_texts: Sequence[str], *, fmt: str = "svg", cache_dir: str | 
     keys = [cache_key(text, fmt, version) for text in dot_texts]
     results: dict[str, str | bytes] = {}
     missing: dict[str, str] = {}  # key -> text, first occurrence order
-    for key, text in zip(keys, dot_texts):
+    for key, text in zip(keys, dot_texts, strict=True):
         if key in results or key in missing:
             continue
         cached = _read_cached(_cache_path(cache, key, fmt), fmt) if cache is not None else None
@@ -308,7 +308,7 @@ def render_many(dot_texts: Sequence[str], *, fmt: str = "svg", cache_dir: str | 
             # each worker caches its own batch, so a slow disk overlaps with the other workers' dot
             outputs = _render_batch(binary, fmt, todo_texts[batch.start:batch.stop], timeout)
             if cache is not None:
-                for index, output in zip(batch, outputs):
+                for index, output in zip(batch, outputs, strict=True):
                     if not isinstance(output, DotFailed):
                         data = output.encode("utf-8") if isinstance(output, str) else output
                         _write_atomic(_cache_path(cache, todo_keys[index], fmt), data)
@@ -317,8 +317,8 @@ def render_many(dot_texts: Sequence[str], *, fmt: str = "svg", cache_dir: str | 
         with ThreadPoolExecutor(max_workers=min(workers, len(ranges))) as pool:
             rendered = list(pool.map(render_and_store, ranges))
         timed_out = False
-        for batch_range, outputs in zip(ranges, rendered):
-            for index, output in zip(batch_range, outputs):
+        for batch_range, outputs in zip(ranges, rendered, strict=True):
+            for index, output in zip(batch_range, outputs, strict=True):
                 key = todo_keys[index]
                 if isinstance(output, DotFailed):
                     failures[key] = output.failures[0][1]

@@ -38,8 +38,9 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Iterable, Literal, Mapping
+from typing import Literal
 
 from .. import graph
 from ..config import Config

@@ -11,7 +11,7 @@ written at all: a link in a PR comment is not worth a way to inject one.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..config import Config
 from ..model import Sop

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable
+
 import jinja2
 
 from .. import graph
@@ -375,7 +376,7 @@ def to_text(script: AgentScript) -> str:
     for line in _when(script, lambda text: text, bullet=""):
         out += _wrapped(line, "    ", "  - ")
     if script.greeting:
-        out += ["", "GREETING"] + _wrapped(f'"{script.greeting}"', "    ", "  Say: ")
+        out += ["", "GREETING", *_wrapped(f'"{script.greeting}"', "    ", "  Say: ")]
     if script.questions:
         out += ["", "QUESTIONS TO ASK"]
         for number, question in enumerate(script.questions, start=1):
@@ -415,7 +416,7 @@ def to_text(script: AgentScript) -> str:
             for item in escalation.handoff:
                 out += _wrapped(f"{item.wording}:", "        ", "    [ ] ")
     if script.closing:
-        out += ["", "CLOSING"] + _wrapped(f'"{script.closing}"', "    ", "  Say: ")
+        out += ["", "CLOSING", *_wrapped(f'"{script.closing}"', "    ", "  Say: ")]
     return "\n".join(line.rstrip() for line in out) + "\n"
 
 

@@ -108,7 +108,7 @@ def to_diff_dot(old: Sop, new: Sop, diff: SopDiff) -> str:
         changed = kind == "escalate" and f"escalations.{target}" in touched
         nodes[_end_key(kind, target)] = _Node(_end_key(kind, target), end_kind, _end_text(kind, target),
                                               _status(in_old, in_new, changed))
-    for (source, kind, target, _answer) in (*old_edges, *new_edges):  # next: to unknown steps
+    for (_source, kind, target, _answer) in (*old_edges, *new_edges):  # next: to unknown steps
         if kind == "next" and f"step:{target}" not in nodes:
             nodes[f"step:{target}"] = _Node(f"step:{target}", "broken", f"unknown step {target}",
                                             _status(any(k[2] == target for k in old_edges),
@@ -232,7 +232,7 @@ def write_svgs(folder: Path, graphs: Sequence[tuple[str, str]], *,
     folder.mkdir(parents=True, exist_ok=True)
     used: set[str] = set()
     written = []
-    for (sop_id, _), svg in zip(graphs, svgs):
+    for (sop_id, _), svg in zip(graphs, svgs, strict=True):
         target = folder / file_name(sop_id, used)
         replace_atomically(target, svg)
         written.append(target)

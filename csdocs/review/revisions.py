@@ -90,7 +90,7 @@ def files_at_revision(root: Path, commit: str, sops_dir: PurePosixPath,
     output = _git(root, "cat-file", "--batch", stdin="".join(oid + "\n" for _, oid in blobs).encode())
     files: dict[str, bytes] = {}
     offset = 0
-    for path, oid in blobs:
+    for path, _oid in blobs:
         header_end = output.index(b"\n", offset)
         header = output[offset:header_end].split()
         size = int(header[2])

@@ -116,7 +116,7 @@ def moved_numbers(old: str | None, new: str | None) -> tuple[Moved, ...] | None:
     old_numbers, new_numbers = numbers(old), numbers(new)
     if len(old_numbers) != len(new_numbers):
         return None
-    return tuple(Moved(a, b) for a, b in zip(old_numbers, new_numbers)
+    return tuple(Moved(a, b) for a, b in zip(old_numbers, new_numbers, strict=True)
                  if a.value != b.value or a.bound != b.bound)
 
 

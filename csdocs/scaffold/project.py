@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import Callable
 
 from ..config import CONFIG_NAMES, Config
+from ..files import write_new
 from ..loader import json_schema
 from . import ScaffoldError
-from ..files import write_new
 from .sop import SCHEMA_FILE, make_folder, schema_reference
 from .templates import check_text, environment, find, render
 

@@ -15,9 +15,9 @@ its line (csdocs/lint/rules/search_check.py documents the rule).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from ..load.build import text_of
 from ..load.compose import YMap, YSeq, compose
@@ -81,10 +81,7 @@ def run_checks(checks: Sequence[SearchCheck], sops: Sequence[Sop]) -> list[Probl
         if check.expect in ranked[:TOP]:
             continue
         above = ", ".join(ranked[:SHOWN]) or "nothing"
-        if check.expect in ranked:
-            where = f"ranks #{ranked.index(check.expect) + 1}"
-        else:
-            where = "is not found at all"
+        where = f"ranks #{ranked.index(check.expect) + 1}" if check.expect in ranked else "is not found at all"
         problems.append(Problem(RULE, check.span,
                                 f"'{clip(check.query, 60)}' promises {check.expect} in the top {TOP}, but it "
                                 f"{where}; first come: {above}. Add the agents' words to its `keywords`, or "

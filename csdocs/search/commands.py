@@ -42,7 +42,7 @@ def search_command(query: tuple[str, ...], department: str | None, channel: str 
     if site_dir is not None:
         files = IndexFiles.from_folder(site_dir / INDEX_DIR)
         try:
-            files.meta
+            files.meta  # noqa: B018 - reading it now reports a missing or broken index as a usage error
         except (FileNotFoundError, ValueError) as error:
             raise click.UsageError(f"{site_dir}: {error}") from None
     else:
@@ -60,7 +60,7 @@ def search_command(query: tuple[str, ...], department: str | None, channel: str 
                         for rank, hit, record in shown],
         }, ensure_ascii=False, indent=2))
     else:
-        for rank, hit, record in shown:
+        for rank, _hit, record in shown:
             where = paths.get(record["id"]) or record["url"]
             click.echo(f"{rank:>2}. {record['title']}  [{record['id']} · {record['department']}]  {where}")
         total = len(results.hits)

@@ -26,9 +26,9 @@ the value; the counts shown beside each value are over all matches.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
 
 from .index import file_name, unwrap
 from .text import query_phrases, shard_key, words
@@ -54,7 +54,7 @@ class IndexFiles:
         self._parsed: dict[str, object] = {}
 
     @classmethod
-    def from_folder(cls, folder: Path) -> "IndexFiles":
+    def from_folder(cls, folder: Path) -> IndexFiles:
         def read(name: str) -> bytes | None:
             try:
                 return (folder / name).read_bytes()
@@ -63,7 +63,7 @@ class IndexFiles:
         return cls(read)
 
     @classmethod
-    def from_mapping(cls, files: Mapping[str, bytes]) -> "IndexFiles":
+    def from_mapping(cls, files: Mapping[str, bytes]) -> IndexFiles:
         return cls(files.get)
 
     def get(self, name: str) -> object:

@@ -45,14 +45,15 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 from urllib.parse import quote, urljoin
 
 from ..config import Config
 from ..model import Duration, Sop, slugify
-from ..tiers import resolve as resolve_tiers
 from ..reviews import next_review
+from ..tiers import resolve as resolve_tiers
 from .pages import MAX_NAME, escalation_anchor, relative_url, render, step_anchor
 
 API_NAME = "csdocs/v1"

@@ -19,10 +19,10 @@ import datetime as _dt
 import logging
 import os
 import shutil
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from ..config import Config, find_config_file, load_config, resolve
 from ..files import new_folder_beside
@@ -30,7 +30,6 @@ from ..lint.engine import LintReport, lint_paths
 from ..today import TODAY_ENV
 from ..today import today as current_date
 from .corpus import load_corpus
-
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +71,7 @@ def content_epoch(config: Config) -> int:
     if not dates:
         return 0
     newest = max(dates)
-    return int(_dt.datetime(newest.year, newest.month, newest.day, tzinfo=_dt.timezone.utc).timestamp())
+    return int(_dt.datetime(newest.year, newest.month, newest.day, tzinfo=_dt.UTC).timestamp())
 
 
 @contextmanager

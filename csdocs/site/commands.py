@@ -100,10 +100,9 @@ def serve_command(dev_addr: str | None, open_in_browser: bool, today: _dt.date, 
 
     from mkdocs.exceptions import MkDocsException
 
+    from ..today import TODAY_ENV
     from .build import BuildError, find_mkdocs_config
     from .serve import serve_site
-
-    from ..today import TODAY_ENV
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     os.environ[TODAY_ENV] = today.isoformat()  # every rebuild's review dashboard counts from the same day

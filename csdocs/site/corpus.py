@@ -10,10 +10,10 @@ keep that SOP's page and flowchart.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 from ..config import Config, resolve
 from ..loader import Loaded, load_file, load_glossary

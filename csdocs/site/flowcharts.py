@@ -17,9 +17,9 @@ import hashlib
 import logging
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
 
 from ..config import Config
 from ..files import replace_atomically
@@ -161,7 +161,7 @@ def safe_svgs(raw: Sequence[str | None], links: Sequence[Mapping[str, str]], lab
               cache_dir: Path | None) -> list[str | None]:
     """Sanitise many SVGs, reading and filling the on-disk cache."""
     out: list[str | None] = []
-    for svg, node_map, label in zip(raw, links, labels):
+    for svg, node_map, label in zip(raw, links, labels, strict=True):
         if svg is None:
             out.append(None)
             continue
@@ -206,4 +206,4 @@ def render_flowcharts(sops: Sequence[Sop], config: Config, *, sop_url: Callable[
             log.warning("%s: no flowchart: dot failed: %s", sops[index].path, message)
     labels = [f"Flowchart: {sop.title or sop.id}" for sop in sops]
     clean = safe_svgs(raw, [anchors(sop) for sop in sops], labels, cache_dir=cache_dir)
-    return {sop.id: svg for sop, svg in zip(sops, clean) if svg is not None}
+    return {sop.id: svg for sop, svg in zip(sops, clean, strict=True) if svg is not None}

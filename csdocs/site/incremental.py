@@ -35,10 +35,11 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 import mkdocs
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -79,8 +80,8 @@ class Session:
     last: Snapshot | None = None
     plan: Plan | None = None
     rendered: list[str] = field(default_factory=list)  # src_uris rendered by the current/last build
-    flowcharts: "SopMemo" = field(default_factory=lambda: SopMemo())  # sop id -> safe SVG
-    sop_pages: "SopMemo" = field(default_factory=lambda: SopMemo())  # sop id -> (page, content hash)
+    flowcharts: SopMemo = field(default_factory=lambda: SopMemo())  # sop id -> safe SVG
+    sop_pages: SopMemo = field(default_factory=lambda: SopMemo())  # sop id -> (page, content hash)
 
     def forget(self) -> None:
         """After a failed build the folder's state is unknown: the next build is a full one."""

@@ -14,9 +14,10 @@ import datetime as _dt
 import json
 import posixpath
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import jinja2
 from markupsafe import Markup

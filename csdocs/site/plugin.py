@@ -23,9 +23,10 @@ import datetime as _dt
 import logging
 import os
 import shutil
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -37,12 +38,12 @@ from mkdocs.structure.pages import Page as MkPage
 from mkdocs.utils import clean_directory, get_build_date
 
 from ..config import KNOWN_OPTIONS, Config, ConfigError, config_from_options, resolve
+from ..files import new_folder_beside
 from ..model import Sop
 from ..project_files import SOP_SUFFIXES
-from . import incremental, pages
-from ..files import new_folder_beside
 from ..today import BadDate
 from ..today import today as current_date
+from . import incremental, pages
 from .build import swap_in
 from .corpus import Corpus, load_corpus
 from .text import front_matter_title

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -25,7 +26,7 @@ class Terms:
     in any case, as the lint contract reads them.
     """
 
-    __slots__ = ("meanings", "_pattern")
+    __slots__ = ("_pattern", "meanings")
 
     def __init__(self, meanings: Mapping[str, str]) -> None:
         cleaned = {term.strip(): meaning for term, meaning in meanings.items() if term and term.strip()}
@@ -76,11 +77,7 @@ def _compile(terms: tuple[str, ...]) -> re.Pattern[str] | None:
 
 def merged_terms(*sources: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Later sources win: the SOP's own definition beats the glossary's."""
-    out: dict[str, str] = {}
-    for source in sources:
-        for term, meaning in source:
-            out[term] = meaning
-    return out
+    return {term: meaning for source in sources for term, meaning in source}
 
 
 def script_json(data: Any) -> Markup:

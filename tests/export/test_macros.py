@@ -8,7 +8,7 @@ worked out here from the SOP text and model, not copied from csdocs' output.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import jsonschema
@@ -63,7 +63,7 @@ escalations:
 """
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(target: str) -> jsonschema.Draft7Validator:
     schema = json.loads((SCHEMAS / f"{SCHEMA_OF[target]}.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft7Validator.check_schema(schema)

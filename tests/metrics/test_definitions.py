@@ -147,7 +147,7 @@ def test_mapped_columns_override_the_shape(tmp_path):
     rows = tickets()
     table = WRITERS["zendesk"](rows)
     table[0].append("Handle (min)")
-    for row, ticket in zip(table[1:], rows):
+    for row, ticket in zip(table[1:], rows, strict=True):
         row.append("" if ticket.handle is None else f"{ticket.handle:g}")
     path = write_csv(tmp_path / "z.csv", table)
     result = measure([path], SOPS, options=Options(as_of=AS_OF, min_volume=1,

@@ -13,8 +13,16 @@ from pathlib import Path
 import pytest
 
 from csdocs.render import dot as dot_module
-from csdocs.render.dot import (PNG_SIGNATURE, DotFailed, DotNotFound, DotTimeout, render_many, render_png,
-                               render_svg, split_png)
+from csdocs.render.dot import (
+    PNG_SIGNATURE,
+    DotFailed,
+    DotNotFound,
+    DotTimeout,
+    render_many,
+    render_png,
+    render_svg,
+    split_png,
+)
 from csdocs.render.flowchart import to_dot
 
 from .corpus import load, parse_svg, sop_files
@@ -109,7 +117,7 @@ def test_the_cache_key_holds_format_and_version() -> None:
 def test_a_damaged_cache_entry_is_rendered_again(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     good = render_svg(chain(2), cache_dir=cache)
-    [entry] = [p for p in cache.rglob("*.svg")]
+    [entry] = list(cache.rglob("*.svg"))
     entry.write_bytes(b"\xff\xfe broken")
     assert render_svg(chain(2), cache_dir=cache) == good
     assert entry.read_text() == good

@@ -21,7 +21,7 @@ FILES = sop_files()
 def rendered() -> dict[Path, str]:
     """All charts in one call: the batched path is the one the site uses."""
     texts = [to_dot(load(path), sop_url=lambda sop, step: f"../{sop}/") for path in FILES]
-    return dict(zip(FILES, render_many(texts, fmt="svg")))
+    return dict(zip(FILES, render_many(texts, fmt="svg"), strict=True))
 
 
 def _identity(node: tuple[str, str, str]) -> str:
@@ -51,7 +51,7 @@ def test_svg_has_a_node_per_step_escalation_outcome_and_link(path: Path, rendere
     assert sum(1 for k in identities if k.startswith("goto-text:")) == len(want.gotos)
     assert len(chart.nodes) == want.node_count
     assert all(count == 1 for count in identities.values())
-    for name, (svg_id, classes, _) in chart.nodes.items():
+    for (svg_id, classes, _) in chart.nodes.values():
         if svg_id.startswith("step-"):
             step = sop.step(svg_id[len("step-"):])
             assert step is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -115,7 +116,7 @@ def test_every_path_follows_the_flow(path) -> None:
     sop = load(path)
     for found in resolution_paths(sop):
         assert found.steps[0] == sop.steps[0].id
-        pairs = list(zip(found.steps, found.steps[1:]))
+        pairs = list(itertools.pairwise(found.steps))
         for here, there in pairs:
             step = sop.step(here)
             targets = {b.move.next for b in step.branches} if step.branches else {step.move.next}

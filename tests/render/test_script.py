@@ -8,8 +8,7 @@ import pytest
 
 from csdocs.config import Config
 from csdocs.loader import load_text
-from csdocs.render.script import (HANDOFF_WORDING, agent_script, flow_order, md, to_html, to_markdown,
-                                  to_text)
+from csdocs.render.script import HANDOFF_WORDING, agent_script, flow_order, md, to_html, to_markdown, to_text
 
 from .corpus import FIXTURES, file_id, load, sop_files
 

@@ -89,8 +89,7 @@ def test_markdown_is_a_pull_request_comment(pair) -> None:
     text = result.stdout
     assert text.startswith("## SOP review\n")
     assert "| refund\\-request | 🔴 high | 2 | 1 | 1 |" in text
-    rows = [line for line in text.splitlines() if line.startswith("| 🔴") or line.startswith("| 🟠")
-            or line.startswith("| 🟢")]
+    rows = [line for line in text.splitlines() if line.startswith(("| 🔴", "| 🟠", "| 🟢"))]
     risks = [row.split("|")[1].strip() for row in rows]
     assert risks == sorted(risks, key=lambda r: ["🔴 high", "🟠 medium", "🟢 low"].index(r))  # highest first
     assert text.count("```mermaid\nflowchart TD") == 2  # before and after

@@ -16,11 +16,8 @@ def _case(name: str) -> dict:
 
 def _statuses(dot: str) -> dict[str, str]:
     """Node label's first line -> its status class."""
-    found = {}
-    for label, status in re.findall(r'label="([^"\\]*)[^\]]*?class="(\w+)"', dot):
-        if status not in ("legend", "standing"):  # clusters, not nodes
-            found[label] = status
-    return found
+    return {label: status for label, status in re.findall(r'label="([^"\\]*)[^\]]*?class="(\w+)"', dot)
+            if status not in ("legend", "standing")}  # clusters, not nodes
 
 
 def test_a_rename_is_one_node_not_an_added_and_a_removed_one() -> None:

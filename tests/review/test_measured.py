@@ -134,7 +134,7 @@ def test_markdown_escapes_what_an_export_or_sop_brings(tmp_path: Path, cli) -> N
 
 
 def test_an_export_that_cannot_be_read_is_a_clear_error(project, cli, tmp_path: Path) -> None:
-    folder, _, config, _ = project
+    folder, _, _config, _ = project
     missing = cli("diff", folder / "old.yaml", folder / "new.yaml", "--metrics", folder / "nope.csv")
     assert missing.exit_code == 2 and missing.stderr == f"csdocs: --metrics: {folder / 'nope.csv'}: no such file\n"
     odd = write_csv(tmp_path / "odd.csv", [["when", "what"], ["2026-01-01", "x"]])

@@ -9,8 +9,9 @@ dropped. None of it may give a change or a resolution path.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import yaml

@@ -24,9 +24,8 @@ import pytest
 from csdocs.config import Config, config_from_options, load_config
 from csdocs.lint.engine import lint_paths
 from csdocs.lint.registry import RULES
-
-from csdocs.project_files import SEARCH_CHECKS_NAMES
 from csdocs.metrics.lint import RULE as METRIC_TARGET_MISSED
+from csdocs.project_files import SEARCH_CHECKS_NAMES
 from csdocs.search.checks import RULE as SEARCH_CHECK
 
 from ..conftest import ROOT, SOPS, TODAY

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from csdocs.config import load_config
-from csdocs.scaffold import ScaffoldError
 from csdocs.files import write_new
+from csdocs.scaffold import ScaffoldError
 from csdocs.scaffold.sop import create_sop
 
 from ..conftest import TODAY, lint_json, run_csdocs

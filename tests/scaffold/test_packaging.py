@@ -13,7 +13,6 @@ import pytest
 
 from ..conftest import ROOT, TEMPLATES
 
-
 TOP_LEVEL_OUTPUTS = {".git", ".venv", "build", "dist", "site", ".pytest_cache", ".csdocs-cache", ".tools"}
 
 

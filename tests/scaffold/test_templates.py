@@ -50,7 +50,7 @@ HOSTILE_TEXTS = [
 
 
 def test_every_required_template_exists() -> None:
-    assert REQUIRED_TEMPLATES <= set(TEMPLATE_NAMES)
+    assert set(TEMPLATE_NAMES) >= REQUIRED_TEMPLATES
     assert [template.name for template in available()] == TEMPLATE_NAMES
 
 
@@ -58,7 +58,7 @@ def test_every_required_template_exists() -> None:
 def test_template_has_a_one_line_description(name: str) -> None:
     description = find(name).description
     assert description and "\n" not in description
-    assert description.endswith(")") or description.endswith(".")
+    assert description.endswith((")", "."))
 
 
 def test_list_shows_every_template_on_one_line(cli) -> None:
@@ -66,7 +66,7 @@ def test_list_shows_every_template_on_one_line(cli) -> None:
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert [line.split()[0] for line in lines] == TEMPLATE_NAMES
-    for line, name in zip(lines, TEMPLATE_NAMES):
+    for line, name in zip(lines, TEMPLATE_NAMES, strict=True):
         assert line.split(None, 1)[1] == find(name).description
 
 

@@ -82,7 +82,7 @@ def report(outcomes: list[Outcome]) -> str:
         by_kind[outcome.kind].append(outcome)
     width = max(len(kind) for kind in [*by_kind, "overall"])
     lines = [f"{'kind':<{width}}  queries  top-1   top-3"]
-    for kind, group in sorted(by_kind.items()) + [("overall", outcomes)]:
+    for kind, group in [*sorted(by_kind.items()), ("overall", outcomes)]:
         top1 = sum(outcome.top1 for outcome in group)
         top3 = sum(outcome.top3 for outcome in group)
         lines.append(f"{kind:<{width}}  {len(group):>7}  {percent(top1, len(group))}  {percent(top3, len(group))}")

@@ -11,8 +11,8 @@ import functools
 import http.server
 import shutil
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -31,7 +31,7 @@ def copy_project(target: Path, name: str = "project") -> Path:
     return target
 
 
-def build(project: Path, *args: str) -> "subprocess.CompletedProcess[str]":  # noqa: F821
+def build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:  # noqa: F821
     return run_csdocs("build", *args, cwd=project, timeout=300)
 
 
@@ -53,7 +53,7 @@ def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

@@ -14,11 +14,10 @@ import markupsafe
 import pytest
 
 from csdocs.loader import load_text
-from csdocs.model import Sop
+from csdocs.model import Glossary, Sop
 from csdocs.site.api import build_api, contact_type_slug, group_contact_types
 from csdocs.site.api_schema import SCHEMA
 from csdocs.site.corpus import Corpus
-from csdocs.model import Glossary
 from csdocs.site.pages import plan_layout
 
 

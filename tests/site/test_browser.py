@@ -190,7 +190,6 @@ def incident_handoff_note(contact_reason: str) -> str:
     from csdocs.loader import load_file
     from csdocs.site.pages import HANDOFF_NAMES
     from csdocs.tiers import resolve as resolve_tiers
-
     from tests.conftest import ROOT
 
     config = load_config(ROOT / "mkdocs.yml")
@@ -217,7 +216,6 @@ def test_guided_resolution_raises_an_escalation_writes_its_note_and_continues_to
     """Format 1.1 escalate and continue: the walker raises the escalation at step 1, writes its handoff
     note from the path so far, goes on to the next step, and still offers the note at the end."""
     from csdocs.loader import load_file
-
     from tests.conftest import ROOT
 
     sop = load_file(ROOT / "sops" / "technical-support" / "major-incident-response.yaml").sop

@@ -127,7 +127,7 @@ def test_project_pages(built_project: Path):
     assert "Card payment dispute" in soon and "in 6 days" in soon  # 2026-11-01 + 30d
     assert "Password reset" not in overdue + soon  # due 2027-02-18
     rules = html(built_project, "rules")
-    for name, rule in RULES.items():
+    for name in RULES:
         assert f'id="{name}"' in rules, name
     assert "What it does" in rules and "Why is this bad?" in rules
 
@@ -146,7 +146,7 @@ def test_the_search_index_holds_every_published_sop_and_the_theme_index_nothing(
         assert (built_project / "site" / record["url"] / "index.html").is_file(), record
     refund = next(record for record in records if record["id"] == "refund-request")
     assert refund["url"] == "billing/refund-request/"
-    assert [records[hit.doc]["id"] for hit in search("Is the refund above", files)][0] == "refund-request"
+    assert next(records[hit.doc]["id"] for hit in search("Is the refund above", files)) == "refund-request"
     assert search_index(built_project) == []  # the theme's lunr index: left empty, csdocs' engine answers
 
 def test_site_is_offline(built_project: Path):

@@ -52,7 +52,7 @@ def test_lint_refuses_the_duration(invalid_project: tuple[Path, tuple[int, int]]
 def test_the_page_shows_it_as_written(invalid_project: tuple[Path, tuple[int, int]]):
     project, _ = invalid_project
     page = page_html(project / "site", "billing/refund-request")
-    facts = dict((row[0], row[1]) for row in _rows(element(page, 'class="csdocs-facts"', "</table>")))
+    facts = {row[0]: row[1] for row in _rows(element(page, 'class="csdocs-facts"', "</table>"))}
     assert facts["SLA: First response"] == INVALID  # not "4 hours"
     assert facts["SLA: Resolution"] == "2 days"  # a valid one still reads in words
     header, *rows = _rows(element(page, 'class="csdocs-escalations"', "</table>"))

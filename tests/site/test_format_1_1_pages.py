@@ -13,7 +13,6 @@ from csdocs.config import load_config
 from csdocs.loader import load_file
 from csdocs.model import Duration
 from csdocs.tiers import resolve as resolve_tiers
-
 from tests.conftest import ROOT
 
 INCIDENT = ROOT / "sops" / "technical-support" / "major-incident-response.yaml"
@@ -108,12 +107,12 @@ def test_the_summary_shows_sla_by_priority_most_urgent_first(example_site_dir: P
     sop = load_file(TICKETS).sop
     words = {"15m": "15 minutes", "1h": "1 hour", "4h": "4 hours", "1d": "1 day", "3d": "3 days", "5d": "5 days"}
     page = page_html(example_site_dir, "customer-care/support-ticket-handling")
-    facts = dict((row[0], row[1]) for row in _rows(element(page, 'class="csdocs-facts"', "</table>")))
+    facts = {row[0]: row[1] for row in _rows(element(page, 'class="csdocs-facts"', "</table>"))}
     for key, label in (("first_response", "First response"), ("resolution", "Resolution")):
         expected = ", ".join(f"{words[sop.sla[key][p].text]} ({p})" for p in ("emergency", "high", "medium", "low"))
         assert facts[f"SLA: {label}"] == expected
     incident = page_html(example_site_dir, "technical-support/major-incident-response")
-    facts = dict((row[0], row[1]) for row in _rows(element(incident, 'class="csdocs-facts"', "</table>")))
+    facts = {row[0]: row[1] for row in _rows(element(incident, 'class="csdocs-facts"', "</table>"))}
     assert load_file(INCIDENT).sop.sla["first_response"] == Duration("0m", 0)
     assert facts["SLA: First response"] == "immediately"
 

@@ -12,7 +12,6 @@ from tests.conftest import run_csdocs
 from tests.metrics.helpers import AS_OF, WRITERS, expected, for_freshdesk, of_sop, tickets, write_csv
 from tests.site.conftest import copy_project, serve_folder
 
-
 pytestmark = pytest.mark.slow
 
 

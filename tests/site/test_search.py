@@ -148,7 +148,7 @@ def test_the_browser_ranks_as_csdocs_search(example_site, watched, ranking):
     page.goto(example_site)
     page.wait_for_function("window.csdocsSearch !== undefined")
     in_browser = page.evaluate("queries => Promise.all(queries.map(q => window.csdocsSearch.rank(q)))", queries)
-    for query, ids in zip(queries, in_browser):
+    for query, ids in zip(queries, in_browser, strict=True):
         expected = [sops[hit.doc].id for hit in search(query, files)][:PARITY_TOP]
         assert ids[:PARITY_TOP] == expected, query
     assert sum(bool(ids) for ids in in_browser) >= len(queries) - 1  # not agreeing on empty lists (one known miss)

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from csdocs.site.flowcharts import safe_href, sanitize
 from csdocs.model import Duration
+from csdocs.site.flowcharts import safe_href, sanitize
 from csdocs.site.pages import duration_words, page_url, relative_url
 from csdocs.site.text import Terms, front_matter_title, script_json
 

@@ -59,10 +59,10 @@ steps:
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ...loader import clip
-from ...model import ESCALATE_AND_CONTINUE, MOVE_FIELDS, Branch, extra_move, Severity, Sop, Step
+from ...model import ESCALATE_AND_CONTINUE, MOVE_FIELDS, Branch, Severity, Sop, Step, extra_move
 from ..rule import Issue, LintContext, Rule
 from ..text import empty_value, misspelt_moves
 

@@ -49,7 +49,7 @@ steps:
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ...loader import clip
 from ...model import DURATION_SYNTAX, SLA_NAMES, Duration, Severity, Sop, Span, sla_entries

@@ -57,7 +57,7 @@ escalations:
 from __future__ import annotations
 
 import difflib
-from typing import Iterator
+from collections.abc import Iterator
 
 from ...loader import clip
 from ...model import Severity, Sop

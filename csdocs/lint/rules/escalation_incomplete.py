@@ -49,7 +49,7 @@ escalations:
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ...loader import clip
 from ...model import Severity, Sop

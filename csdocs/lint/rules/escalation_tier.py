@@ -57,7 +57,7 @@ escalations:
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ... import tiers as _tiers
 from ...loader import clip

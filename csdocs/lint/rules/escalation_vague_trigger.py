@@ -63,13 +63,12 @@ escalations:
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from ...loader import clip
 from ...model import Severity, Sop
 from ..rule import Issue, LintContext, Rule
-from ..text import (Phrases, TermIndex, TextLocator, defined_terms, mentioned_term, normal, outside_terms,
-                    sop_tier_ids)
+from ..text import Phrases, TermIndex, TextLocator, defined_terms, mentioned_term, normal, outside_terms, sop_tier_ids
 
 VAGUE = Phrases([
     "too complex", "complex", "complicated", "too difficult", "difficult customer", "difficult caller",

@@ -60,7 +60,7 @@ steps:
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ... import graph
 from ...loader import clip

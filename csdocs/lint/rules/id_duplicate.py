@@ -42,7 +42,7 @@ steps:
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from ...loader import clip
 from ...model import Severity, Sop, Span

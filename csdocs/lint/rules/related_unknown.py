@@ -38,13 +38,12 @@ Or create the `card-dispute` SOP, or correct the id to an existing SOP's.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ...loader import clip
 from ...model import Severity, Sop
 from ..rule import Issue, LintContext, Rule
 from ..text import did_you_mean
-
 
 # Each suggestion compares with every SOP id of the project: a hostile list
 # of thousands of unknown ids gets suggestions for the first few only.

@@ -45,11 +45,11 @@ Review the SOP with its owner, then set `last_reviewed` to the review's date.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
+from ... import reviews
 from ...model import Severity, Sop
 from ..rule import Issue, LintContext, Rule
-from ... import reviews
 
 
 def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:

@@ -52,7 +52,7 @@ steps:
 
 from __future__ import annotations
 
-from typing import Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 from ...loader import clip
 from ...model import PRIORITIES, Duration, Severity, SlaValue, Sop, Span, sla_entries
@@ -101,7 +101,7 @@ def _first_before_resolution(sop: Sop) -> Iterator[Issue]:
     reported: set[Span] = set()
     for priority in PRIORITIES:
         first_value, first_at = _for(sop, "first_response", first, priority)
-        resolution_value, resolution_at = _for(sop, "resolution", resolution, priority)
+        resolution_value, _resolution_at = _for(sop, "resolution", resolution, priority)
         if first_value is None or resolution_value is None or first_at in reported:
             continue
         if _longer(first_value, resolution_value):

@@ -45,7 +45,7 @@ steps:
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ...loader import clip
 from ...model import ESCALATE_AND_CONTINUE, MOVE_FIELDS, Severity, Sop, extra_move

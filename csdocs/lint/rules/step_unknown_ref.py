@@ -45,8 +45,8 @@ steps:
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
-from typing import Callable, Iterable, Iterator
 
 from ...graph import split_goto
 from ...loader import clip

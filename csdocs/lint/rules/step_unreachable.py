@@ -55,7 +55,7 @@ steps:
 from __future__ import annotations
 
 import difflib
-from typing import Iterator
+from collections.abc import Iterator
 
 from ... import graph
 from ...loader import clip

@@ -50,8 +50,8 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import Iterable, Iterator
 
 from ...loader import clip
 from ...model import Escalation, Severity, Sop, Span, Step
