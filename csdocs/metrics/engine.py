@@ -4,18 +4,28 @@ DuckDB reads CSV, Parquet and JSON Lines itself, in parallel, and spills to
 disk past its memory limit; Python never loops over tickets (only over the
 SOPs, the weeks and the malformed rows it reports).
 
-How one measurement goes:
+How one measurement goes (each export is read once; nothing is kept per
+ticket):
 
-1. Each export is read as text (:func:`_reader`), its shape detected from
-   the header (:mod:`.shapes`), and turned into one typed table with a
-   ``problem`` column (NULL for a good row) and the SOPs each ticket belongs
-   to (its slugged tags and type looked up in a map of the SOPs' slugged
-   contact types). Rows the CSV reader itself rejects (wrong number of
-   fields, bytes that are not UTF-8) are kept in DuckDB's rejects table with
-   their row number.
-2. One query groups the good rows in the window by SOP and by SOP and week
-   (``GROUPING SETS``) with every definition as a filtered aggregate.
-3. Targets are read from each SOP and judged (:mod:`.targets`).
+1. The header is read (:func:`_reader`, a sample of the file) and the shape
+   detected (:mod:`.shapes`).
+2. One scan turns every row into typed values (:func:`.shapes.select_sql`)
+   and groups them at once (:func:`_groups_sql`) by contact key (the
+   ticket's tags and type), week, first-reply bucket (which of the SOPs'
+   first-response SLAs the first reply met) and good or malformed, with
+   every definition as a sum of a condition; the creation times of the
+   tickets still open are kept (backlog is judged against each SOP's
+   resolution SLA later). A CSV is read with its number and timestamp
+   columns typed, so the reader itself rejects a row where one does not
+   parse and keeps its line number; only those rows are read again, as text,
+   to say what is wrong with them (:func:`_recheck`). Rows with a problem
+   the reader cannot see (a negative count, an empty creation time) are
+   counted in the same scan and, only when there are any, listed by a second
+   scan (:func:`_listed_bad_rows`).
+3. The few distinct contact keys are slugged and looked up in the SOPs'
+   contact types; one query over the groups gives every SOP its measures as
+   a whole and by week (``GROUPING SETS``).
+4. Targets are read from each SOP and judged (:mod:`.targets`).
 """
 
 from __future__ import annotations
@@ -33,7 +43,9 @@ from ..model import Duration, Sop
 from . import shapes
 from .targets import DEFAULT_MIN_VOLUME, MEASURES, Target, gap, parse_target, relative_gap
 
-MEMORY_LIMIT = "1GB"  # DuckDB's memory (10 million Zendesk rows are about 0.9 GiB of typed tickets); past it, disk
+# DuckDB's memory. Measuring keeps only groups (a few thousand at 10 million tickets) and the open tickets'
+# creation times (8 bytes each), so it needs far less; past the limit DuckDB spills to disk.
+MEMORY_LIMIT = "1GB"
 MAX_BAD_LISTED = 1000  # malformed rows listed one by one; all of them are counted
 TOP_TAGS = 10
 NEEDS: dict[str, tuple[str, ...]] = {  # metric -> the fields it cannot do without
@@ -62,6 +74,8 @@ class Options:
     since: _dt.date | None = None  # created on or after
     until: _dt.date | None = None  # created on or before
     as_of: _dt.datetime | None = None  # backlog is counted at this moment (default: the export's latest)
+    memory_limit: str = MEMORY_LIMIT  # DuckDB's memory_limit ("1GB", "500MB"); past it DuckDB spills to disk
+    threads: int | None = None  # DuckDB's threads (default: the CPUs this process may run on)
 
 
 def options_from_config(settings: Any, **window: Any) -> Options:
@@ -155,16 +169,39 @@ class Result:
         return next((item for item in self.sops if item.sop == sop_id), None)
 
 
-def _reader(path: Path, index: int) -> str:
-    """The DuckDB table function that reads ``path``, everything as text."""
+def _is_csv(path: Path) -> bool:
+    return not str(path).lower().endswith((".parquet", ".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"))
+
+
+def _reader(path: Path, index: int, *, header: Sequence[str] | None = None,
+            typed: Mapping[str, str] | None = None, rejects: str | None = None) -> str:
+    """The DuckDB table function that reads ``path``.
+
+    Parquet and JSON Lines come as they are. A CSV without ``header`` is
+    read as text, to learn its header (only a sample of it is read). With
+    ``header``, every column is named and typed (``typed``: column ->
+    ``DOUBLE`` or ``TIMESTAMP``, the rest text), so the reader neither
+    guesses a type from a sample nor keeps the columns it is not asked for;
+    rows it cannot read go to the rejects table ``csdocs_<rejects>_<index>``
+    (its scan, with the dialect found, to ``csdocs_<rejects>scan_<index>``).
+    """
     name = str(path).lower()
     literal = shapes.quote_text(str(path))
     if name.endswith(".parquet"):
         return f"read_parquet({literal})"
-    if name.endswith((".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")):
+    if not _is_csv(path):
         return f"read_json({literal}, format='newline_delimited')"
-    return (f"read_csv({literal}, header=true, all_varchar=true, ignore_errors=true, store_rejects=true, "
-            f"rejects_table='csdocs_rejects_{index}', rejects_scan='csdocs_scan_{index}', auto_detect=true)")
+    options = "header=true, ignore_errors=true, auto_detect=true"
+    if header is not None:
+        types = ", ".join(f"{shapes.quote_text(column)}: '{(typed or {}).get(column, 'VARCHAR')}'"
+                          for column in header)
+        options += f", types={{{types}}}"
+    else:
+        options += ", all_varchar=true"
+    if rejects is not None:
+        options += (f", store_rejects=true, rejects_table='csdocs_{rejects}_{index}', "
+                    f"rejects_scan='csdocs_{rejects}scan_{index}'")
+    return f"read_csv({literal}, {options})"
 
 
 def _duckdb_message(error: Exception) -> str:
@@ -178,14 +215,14 @@ def measure(exports: Sequence[Path], sops: Sequence[Sop], *, options: Options = 
 
     if not exports:
         raise MetricsError("no export given")
-    # DuckDB keeps the typed tickets in memory up to MEMORY_LIMIT and spills the rest to disk: to a
+    # DuckDB keeps what it works on in memory up to options.memory_limit and spills the rest to disk: to a
     # folder of our own in the system's temporary folder, never its default ".tmp" in the working
-    # directory (the user's project), and removed afterwards.
+    # directory (the user's project), and removed afterwards. Rows read again are written there too.
     with tempfile.TemporaryDirectory(prefix="csdocs-metrics-") as spill:
-        con = duckdb.connect(":memory:", config={"threads": _threads(), "memory_limit": MEMORY_LIMIT,
-                                                 "temp_directory": spill})
+        con = duckdb.connect(":memory:", config={"threads": options.threads or _threads(),
+                                                 "memory_limit": options.memory_limit, "temp_directory": spill})
         try:
-            return _measure(con, [Path(p) for p in exports], sops, options)
+            return _measure(con, [Path(p) for p in exports], sops, options, Path(spill))
         except duckdb.Error as error:  # anything DuckDB still refuses: one line, no traceback
             raise MetricsError(_duckdb_message(error)) from None
         finally:
@@ -198,9 +235,21 @@ def _threads() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def _measure(con: Any, exports: list[Path], sops: Sequence[Sop], options: Options) -> Result:
-    import duckdb
+@dataclass(frozen=True, slots=True)
+class _Export:
+    """One export after its scan: what the later steps need to know about it."""
 
+    path: Path
+    shape: shapes.Shape
+    header: tuple[str, ...]
+    found: shapes.Present
+    keys: str  # its contact key columns: "k1, k2"
+    rows: int  # rows read (good, malformed, and those the reader rejected)
+    bad: int
+    bad_rows: tuple[BadRow, ...]  # the first MAX_BAD_LISTED
+
+
+def _measure(con: Any, exports: list[Path], sops: Sequence[Sop], options: Options, spill: Path) -> Result:
     con.execute(shapes.SLUG_MACRO)
     # contact-type slug -> SOP ids, slugged by the same macro as the tickets' tags
     raw_types = sorted({(sop.id, value) for sop in sops for value in sop.contact_types})
@@ -212,99 +261,224 @@ def _measure(con: Any, exports: list[Path], sops: Sequence[Sop], options: Option
             by_slug[slug].append(sop_id)
     con.execute("SET VARIABLE csdocs_map = MAP(?::VARCHAR[], ?::VARCHAR[][])",
                 [list(by_slug), [sorted(v) for v in by_slug.values()]])
+    con.execute("SET VARIABLE csdocs_as_of = ?::TIMESTAMP", [options.as_of])
+    # each SOP's SLAs in minutes; first replies are bucketed by the distinct first-response SLAs, so that
+    # "within this SOP's SLA" is "in a bucket at most this SLA's" for every SOP at once
+    sla_rows = []
+    for sop in sops:
+        first = _one_sla(sop, "first_response")
+        resolution = _one_sla(sop, "resolution")
+        sla_rows.append((sop.id, first or None, resolution or None))  # 0m (immediately): not measured
+    cuts = sorted({fr for _, fr, _ in sla_rows if fr is not None})
+    con.execute("CREATE TABLE csdocs_sla (sop VARCHAR, fr DOUBLE, fr_bucket INTEGER, res DOUBLE)")
+    if sla_rows:
+        con.executemany("INSERT INTO csdocs_sla VALUES (?, ?, ?, ?)",
+                        [(sop, fr, None if fr is None else cuts.index(fr), res) for sop, fr, res in sla_rows])
 
-    infos: list[ExportInfo] = []
-    has: list[frozenset[str]] = []
-    selects: list[str] = []
-    for index, path in enumerate(exports):
-        if not path.is_file():
-            raise MetricsError(f"{path}: no such file")
-        if path.stat().st_size == 0:
-            raise MetricsError(f"{path}: the file is empty")
-        reader = _reader(path, index)
-        try:
-            header = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
-        except duckdb.Error as error:
-            raise MetricsError(f"{path}: cannot read it as an export: {_duckdb_message(error)}") from None
-        try:
-            shape = shapes.detect(header, options.source)
-        except shapes.ShapeError as error:
-            raise MetricsError(f"{path}: {error}") from None
-        shape = shapes.with_overrides(shape, options.columns)
-        found = shapes.present(shape, header)
-        table = f"csdocs_t{index}"
-        try:
-            con.execute(f"CREATE TABLE {table}_raw AS {shapes.select_sql(shape, header, reader)}")
-            # the distinct contact keys are few: slug them and find their SOPs once each
-            con.execute(f"""
-                CREATE TABLE {table}_keys AS
-                SELECT ckey, contacts, list_sort(list_distinct(flatten(list_transform(contacts,
-                         lambda v: coalesce(getvariable('csdocs_map')[v], []::VARCHAR[]))))) AS sops
-                FROM (SELECT ckey, {shapes.contacts_sql(shape, header)} AS contacts
-                      FROM (SELECT DISTINCT ckey FROM {table}_raw))""")
-            con.execute(f"""CREATE VIEW {table} AS SELECT r.rowid AS ord, r.* EXCLUDE (ckey), k.sops, k.contacts
-                            FROM {table}_raw r JOIN {table}_keys k USING (ckey)""")
-        except duckdb.Error as error:
-            raise MetricsError(f"{path}: {_duckdb_message(error)}") from None
-        rows = con.execute(f"SELECT count(*) FROM {table}_raw").fetchone()[0]
-        infos.append(ExportInfo(str(path), shape.name, rows, dict(found.missing)))
-        has.append(found.fields)
-        selects.append(f"SELECT {index} AS file, * FROM {table}")
-    con.execute("CREATE VIEW csdocs_tickets AS " + " UNION ALL ".join(selects))
-
-    bad_rows, rows_bad, rows_rejected = _bad_rows(con, exports)
-    rows_read = sum(info.rows for info in infos) + rows_rejected
-
-    # the window, and "now" for backlog
-    where = ["problem IS NULL"]
+    window = ["true"]
     if options.since is not None:  # dates, formatted by Python: safe to write into the SQL
-        where.append(f"created >= DATE '{options.since.isoformat()}'")
+        window.append(f"created >= DATE '{options.since.isoformat()}'")
     if options.until is not None:
-        where.append(f"created < DATE '{(options.until + _dt.timedelta(days=1)).isoformat()}'")
-    con.execute(f"CREATE VIEW csdocs_good AS SELECT * FROM csdocs_tickets WHERE {' AND '.join(where)}")
-    # one scan: the window's summary, and the export's latest moment (the default "now" for backlog)
+        window.append(f"created < DATE '{(options.until + _dt.timedelta(days=1)).isoformat()}'")
+    # open at --as-of; without it, "now" is the latest moment in the exports, and every solved_at is at or
+    # before it: open is then "not solved", known before the latest moment is
+    open_sql = ("NOT solved_flag" if options.as_of is None else
+                "NOT (solved_flag AND coalesce(solved_at <= getvariable('csdocs_as_of'), true))")
+    grouping = _Grouping(window=" AND ".join(window), open=open_sql, cuts=tuple(cuts))
+
+    done = [_scan(con, index, path, options, grouping, spill) for index, path in enumerate(exports)]
+    has = [item.found.fields for item in done]
+    con.execute("CREATE VIEW csdocs_groups AS " + " UNION ALL ".join(
+        f"SELECT {index} AS file, * EXCLUDE ({item.keys}), contacts, sops "
+        f"FROM csdocs_g{index} JOIN csdocs_k{index} USING ({item.keys})" for index, item in enumerate(done)))
+    con.execute("CREATE VIEW csdocs_good AS SELECT * FROM csdocs_groups WHERE NOT bad AND in_window")
+
     latest, first, last, tickets, unmatched, shared = con.execute(
-        f"SELECT max(greatest(created, solved_at)), min(created) FILTER ({' AND '.join(where)}), "
-        f"max(created) FILTER ({' AND '.join(where)}), count(*) FILTER ({' AND '.join(where)}), "
-        f"count(*) FILTER ({' AND '.join(where)} AND len(sops) = 0), "
-        f"count(*) FILTER ({' AND '.join(where)} AND len(sops) > 1) FROM csdocs_tickets WHERE problem IS NULL"
-    ).fetchone()
+        "SELECT max(latest) FILTER (NOT bad), min(first) FILTER (NOT bad AND in_window), "
+        "max(last) FILTER (NOT bad AND in_window), "
+        "coalesce(sum(volume) FILTER (NOT bad AND in_window), 0), "
+        "coalesce(sum(volume) FILTER (NOT bad AND in_window AND len(sops) = 0), 0), "
+        "coalesce(sum(volume) FILTER (NOT bad AND in_window AND len(sops) > 1), 0) FROM csdocs_groups").fetchone()
     as_of = options.as_of if options.as_of is not None else latest
-    tags = con.execute(f"""SELECT tag, count(*) AS n FROM (SELECT unnest(contacts) AS tag FROM csdocs_good
+    tags = con.execute(f"""SELECT tag, sum(volume) AS n FROM (SELECT unnest(contacts) AS tag, volume FROM csdocs_good
                            WHERE len(sops) = 0) GROUP BY tag ORDER BY n DESC, tag LIMIT {TOP_TAGS}""").fetchall()
 
     results = _per_sop(con, sops, has, as_of, options)
     ordered = sorted(results, key=lambda r: (r.worst_gap is None, -(r.worst_gap or 0.0), r.sop))
+    bad_rows = [row for item in done for row in item.bad_rows][:MAX_BAD_LISTED]
     return Result(
         since=options.since, until=options.until, as_of=as_of, first=first, last=last, sops=tuple(ordered),
-        tickets=tickets, unmatched=unmatched, unmatched_tags=tuple((t, n) for t, n in tags), shared=shared,
-        rows_read=rows_read, rows_bad=rows_bad, bad_rows=tuple(bad_rows), exports=tuple(infos))
+        tickets=int(tickets), unmatched=int(unmatched), unmatched_tags=tuple((t, int(n)) for t, n in tags),
+        shared=int(shared), rows_read=sum(item.rows for item in done), rows_bad=sum(item.bad for item in done),
+        bad_rows=tuple(bad_rows),
+        exports=tuple(ExportInfo(str(item.path), item.shape.name, item.rows, dict(item.found.missing))
+                      for item in done))
 
 
-def _bad_rows(con: Any, exports: list[Path]) -> tuple[list[BadRow], int, int]:
-    """Rows the reader rejected and rows with a bad value, with their spreadsheet row numbers."""
-    listed: list[BadRow] = []
-    total = 0
-    rejected_total = 0
-    tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    for index, path in enumerate(exports):
-        rejected: dict[int, str] = {}
-        if f"csdocs_rejects_{index}" in tables:
-            for line, error_type, message in con.execute(
-                    f"SELECT line, error_type, error_message FROM csdocs_rejects_{index} ORDER BY line").fetchall():
-                reason = ("not UTF-8 text (save the export as UTF-8)" if error_type == "INVALID ENCODING"
-                          else message.split("\n")[0].lower())
-                rejected.setdefault(int(line), reason)
-        lines = sorted(rejected)
-        rejected_total += len(lines)
-        bad = con.execute(f"SELECT rowid, problem FROM csdocs_t{index}_raw WHERE problem IS NOT NULL "
-                          f"ORDER BY rowid LIMIT {MAX_BAD_LISTED}").fetchall()
-        count = con.execute(f"SELECT count(*) FROM csdocs_t{index}_raw WHERE problem IS NOT NULL").fetchone()[0]
-        total += count + len(lines)
-        rows = [BadRow(str(path), line, reason) for line, reason in rejected.items()]
-        rows += [BadRow(str(path), _row_number(ordinal, lines), problem) for ordinal, problem in bad]
-        listed.extend(sorted(rows, key=lambda r: r.row))
-    return listed[:MAX_BAD_LISTED], total, rejected_total
+@dataclass(frozen=True, slots=True)
+class _Grouping:
+    window: str  # SQL: the ticket was created in the window
+    open: str  # SQL: the ticket is not solved at as-of
+    cuts: tuple[float, ...]  # the SOPs' distinct first-response SLAs, minutes, ascending
+
+
+def _groups_sql(select: str, keys: int, grouping: _Grouping) -> str:
+    """The groups of the tickets ``select`` gives (:func:`.shapes.select_sql`), each with its sums.
+
+    One row per contact key (``k1``, ``k2``...: the text of the contact
+    columns), week, in-window or not, first-reply bucket (``fr_bucket``: the
+    first of ``grouping.cuts`` the reply came within; one past the last when
+    it came later; NULL without a first reply) and malformed or not
+    (``bad``). Every other column is a sum (or a list) that adds up across
+    groups, so any set of groups (an SOP's, a week's) is measured by adding.
+    """
+    columns = ", ".join(f"k{number}" for number in range(1, keys + 1))
+    whens = " ".join(f"WHEN frm <= {cut!r}::DOUBLE THEN {number}" for number, cut in enumerate(grouping.cuts))
+    bucket = f"CASE WHEN frm IS NULL THEN NULL {whens} ELSE {len(grouping.cuts)} END"
+    return f"""
+        SELECT {columns}, CAST(date_trunc('week', created) AS DATE) AS week, coalesce({grouping.window}, false) AS in_window,
+          {bucket} AS fr_bucket, problem IS NOT NULL AS bad,
+          count(*) AS volume,
+          count(*) FILTER (solved_flag) AS solved,
+          count(*) FILTER (solved_flag AND reopens = 0 AND replies <= 1 AND NOT escalated) AS fcr_hits,
+          count(*) FILTER (escalated) AS esc_hits,
+          fsum(hm) FILTER (solved_flag AND hm IS NOT NULL) AS aht_sum,
+          count(*) FILTER (solved_flag AND hm IS NOT NULL) AS aht_n,
+          count(*) FILTER (csat_good) AS good,
+          count(*) FILTER (NOT csat_good) AS bad_ratings,
+          fsum(csat_score) AS score_sum, count(csat_score) AS score_n,
+          list(created) FILTER ({grouping.open}) AS open_created,
+          min(created) AS first, max(created) AS last, max(greatest(created, solved_at)) AS latest
+        FROM ({select})
+        GROUP BY {columns}, week, in_window, fr_bucket, bad"""
+
+
+def _scan(con: Any, index: int, path: Path, options: Options, grouping: _Grouping, spill: Path) -> _Export:
+    """Read one export once into its groups (``csdocs_g<index>``) and its contact keys (``csdocs_k<index>``)."""
+    import duckdb
+
+    if not path.is_file():
+        raise MetricsError(f"{path}: no such file")
+    if path.stat().st_size == 0:
+        raise MetricsError(f"{path}: the file is empty")
+    try:
+        header = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {_reader(path, index)}").fetchall()]
+    except duckdb.Error as error:
+        raise MetricsError(f"{path}: cannot read it as an export: {_duckdb_message(error)}") from None
+    try:
+        shape = shapes.detect(header, options.source)
+    except shapes.ShapeError as error:
+        raise MetricsError(f"{path}: {error}") from None
+    shape = shapes.with_overrides(shape, options.columns)
+    found = shapes.present(shape, header)
+    keys = max(1, len(shapes.contact_columns(shape, header)))
+    csv = _is_csv(path)
+    typed = shapes.reader_types(shape, header) if csv else {}
+    table = f"csdocs_g{index}"
+    try:
+        reader = _reader(path, index, header=header, typed=typed, rejects="rejects" if csv else None)
+        con.execute(f"CREATE TABLE {table} AS "
+                    f"{_groups_sql(shapes.select_sql(shape, header, reader, typed=typed), keys, grouping)}")
+        unseen = con.execute(f"SELECT coalesce(sum(volume) FILTER (bad), 0), coalesce(sum(volume), 0) "
+                             f"FROM {table}").fetchone()
+        bad, rows = int(unseen[0]), int(unseen[1])
+        listed: list[BadRow] = []
+        if csv:
+            rejected, rechecked_bad, listed = _recheck(con, index, path, shape, header, keys, grouping, spill)
+            rows += rejected
+            bad += rechecked_bad
+        if unseen[0]:  # malformed rows the reader could not see: found again to list them with their rows
+            bad, listed = _listed_bad_rows(con, index, path, shape, header, csv)
+        # the distinct contact keys are few: slug them and find their SOPs once each
+        columns = ", ".join(f"k{number}" for number in range(1, keys + 1))
+        con.execute(f"""
+            CREATE TABLE csdocs_k{index} AS
+            SELECT {columns}, contacts, list_sort(list_distinct(flatten(list_transform(contacts,
+                     lambda v: coalesce(getvariable('csdocs_map')[v], []::VARCHAR[]))))) AS sops
+            FROM (SELECT {columns}, {shapes.contacts_sql(shape, header)} AS contacts
+                  FROM (SELECT DISTINCT {columns} FROM {table}))""")
+    except duckdb.Error as error:
+        raise MetricsError(f"{path}: {_duckdb_message(error)}") from None
+    return _Export(path, shape, tuple(header), found, columns, rows, bad, tuple(listed[:MAX_BAD_LISTED]))
+
+
+def _reason(error_type: str, message: str) -> str:
+    return ("not UTF-8 text (save the export as UTF-8)" if error_type == "INVALID ENCODING"
+            else message.split("\n")[0].lower())
+
+
+def _recheck(con: Any, index: int, path: Path, shape: shapes.Shape, header: Sequence[str], keys: int,
+             grouping: _Grouping, spill: Path) -> tuple[int, int, list[BadRow]]:
+    """The rows the typed reader rejected: (how many, how many are malformed, the first of those listed).
+
+    A row whose line does not read (a field too many, bytes that are not
+    UTF-8) is malformed as the reader says. A row with a cell that did not
+    parse is read again, as text, from the reader's copy of its line: the
+    same checks as every row then say what is wrong with it, and a row they
+    find good (a cell of blanks is no value, not a bad one) joins its groups.
+    """
+    rejects = f"csdocs_rejects_{index}"
+    if not con.execute(f"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{rejects}'").fetchone()[0]:
+        return 0, 0, []
+    total, unreadable = con.execute(
+        f"SELECT count(DISTINCT line), count(DISTINCT line) FILTER (error_type <> 'CAST') FROM {rejects}").fetchone()
+    listed = [BadRow(str(path), int(line), _reason(error_type, message)) for line, error_type, message in con.execute(
+        f"SELECT line, arg_min(error_type, column_idx), arg_min(error_message, column_idx) FROM {rejects} "
+        f"WHERE error_type <> 'CAST' GROUP BY line ORDER BY line LIMIT {MAX_BAD_LISTED}").fetchall()]
+    bad = int(unreadable)
+    if total > unreadable:
+        delimiter, quote, escape = con.execute(
+            f"SELECT delimiter, quote, escape FROM csdocs_rejectsscan_{index} LIMIT 1").fetchone()
+        quote, escape = ("" if quote == "(empty)" else quote), ("" if escape == "(empty)" else escape)
+        again = spill / f"recheck-{index}.csv"
+        # each line as the reader saw it, after its line number: written raw (no quoting added)
+        con.execute(f"""COPY (SELECT CAST(line AS VARCHAR) || {shapes.quote_text(delimiter)} || any_value(csv_line)
+                              FROM {rejects} WHERE error_type = 'CAST'
+                                AND line NOT IN (SELECT line FROM {rejects} WHERE error_type <> 'CAST')
+                              GROUP BY line ORDER BY line)
+                        TO {shapes.quote_text(str(again))} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '',
+                                                            DELIMITER chr(1))""")
+        columns = ", ".join(["'csdocs_line': 'BIGINT'", *(f"{shapes.quote_text(c)}: 'VARCHAR'" for c in header)])
+        reader = (f"read_csv({shapes.quote_text(str(again))}, header=false, auto_detect=false, "
+                  f"delim={shapes.quote_text(delimiter)}, quote={shapes.quote_text(quote)}, "
+                  f"escape={shapes.quote_text(escape)}, columns={{{columns}}})")
+        con.execute(f"CREATE TABLE csdocs_r{index} AS "
+                    f"{shapes.select_sql(shape, header, reader, keep=['csdocs_line'])}")
+        con.execute(f"INSERT INTO csdocs_g{index} {_groups_sql(f'SELECT * FROM csdocs_r{index}', keys, grouping)}")
+        found = con.execute(f"SELECT count(*), count(problem) FROM csdocs_r{index}").fetchone()
+        bad += int(found[1]) + (total - unreadable - int(found[0]))  # a line not read again stays malformed
+        listed += [BadRow(str(path), int(line), problem) for line, problem in con.execute(
+            f"SELECT csdocs_line, problem FROM csdocs_r{index} WHERE problem IS NOT NULL "
+            f"ORDER BY csdocs_line LIMIT {MAX_BAD_LISTED}").fetchall()]
+    return int(total), bad, sorted(listed, key=lambda r: r.row)
+
+
+def _listed_bad_rows(con: Any, index: int, path: Path, shape: shapes.Shape, header: Sequence[str],
+                     csv: bool) -> tuple[int, list[BadRow]]:
+    """Every malformed row of one export, counted, and the first MAX_BAD_LISTED listed with its row number.
+
+    A second scan, made only when the first found rows with a problem the
+    reader could not see: the file read as text (in order, so a row's
+    ordinal gives its row number), each row checked as in the first scan.
+    """
+    reader = _reader(path, index, rejects="textrejects" if csv else None)
+    # every column the first scan read is read here too (the hash keeps DuckDB from leaving one out): the
+    # reader checks the text of the columns it reads, so both scans reject the same rows
+    columns = ", ".join(shapes.columns_sql(shape, header))
+    con.execute(f"CREATE TABLE csdocs_p{index} AS SELECT problem, hash({columns}) AS whole_row "
+                f"FROM ({shapes.select_sql(shape, header, reader)})")
+    rejected: dict[int, str] = {}
+    if csv:
+        for line, error_type, message in con.execute(
+                f"SELECT line, error_type, error_message FROM csdocs_textrejects_{index} ORDER BY line").fetchall():
+            rejected.setdefault(int(line), _reason(error_type, message))
+    lines = sorted(rejected)
+    bad = con.execute(f"SELECT rowid, problem FROM csdocs_p{index} WHERE problem IS NOT NULL "
+                      f"ORDER BY rowid LIMIT {MAX_BAD_LISTED}").fetchall()
+    count = con.execute(f"SELECT count(problem) FROM csdocs_p{index}").fetchone()[0]
+    rows = [BadRow(str(path), line, reason) for line, reason in rejected.items()]
+    rows += [BadRow(str(path), _row_number(ordinal, lines), problem) for ordinal, problem in bad]
+    return int(count) + len(lines), sorted(rows, key=lambda r: r.row)
 
 
 def _row_number(ordinal: int, rejected: list[int]) -> int:
@@ -338,15 +512,6 @@ def _per_sop(con: Any, sops: Sequence[Sop], has: list[frozenset[str]], as_of: _d
              options: Options) -> list[SopResult]:
     import duckdb
 
-    sla_rows = []
-    for sop in sops:
-        first = _one_sla(sop, "first_response")
-        resolution = _one_sla(sop, "resolution")
-        sla_rows.append((sop.id, first or None, resolution or None))  # 0m (immediately): not measured
-    con.execute("CREATE TABLE csdocs_sla (sop VARCHAR, fr DOUBLE, res DOUBLE)")
-    if sla_rows:
-        con.executemany("INSERT INTO csdocs_sla VALUES (?, ?, ?)", sla_rows)
-
     def files_with(metric: str) -> str:
         ok = [str(i) for i, fields in enumerate(has) if all(f in fields for f in NEEDS[metric])]
         return f"file IN ({', '.join(ok)})" if ok else "false"
@@ -354,25 +519,30 @@ def _per_sop(con: Any, sops: Sequence[Sop], has: list[frozenset[str]], as_of: _d
     fcr, esc, aht = files_with("fcr"), files_with("escalation_rate"), files_with("aht")
     csat, backlog, frws = files_with("csat"), files_with("backlog"), files_with("first_response_within_sla")
     as_of_sql = "$1::TIMESTAMP"
+
+    def total(expr: str, where: str) -> str:
+        return f"coalesce(sum({expr}) FILTER ({where}), 0)"
+
     query = f"""
-        SELECT sop, CAST(date_trunc('week', created) AS DATE) AS week, GROUPING(week) AS whole,
-          count(*) AS volume,
-          count(*) FILTER ({fcr} AND solved_flag) AS solved,
-          count(*) FILTER ({fcr} AND solved_flag AND reopens = 0 AND replies <= 1 AND NOT escalated) AS fcr_hits,
-          count(*) FILTER ({esc}) AS esc_n,
-          count(*) FILTER ({esc} AND escalated) AS esc_hits,
-          avg(hm) FILTER ({aht} AND solved_flag AND hm IS NOT NULL) AS aht,
-          count(*) FILTER ({aht} AND solved_flag AND hm IS NOT NULL) AS aht_n,
-          count(*) FILTER ({csat} AND csat_good) AS good,
-          count(*) FILTER ({csat} AND NOT csat_good) AS bad,
-          avg(csat_score) FILTER ({csat}) AS score,
-          count(csat_score) FILTER ({csat}) AS score_n,
-          count(*) FILTER ({frws} AND frm IS NOT NULL AND fr IS NOT NULL) AS fr_n,
-          count(*) FILTER ({frws} AND frm IS NOT NULL AND frm <= fr) AS fr_hits,
-          count(*) FILTER ({backlog} AND res IS NOT NULL AND created <= {as_of_sql} - to_minutes(CAST(res AS BIGINT))
-              AND NOT (solved_flag AND coalesce(solved_at <= {as_of_sql}, true))) AS backlog,
-          count(*) FILTER ({backlog} AND res IS NOT NULL) AS backlog_n
-        FROM (SELECT unnest(sops) AS sop, * EXCLUDE (sops, contacts) FROM csdocs_good) JOIN csdocs_sla USING (sop)
+        SELECT sop, week, GROUPING(week) AS whole,
+          sum(volume) AS volume,
+          {total('solved', fcr)} AS solved,
+          {total('fcr_hits', fcr)} AS fcr_hits,
+          {total('volume', esc)} AS esc_n,
+          {total('esc_hits', esc)} AS esc_hits,
+          fsum(aht_sum) FILTER ({aht}) / nullif(sum(aht_n) FILTER ({aht}), 0) AS aht,
+          {total('aht_n', aht)} AS aht_n,
+          {total('good', csat)} AS good,
+          {total('bad_ratings', csat)} AS bad,
+          fsum(score_sum) FILTER ({csat}) / nullif(sum(score_n) FILTER ({csat}), 0) AS score,
+          {total('score_n', csat)} AS score_n,
+          {total('volume', f"{frws} AND fr_bucket IS NOT NULL AND fr IS NOT NULL")} AS fr_n,
+          {total('volume', f"{frws} AND fr_bucket <= sla_bucket")} AS fr_hits,
+          {total(f"len(list_filter(open_created, lambda c: c <= {as_of_sql} - to_minutes(CAST(res AS BIGINT))))",
+                 f"{backlog} AND res IS NOT NULL")} AS backlog,
+          {total('volume', f"{backlog} AND res IS NOT NULL")} AS backlog_n
+        FROM (SELECT unnest(sops) AS sop, * EXCLUDE (sops, contacts) FROM csdocs_good)
+          JOIN (SELECT sop, fr, fr_bucket AS sla_bucket, res FROM csdocs_sla) USING (sop)
         GROUP BY GROUPING SETS ((sop), (sop, week))
         ORDER BY sop, week"""
     try:

@@ -141,50 +141,70 @@ def present(shape: Shape, header: Sequence[str]) -> Present:
     return Present(frozenset(have), missing)
 
 
-def select_sql(shape: Shape, header: Sequence[str], source: str) -> str:
-    """The query turning an export read by ``source`` (a table function, all text) into typed tickets.
+def contact_columns(shape: Shape, header: Sequence[str]) -> list[str]:
+    """The export's columns that hold contact types (tags, type), in the shape's order."""
+    names = set(header)
+    return [column for column in shape.columns.get("contact_type", ()) if column in names]
 
-    Its columns are those of :func:`columns_sql`. It is three nested
-    ``SELECT``s so that every cell is trimmed once and parsed once: (1) the
-    trimmed text of each column used, (2) each number and timestamp parsed
-    from it (``TRY_CAST``), (3) the normalized columns and ``problem`` from
-    those. (Written as one flat ``SELECT``, the checks of ``problem`` re-trim
-    and re-parse every cell inside a ``CASE``, which DuckDB does not share
-    with the other columns: measured, it took over half of all the work.)
+
+def reader_types(shape: Shape, header: Sequence[str]) -> dict[str, str]:
+    """Column -> the DuckDB type a CSV reader can give it directly (``DOUBLE``, ``TIMESTAMP``).
+
+    A column is read typed when every use of it parses one kind of value
+    (``Replies`` only as a number); one also used as text (a 1-5 or good/bad
+    rating, ``Tags``) stays text and is parsed in SQL. Reading typed is what
+    makes the reader reject a row whose cell does not parse, with its line
+    number, at no cost to the good rows; every other column is read as text.
     """
-    text, parsed, out = _plan(shape, header)
-    first = ", ".join([*(f"{expr} AS {alias}" for alias, expr in text.items()), f"{_ckey(shape, header)} AS ckey"])
-    second = ", ".join([*text, "ckey", *(f"{expr} AS {alias}" for alias, expr in parsed.items())])
-    third = ", ".join(f"{expr} AS {name}" for name, expr in out.items())
+    return {column: next(iter(kinds)) for column, kinds in _plan(shape, header)[3].items()
+            if len(kinds) == 1 and "text" not in kinds}
+
+
+def select_sql(shape: Shape, header: Sequence[str], source: str, *, typed: Mapping[str, str] | None = None,
+               keep: Sequence[str] = ()) -> str:
+    """The query turning an export read by ``source`` (a table function) into typed tickets.
+
+    Its columns are those of :func:`columns_sql` (after ``keep``, passed
+    through). ``typed`` names the columns ``source`` gives as ``DOUBLE`` or
+    ``TIMESTAMP`` already (:func:`reader_types`: the CSV reader parsed them
+    and rejected the rows where one did not parse); the others are text and
+    parsed here. It is three nested ``SELECT``s so that every cell is
+    trimmed once and parsed once: (1) the text of each column used, (2) each
+    number and timestamp parsed from it (``TRY_CAST``), (3) the normalized
+    columns and ``problem`` from those. (Written as one flat ``SELECT``, the
+    checks of ``problem`` re-trim and re-parse every cell inside a ``CASE``,
+    which DuckDB does not share with the other columns.)
+    """
+    text, parsed, out, _ = _plan(shape, header, typed or {})
+    kept = [quote_ident(name) for name in keep]
+    first = ", ".join([*kept, *(f"{expr} AS {alias}" for alias, expr in text.items())])
+    second = ", ".join([*kept, *text, *(f"{expr} AS {alias}" for alias, expr in parsed.items())])
+    third = ", ".join([*kept, *(f"{expr} AS {name}" for name, expr in out.items())])
     return f"SELECT {third} FROM (SELECT {second} FROM (SELECT {first} FROM {source}))"
 
 
 def columns_sql(shape: Shape, header: Sequence[str]) -> dict[str, str]:
     """The normalized columns of :func:`select_sql`, name -> SQL over its inner query's columns.
 
-    Normalized columns: ``solved_flag`` (bool: the status is solved, closed or resolved), ``created``, ``solved_at``
-    (timestamps), ``ckey`` (the contact columns' text, for :func:`contacts_sql`), ``replies``, ``reopens`` (numbers),
-    ``escalated`` (bool), ``frm`` (first reply, minutes), ``hm`` (handle time, minutes),
-    ``csat_good`` (bool: good/bad ratings), ``csat_score`` (1-5). ``problem`` is NULL for a good
-    row and otherwise says what is wrong with which column.
+    Normalized columns: ``solved_flag`` (bool: the status is solved, closed or resolved), ``created``,
+    ``solved_at`` (timestamps), ``k1``, ``k2``... (the text of each contact column, '' when empty, for
+    :func:`contacts_sql`), ``replies``, ``reopens`` (numbers), ``escalated`` (bool), ``frm`` (first reply,
+    minutes), ``hm`` (handle time, minutes), ``csat_good`` (bool: good/bad ratings), ``csat_score`` (1-5).
+    ``problem`` is NULL for a good row and otherwise says what is wrong with which column.
     """
     return _plan(shape, header)[2]
 
 
-def _ckey(shape: Shape, header: Sequence[str]) -> str:
-    # contact values: the raw text of the contact columns, joined by a unit separator into one key;
-    # the few distinct keys are slugged and looked up later (contacts_sql), not every row
-    present_columns = [column for column in shape.columns.get("contact_type", ()) if column in set(header)]
-    if not present_columns:
-        return "''"
-    return " || chr(31) || ".join(f"coalesce(CAST({quote_ident(column)} AS VARCHAR), '')" for column in present_columns)
-
-
-def _plan(shape: Shape, header: Sequence[str]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """(trimmed text of each column used, values parsed from it, normalized columns), see :func:`select_sql`."""
+def _plan(shape: Shape, header: Sequence[str], typed: Mapping[str, str] | None = None
+          ) -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, set[str]]]:
+    """(text of each column used, values parsed from it, normalized columns, column -> the kinds it is
+    used as: "text", "DOUBLE", "TIMESTAMP"), see :func:`select_sql` and :func:`reader_types`."""
     names = set(header)
+    typed = typed or {}
     text: dict[str, str] = {}  # t_<field> -> trimmed text of its column, over the export's columns
     parsed: dict[str, str] = {}  # alias -> a TRY_CAST of a t_ column (each cell parsed once)
+    uses: dict[str, set[str]] = {}
+    source_of: dict[str, str] = {}  # alias -> the export's column it reads
 
     def col(name: str, *, trimmed: bool = True) -> str | None:
         """The column's text; untrimmed for a cell that is only parsed (a cast skips white space itself)."""
@@ -192,20 +212,35 @@ def _plan(shape: Shape, header: Sequence[str]) -> tuple[dict[str, str], dict[str
         if not columns:
             return None
         alias = f"{'t' if trimmed else 'r'}_{name}"
+        source_of[alias] = columns[0]
+        uses.setdefault(columns[0], set())
+        if trimmed:
+            uses[columns[0]].add("text")
+        if columns[0] in typed:  # the reader parsed it already (and rejected the rows where it could not)
+            text[alias] = quote_ident(columns[0])
+            return alias
         cell = f"CAST({quote_ident(columns[0])} AS VARCHAR)"
         text[alias] = f"trim({cell})" if trimmed else cell
         return alias
 
-    def bad_cast(raw: str, value: str) -> str:
-        # the value did not parse though the cell is not blank; trim runs only on the cells that did not parse
-        return f"{value} IS NULL AND {blank(f'trim({raw})')} IS NOT NULL"
+    def is_typed(raw: str) -> bool:
+        return source_of.get(raw) in typed
+
+    def bad_cast(raw: str, value: str) -> str | None:
+        # the value did not parse though the cell is not blank; trim runs only on the cells that did not
+        # parse. None: a typed column has no such cell (the reader rejected its row).
+        return None if is_typed(raw) else f"{value} IS NULL AND {blank(f'trim({raw})')} IS NOT NULL"
+
+    def shown(raw: str) -> str:
+        return f"CAST({raw} AS VARCHAR)" if is_typed(raw) else f"trim({raw})"
 
     def blank(expr: str) -> str:
         return f"nullif({expr}, '')"
 
     def parse(raw: str, kind: str) -> str:
         alias = f"p_{raw[2:]}_{kind.lower()}"
-        parsed[alias] = f"TRY_CAST({blank(raw)} AS {kind})"
+        uses[source_of[raw]].add(kind)
+        parsed[alias] = raw if is_typed(raw) else f"TRY_CAST({blank(raw)} AS {kind})"
         return alias
 
     out: dict[str, str] = {}
@@ -223,15 +258,24 @@ def _plan(shape: Shape, header: Sequence[str]) -> tuple[dict[str, str], dict[str
         value = parse(raw, "TIMESTAMP")
         out[target] = value
         column = shape.columns[name][0]
-        checks.append((bad_cast(raw, value), _msg(f"{column!r} is not a date and time: ", f"trim({raw})")))
+        bad = bad_cast(raw, value)
+        if bad is not None:
+            checks.append((bad, _msg(f"{column!r} is not a date and time: ", shown(raw))))
 
     timestamp("created_at", "created")
     timestamp("solved_at", "solved_at")
     if "r_created_at" in text:
-        checks.insert(0, (f"p_created_at_timestamp IS NULL AND {blank('trim(r_created_at)')} IS NULL",
-                          quote_text(f"{shape.columns['created_at'][0]!r} is empty")))
+        empty = ("p_created_at_timestamp IS NULL" if is_typed("r_created_at") else
+                 f"p_created_at_timestamp IS NULL AND {blank('trim(r_created_at)')} IS NULL")
+        checks.insert(0, (empty, quote_text(f"{shape.columns['created_at'][0]!r} is empty")))
 
-    out["ckey"] = "ckey"
+    # contact values: the raw text of each contact column ('' when empty); the few distinct ones are
+    # slugged and looked up later (contacts_sql), not every row
+    for position, contact in enumerate(contact_columns(shape, header) or [""], start=1):
+        if contact:
+            uses.setdefault(contact, set()).add("text")
+        text[f"k{position}"] = f"coalesce(CAST({quote_ident(contact)} AS VARCHAR), '')" if contact else "''"
+        out[f"k{position}"] = f"k{position}"
 
     def number(name: str, target: str, *, scale: str = "", default: str | None = None) -> None:
         raw = col(name, trimmed=False)
@@ -241,8 +285,9 @@ def _plan(shape: Shape, header: Sequence[str]) -> tuple[dict[str, str], dict[str
         value = parse(raw, "DOUBLE")
         out[target] = f"coalesce({value}, {default})" if default is not None else f"({value}{scale})"
         column = shape.columns[name][0]
-        checks.append((f"{value} < 0 OR ({bad_cast(raw, value)})",
-                       _msg(f"{column!r} is not a number of 0 or more: ", f"trim({raw})")))
+        bad = bad_cast(raw, value)
+        checks.append((f"{value} < 0" + (f" OR ({bad})" if bad is not None else ""),
+                       _msg(f"{column!r} is not a number of 0 or more: ", shown(raw))))
 
     number("replies", "replies", default="0")
     if shape.name == "freshdesk" and not shape.columns.get("reopens"):
@@ -256,8 +301,9 @@ def _plan(shape: Shape, header: Sequence[str]) -> tuple[dict[str, str], dict[str
     elif shape.name == "zendesk":
         value = parse(escalated, "DOUBLE")
         out["escalated"] = f"coalesce({value} > 1, false)"
-        checks.append((bad_cast(escalated, value),
-                       _msg(f"{shape.columns['escalated'][0]!r} is not a number: ", f"trim({escalated})")))
+        bad = bad_cast(escalated, value)
+        if bad is not None:
+            checks.append((bad, _msg(f"{shape.columns['escalated'][0]!r} is not a number: ", shown(escalated))))
     elif shape.name == "freshdesk":
         out["escalated"] = (f"list_contains(list_transform(string_split(lower(coalesce({escalated}, '')), ','), "
                             f"lambda v: trim(v)), 'escalated')")
@@ -311,22 +357,21 @@ def _plan(shape: Shape, header: Sequence[str]) -> tuple[dict[str, str], dict[str
         out["problem"] = f"CASE {whens} END"
     else:
         out["problem"] = "NULL::VARCHAR"
-    return text, parsed, out
+    return text, parsed, out, uses
 
 
-def contacts_sql(shape: Shape, header: Sequence[str], key: str = "ckey") -> str:
-    """SQL turning a ``ckey`` (see :func:`columns_sql`) into the ticket's contact slugs (a list of text).
+def contacts_sql(shape: Shape, header: Sequence[str]) -> str:
+    """SQL turning ``k1``, ``k2``... (see :func:`columns_sql`) into the ticket's contact slugs (a list of text).
 
     Zendesk tags are split on white space, Freshdesk tags on commas; a type
     column is one value. Slugs are made by ``csdocs_slug`` (SLUG_MACRO).
     """
-    names = set(header)
-    present_columns = [column for column in shape.columns.get("contact_type", ()) if column in names]
+    present_columns = contact_columns(shape, header)
     if not present_columns:
         return "[]::VARCHAR[]"
     parts = []
     for number, column in enumerate(present_columns, start=1):
-        raw = f"string_split({key}, chr(31))[{number}]"
+        raw = f"k{number}"
         if column == "Tags" and shape.name == "zendesk":
             parts.append(f"string_split_regex(trim({raw}), '\\s+')")
         elif column == "Tags" and shape.name == "freshdesk":

@@ -9,7 +9,7 @@ import pytest
 
 from csdocs.metrics.engine import MetricsError, Options, measure
 
-from .helpers import AS_OF, WRITERS, sop, tickets, write_csv
+from .helpers import AS_OF, WRITERS, expected, of_sop, sop, tickets, write_csv
 
 SOPS = [sop("refund-request", ("refund",), fcr="80%")]
 
@@ -45,6 +45,50 @@ def test_malformed_rows_are_counted_with_their_row_numbers(tmp_path):
     assert result.rows_bad == 4
     assert result.rows_read == len(lines) - 1
     assert result.tickets == len(lines) - 1 - 4
+
+
+@pytest.mark.parametrize("negative", [False, True], ids=["reader-rejects", "second-scan"])
+def test_cells_that_do_not_parse_are_found_in_a_csv_of_any_dialect(tmp_path, negative):
+    """Number and time columns are read typed: a row whose cell does not parse is read again as text, from its
+    line, in the file's dialect (semicolons, a quoted field over two lines); a cell of blanks is no value. A
+    negative count, which the reader cannot see, makes a second scan list the rows: the same list."""
+    import csv
+    import dataclasses
+    import io
+
+    rows = tickets(12)
+    table = WRITERS["zendesk"](rows)  # table[r - 1] is spreadsheet row r, the ticket rows[r - 2]
+    column = table[0].index
+    table[3 - 1][column("Ticket type")] = "refund; first\nsecond line"  # quoted, over two lines: still row 3
+    table[4 - 1][column("Created at")] = "n/a"
+    table[6 - 1][column("Replies")] = "   "  # no value: 0 replies
+    table[6 - 1][column("Group stations")] = " 2 "  # padded: 2, escalated
+    table[8 - 1][column("Solved at")] = "2026-02-30 10:00:00"  # no such day
+    table[10 - 1][column("Reopens")] = "once"
+    if negative:
+        table[12 - 1][column("Replies")] = "-1"
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";", lineterminator="\n").writerows(table)
+    path = tmp_path / "z.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+    result = measure([path], SOPS, options=Options(as_of=AS_OF, min_volume=1))
+
+    listed = [(4, "'Created at' is not a date and time: n/a"),
+              (8, "'Solved at' is not a date and time: 2026-02-30 10:00:00"),
+              (10, "'Reopens' is not a number of 0 or more: once")]
+    listed += [(12, "'Replies' is not a number of 0 or more: -1")] if negative else []
+    assert [(bad.row, bad.reason) for bad in result.bad_rows] == listed
+    bad_rows = {row for row, _ in listed}
+    rows[3 - 2] = dataclasses.replace(rows[3 - 2], tags=("refund; first\nsecond line", *rows[3 - 2].tags[1:]))
+    rows[6 - 2] = dataclasses.replace(rows[6 - 2], replies=0, escalated=True)
+    good = [ticket for number, ticket in enumerate(rows, start=2) if number not in bad_rows]
+    assert (result.rows_read, result.rows_bad, result.tickets) == (len(rows), len(bad_rows), len(good))
+    right = expected(of_sop(good, ("refund",)))
+    refund = result.sop("refund-request")
+    assert refund.volume == right["volume"]
+    assert refund.metrics["fcr"].value == pytest.approx(right["fcr"])
+    assert refund.metrics["escalation_rate"].value == pytest.approx(right["escalation_rate"])
 
 
 @pytest.mark.parametrize("content, message", [
