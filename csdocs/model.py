@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import NamedTuple, Never, TypeVar
 
 
 class Span(NamedTuple):
@@ -30,13 +30,17 @@ class Span(NamedTuple):
     column: int
 
 
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
 NO_SPAN = Span(1, 1)
-EMPTY_SPANS: Mapping[str, Span] = MappingProxyType({})
+_EMPTY: Mapping[str, Never] = MappingProxyType({})  # one shared empty map, for fields of any value type
+EMPTY_SPANS: Mapping[str, Span] = _EMPTY
 
 
 # Models cross process boundaries (lint loads big projects on every core):
 # let read-only mappings pickle as what they wrap.
-def read_only(mapping: dict) -> Mapping:  # type: ignore[type-arg]
+def read_only(mapping: dict[_K, _V]) -> MappingProxyType[_K, _V]:
     return MappingProxyType(mapping)
 
 
@@ -45,6 +49,10 @@ copyreg.pickle(MappingProxyType, lambda proxy: (read_only, (dict(proxy),)))
 
 def _no_spans() -> Mapping[str, Span]:
     return EMPTY_SPANS
+
+
+def _empty() -> Mapping[str, Never]:
+    return _EMPTY
 
 STAGES = ("intake", "triage", "resolution", "follow-up", "feedback")
 OUTCOMES = ("resolved", "unresolved", "escalated", "transferred", "closed")
@@ -279,12 +287,12 @@ class Sop(_Located):
     keywords: tuple[str, ...] = ()  # the words customers and agents use for this contact: search only
     definitions: tuple[Definition, ...] = ()
     # first_response / resolution -> a duration, or (format 1.1) a read-only map priority -> duration
-    sla: Mapping[str, SlaValue] = field(default_factory=_no_spans)  # type: ignore[arg-type]
+    sla: Mapping[str, SlaValue] = field(default_factory=_empty)
     tiers: tuple[Tier, ...] = ()
     script: Script = Script()
     steps: tuple[Step, ...] = ()
     escalations: tuple[Escalation, ...] = ()
-    metrics: Mapping[str, str] = field(default_factory=_no_spans)  # type: ignore[arg-type]
+    metrics: Mapping[str, str] = field(default_factory=_empty)
     related: tuple[str, ...] = ()
     span: Span = NO_SPAN
     spans: Mapping[str, Span] = field(default_factory=_no_spans)
@@ -314,7 +322,7 @@ class Glossary:
     """Project-wide term -> meaning, from ``sops/glossary.yaml``."""
 
     path: str | None = None
-    terms: Mapping[str, str] = field(default_factory=_no_spans)  # type: ignore[arg-type]
+    terms: Mapping[str, str] = field(default_factory=_empty)
     spans: Mapping[str, Span] = field(default_factory=_no_spans)
 
 

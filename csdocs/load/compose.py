@@ -14,18 +14,19 @@ Why walk the events instead of calling ``yaml.compose`` or ``yaml.load``:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import yaml
 from yaml import events as _ev
 
-from ..model import Span
+from ..model import NO_SPAN, Span
 from .problems import Problem, Refused, clip
 
 try:  # libyaml's C parser is ~10x faster than the pure-Python one
     from yaml import CSafeLoader as _Parser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Parser  # type: ignore[assignment]
+    from yaml import SafeLoader as _Parser  # type: ignore[assignment]  # the pure-Python class under the C one's name
 
 MAX_DEPTH = 64  # the format nests 5 levels deep; 64 leaves room for mistakes
 
@@ -78,7 +79,15 @@ def _span(line0: int, column0: int) -> Span:
 
 _new_tuple = tuple.__new__
 
-_RESOLVER = yaml.resolver.Resolver()
+
+def _at(event: _ev.Event) -> Span:
+    """Where an event starts (libyaml marks every event; the file's start if one had no mark)."""
+    mark = event.start_mark
+    return _span(mark.line, mark.column) if mark is not None else NO_SPAN
+
+
+# types-PyYAML leaves the resolver unannotated; this is its signature.
+_resolve_tag: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = yaml.resolver.Resolver().resolve
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _CONSTRUCT = {
     "tag:yaml.org,2002:null": lambda node: None,
@@ -104,19 +113,17 @@ def _scalar_value(event: _ev.ScalarEvent) -> Any:
             return value
         if value and value[0] not in _MAYBE_TYPED:
             return value  # most plain scalars: skip the resolver's regexes
-        tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+        tag = _resolve_tag(yaml.ScalarNode, value, (True, False))
         if tag == _STR:
             return value
     elif tag not in STANDARD_TAGS:
-        raise Refused(f"tag {clip(tag)!r} is not allowed in an SOP",
-                       *_span(event.start_mark.line, event.start_mark.column))
+        raise Refused(f"tag {clip(tag)!r} is not allowed in an SOP", *_at(event))
     if tag in (_STR, _MERGE):  # a merge key is refused where it is used as a key
         return value
     try:
         return _CONSTRUCT[tag](yaml.ScalarNode(tag, value))
     except (KeyError, ValueError, yaml.YAMLError):
-        raise Refused(f"{clip(value)!r} is not a valid {tag.rsplit(':', 1)[-1]}",
-                       *_span(event.start_mark.line, event.start_mark.column)) from None
+        raise Refused(f"{clip(value)!r} is not a valid {tag.rsplit(':', 1)[-1]}", *_at(event)) from None
 
 
 def _char_at(text: str, line: int, column: int) -> str:
@@ -190,7 +197,9 @@ def _compose_events(text: str) -> tuple[YNode | None, list[Problem]]:
     try:
         get_event = parser.get_event
         while True:
-            event = get_event()
+            # Any: the branches below test the event's exact class (faster than isinstance in
+            # this loop), which mypy does not narrow on.
+            event: Any = get_event()
             kind = event.__class__
             if kind is scalar_event or kind is map_start or kind is seq_start:
                 mark = event.start_mark
