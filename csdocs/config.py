@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, overload
 
 from .model import DEFAULT_HANDOFF, Severity
 
@@ -273,6 +273,10 @@ def _margin(raw: Any, config_file: Path | None) -> float:
     return value
 
 
+@overload
+def resolve(config: Config, path: Path) -> Path: ...
+@overload
+def resolve(config: Config, path: None) -> None: ...
 def resolve(config: Config, path: Path | None) -> Path | None:
     """An option's path, relative to the config file's folder."""
     if path is None:

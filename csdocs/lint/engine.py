@@ -10,7 +10,9 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 from ..config import Config, resolve
 from ..loader import Loaded, Problem, load_file, load_glossary
@@ -100,14 +102,14 @@ def _search_checks(check_files: list[Path], job: _Job) -> list[Finding]:
     if job.config.rules.get(RULE) is Severity.OFF:
         return []
     sops: dict[str, Sop] = {}
-    for path in job.paths:  # the models stay in the lint workers: read them once more here
-        sop = load_file(path).sop
+    for sop_path in job.paths:  # the models stay in the lint workers: read them once more here
+        sop = load_file(sop_path).sop
         if sop is not None:
             sops.setdefault(sop.id, sop)
     findings: list[Finding] = []
     for path in check_files:
-        checks, problems = load_checks(path)
-        problems = [*problems, *run_checks(checks, list(sops.values()))]
+        checks, unreadable = load_checks(path)
+        problems = [*unreadable, *run_checks(checks, list(sops.values()))]
         findings.extend(_stamp(display_path(path), problems, job.config))
     return findings
 
@@ -128,17 +130,18 @@ def _metric_targets(job: _Job) -> list[Finding]:
                 loaded[path] = item
     exports = [resolve(config, path) for path in config.metrics.exports]
     try:
-        missed = missed_targets([item.sop for item in loaded.values()], exports, config.metrics)
+        missed = missed_targets([item.sop for item in loaded.values() if item.sop is not None], exports,
+                                config.metrics)
     except MetricsError as error:
         where = config.config_file
         span, message = export_problem(where, str(error))
         return _stamp(display_path(where) if where else "mkdocs.yml", [Problem(RULE, span, message)], config)
-    by_path: dict[str, list[Problem]] = {}
+    by_path: dict[str, tuple[Sop, list[Problem]]] = {}
     for sop, problem in missed:
-        by_path.setdefault(sop.path, []).append(problem)
+        by_path.setdefault(sop.path, (sop, []))[1].append(problem)
     findings: list[Finding] = []
-    for path, problems in by_path.items():
-        findings.extend(_suppress(loaded[path], _stamp(path, problems, config, DocumentPaths(loaded[path].sop))))
+    for path, (sop, problems) in by_path.items():
+        findings.extend(_suppress(loaded[path], _stamp(path, problems, config, DocumentPaths(sop))))
     return findings
 
 
@@ -223,14 +226,15 @@ def _lint_parallel(job: _Job) -> list[Finding]:
     return findings
 
 
-def _receive(conn) -> list:  # type: ignore[no-untyped-def, type-arg]
+def _receive(conn: Connection) -> list[Any]:
+    """A worker's answer: its SOP references, then its findings."""
     message = conn.recv()
     if isinstance(message, BaseException):
         raise RuntimeError(f"a lint worker failed: {message!r}")
     return message
 
 
-def _worker(conn, job: _Job, paths: list[str]) -> None:  # type: ignore[no-untyped-def]
+def _worker(conn: Connection, job: _Job, paths: list[str]) -> None:
     try:
         loaded = [load_file(path) for path in paths]
         conn.send([sop_ref(item.sop) for item in loaded if item.sop is not None])

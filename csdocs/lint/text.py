@@ -234,9 +234,9 @@ def suggest_duration(text: str) -> str | None:
     value = " ".join(text.strip().lower().split())
     iso = _ISO.match(value)
     if iso:
-        for group, unit in zip(iso.groups(), "wdhm", strict=True):
+        for group, letter in zip(iso.groups(), "wdhm", strict=True):
             if group is not None:
-                return f"{int(group)}{unit}"
+                return f"{int(group)}{letter}"
     match = _SPELLED.match(value)
     if not match:
         return None

@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as _dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..lint.commands import config_option, get_config
 from ..today import BadDate, parse_date
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> _dt.date | None:
@@ -30,7 +34,7 @@ def _moment(ctx: click.Context, param: click.Parameter, value: str | None) -> _d
         raise click.BadParameter(f"{value!r} is not a date and time (YYYY-MM-DD[THH:MM])") from None
 
 
-def export_options(config, exports: tuple[Path, ...]):  # type: ignore[no-untyped-def]
+def export_options(config: Config, exports: tuple[Path, ...]) -> list[Path]:
     """The exports to read: those given, else the config's ``metrics.exports`` (relative to mkdocs.yml)."""
     from ..config import resolve
 

@@ -553,11 +553,11 @@ def _per_sop(con: Any, sops: Sequence[Sop], has: list[frozenset[str]], as_of: _d
     whole: dict[str, dict[str, Any]] = {}
     weekly: dict[str, list[dict[str, Any]]] = {}
     for row in cursor.fetchall():
-        record = dict(zip(names, row, strict=True))
-        if record["whole"]:
-            whole[record["sop"]] = record
-        elif record["week"] is not None:
-            weekly.setdefault(record["sop"], []).append(record)
+        named = dict(zip(names, row, strict=True))
+        if named["whole"]:
+            whole[named["sop"]] = named
+        elif named["week"] is not None:
+            weekly.setdefault(named["sop"], []).append(named)
 
     missing_note = {metric: _missing_note(metric, has) for metric in METRICS}
     out = []

@@ -114,7 +114,7 @@ def to_markdown(result: Result) -> str:
         cells = []
         for name in METRICS:
             m = sop.metrics[name]
-            mark = {True: " ✅", False: " ❌"}.get(m.met, "") if m.judged else ""
+            mark = (" ✅" if m.met else " ❌" if m.met is False else "") if m.judged else ""
             target = f" / {m.target.text}" if m.target else ""
             cells.append(_cell(format_value(m.value, m.unit) + target) + mark)
         lines.append(f"| {_cell(sop.sop)} | {sop.volume} | " + " | ".join(cells) + " |")

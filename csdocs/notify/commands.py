@@ -95,7 +95,7 @@ def diff_command(base: str, head: str | None, min_risk: str, link: str | None, c
         sys.exit(2)
     for warning in result.warnings:
         click.echo(f"csdocs: warning: {warning}", err=True)
-    titles = {sop_id: (new or old).title for sop_id, (old, new) in result.pairs.items() if (new or old) is not None}
+    titles = {sop_id: sop.title for sop_id, (old, new) in result.pairs.items() if (sop := new or old) is not None}
     message = changes_message(result.review, titles=titles, min_risk=Risk(min_risk), link=link)
     _deliver(message, output_format, webhook, always=always, timeout=timeout, retries=retries)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -17,6 +17,9 @@ from ..config import DEFAULT_CACHE_DIR, Config, resolve
 from ..files import replace_atomically
 from ..lint.commands import config_option, get_config
 from ..model import Sop
+
+if TYPE_CHECKING:  # the renderers load when a command runs, not when the CLI starts
+    from .flowchart import Lanes
 
 
 def _fail(message: str, status: int) -> NoReturn:
@@ -91,7 +94,7 @@ def render_command() -> None:
               help=f"Render cache (default: the cache_dir option, else {DEFAULT_CACHE_DIR}/ beside mkdocs.yml).")
 @click.option("--no-cache", is_flag=True, help="Always run dot; read and write no cache.")
 @config_option
-def flowchart_command(sop: Path, fmt: str, output: Path | None, lanes: str | None, url_pattern: str | None,
+def flowchart_command(sop: Path, fmt: str, output: Path | None, lanes: Lanes | None, url_pattern: str | None,
                       cache_dir: Path | None, no_cache: bool, config_file: Path | None) -> None:
     """Draw SOP (a file) as a flowchart.
 
@@ -107,10 +110,10 @@ def flowchart_command(sop: Path, fmt: str, output: Path | None, lanes: str | Non
     config = get_config(config_file)
     model = load_sop(sop)
     if fmt == "mermaid":
-        write_output(to_mermaid(model, lanes=lanes, config=config), output, sop)  # type: ignore[arg-type]
+        write_output(to_mermaid(model, lanes=lanes, config=config), output, sop)
         return
     url_pattern = url_pattern or config.flowchart_url
-    text = to_dot(model, lanes=lanes, config=config,  # type: ignore[arg-type]
+    text = to_dot(model, lanes=lanes, config=config,
                   sop_url=url_from_pattern(url_pattern) if url_pattern else None)
     if fmt == "dot":
         write_output(text, output, sop)

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal, overload
 
 from ..files import replace_atomically
 
@@ -269,8 +270,18 @@ def _batches(count: int, jobs: int) -> list[range]:
     return out
 
 
+@overload
+def render_many(dot_texts: Sequence[str], *, fmt: Literal["svg"] = ..., cache_dir: str | Path | None = ...,
+                jobs: int | None = ..., timeout: float = ...) -> list[str]: ...
+@overload
+def render_many(dot_texts: Sequence[str], *, fmt: Literal["png"], cache_dir: str | Path | None = ...,
+                jobs: int | None = ..., timeout: float = ...) -> list[bytes]: ...
+@overload
+def render_many(dot_texts: Sequence[str], *, fmt: str, cache_dir: str | Path | None = ...,
+                jobs: int | None = ..., timeout: float = ...) -> list[str | bytes]: ...
 def render_many(dot_texts: Sequence[str], *, fmt: str = "svg", cache_dir: str | Path | None = None,
-                jobs: int | None = None, timeout: float = DEFAULT_TIMEOUT) -> list[str | bytes]:
+                jobs: int | None = None, timeout: float = DEFAULT_TIMEOUT
+                ) -> list[str] | list[bytes] | list[str | bytes]:
     """Render every DOT text to ``fmt`` (``svg`` -> str, ``png`` -> bytes), in input order.
 
     Cached graphs are read back; identical texts are rendered once; the rest

@@ -191,7 +191,8 @@ def build(sop: Sop, *, sop_url: SopUrl | None = None, lanes: Lanes | None = None
     named = graph.raised(sop)
     tiers = resolve_tiers(sop, config)
     escalation_name: dict[str, str] = {}
-    escalations, standing = [], []
+    escalations: list[Node] = []
+    standing: list[Node] = []
     for index, escalation in enumerate(sop.escalations):
         if escalation.id in escalation_name:
             continue  # id-duplicate reports it; the first one is the one steps reach

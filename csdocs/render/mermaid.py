@@ -85,9 +85,9 @@ def to_mermaid(sop: Sop, *, lanes: Lanes | None = None, config: Config | None = 
         "  classDef outcome fill:#c8e6c9",
         "  classDef unknown stroke:#c62828,stroke-dasharray:4",
     ]
-    for kind, names in _classes(chart).items():
-        if names:
-            out.append(f"  class {','.join(names)} {kind}")
+    for kind, members in _classes(chart).items():
+        if members:
+            out.append(f"  class {','.join(members)} {kind}")
     for node in (*chart.escalations, *chart.standing, *chart.outcomes):  # tier and outcome colours, as in DOT
         colour = str(dict(node.attrs)["fillcolor"]).strip('"')
         out.append(f"  style {node.name} fill:{colour}")

@@ -87,7 +87,7 @@ def find_paths(sop: Sop, *, limit: int = MAX_PATHS) -> PathSet:
         edge = out_edges[index][position]
         answer = (sop.steps[index].id, edge.answer) if edge.answer is not None else None
         path_answers = tuple(a for a in (*answers[:-1], answer) if a is not None)
-        end: tuple[EndKind, str] | None = None
+        end: tuple[EndKind, str]  # set by every branch below that does not `continue`
         if edge.kind == "next":
             target = by_id.get(edge.target)
             if target is None:

@@ -10,7 +10,7 @@ import click
 
 from ..lint.commands import config_option, get_config
 from .changes import Risk
-from .report import FORMATS, FORMATTERS
+from .report import FORMATS, FORMATTERS, MermaidFn
 from .revisions import ReviewError
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ def diff_command(files: tuple[Path, ...], base: str | None, head: str | None, ou
     config = get_config(config_file) if base is not None or metrics_exports else None
     try:
         if base is not None:
+            assert config is not None  # read above whenever --base is given
             result = review_revisions(config, base, head, start=Path.cwd())
         else:
             result = review_files(files[0], files[1])
@@ -76,9 +77,10 @@ def diff_command(files: tuple[Path, ...], base: str | None, head: str | None, ou
                        "(csdocs metrics lists them)", err=True)
     for warning in result.warnings:
         click.echo(f"csdocs: warning: {warning}", err=True)
-    mermaid = None
+    mermaid: MermaidFn | None = None
     if output_format == "markdown":
-        from ..render.mermaid import to_mermaid as mermaid
+        from ..render.mermaid import to_mermaid
+        mermaid = to_mermaid
     click.echo(FORMATTERS[output_format](result.review, sops=result.pairs, mermaid=mermaid, measured=measured),
                nl=False)
     if svg_dir is not None:

@@ -730,11 +730,11 @@ def _branches_changed(ctx: _Context, before: Step, after: Step, old_flow: _Flow,
         if twin is not None:
             gone.remove(key)
             came.remove(twin)
-            new_edge = new_edges[twin]
-            yield ctx.change("branch-changed", f"steps.{after.id}.branches.{new_edge.answer}", Risk.LOW,
+            reworded = new_edges[twin]
+            yield ctx.change("branch-changed", f"steps.{after.id}.branches.{reworded.answer}", Risk.LOW,
                              f"step {after.id!r}: answer {_q(edge.answer, 30)} reworded to "
-                             f"{_q(new_edge.answer, 30)} (wording)", edge.answer, new_edge.answer,
-                             line=new_edge.span.line)
+                             f"{_q(reworded.answer, 30)} (wording)", edge.answer, reworded.answer,
+                             line=reworded.span.line)
     for key in gone:
         edge = old_edges[key]
         escalates = old_flow.escalations_from(edge)
@@ -942,7 +942,7 @@ def _paths(paths_fn: PathsFn | None, sop: Sop) -> tuple[tuple[PathLike, ...], bo
     found = paths_fn(sop)
     truncated = bool(getattr(found, "truncated", False))
     paths = tuple(PathLike(tuple(p.steps), tuple((str(s), str(a)) for s, a in p.answers), str(p.end_kind),
-                           str(p.end_target)) for p in getattr(found, "paths", found))
+                           str(p.end_target)) for p in (found.paths if hasattr(found, "paths") else found))
     return paths, truncated
 
 

@@ -42,11 +42,12 @@ def measure_review(pairs: Mapping[str, tuple[Sop | None, Sop | None]], sop_ids: 
     """
     from ..metrics.engine import measure, options_from_config
 
-    sops = []
+    sops: list[Sop] = []
     for sop_id in sop_ids:
         old, new = pairs.get(sop_id, (None, None))
-        if new is not None or old is not None:
-            sops.append(new if new is not None else old)
+        sop = new if new is not None else old
+        if sop is not None:
+            sops.append(sop)
     result = measure(list(exports), sops, options=options_from_config(settings))
     return Measured(result, tuple(str(path) for path in exports))
 

@@ -277,7 +277,8 @@ def _md_measured(result: Any) -> list[str]:
 def _sop_details(diff: SopDiff, pair: tuple[Sop | None, Sop | None] | None, mermaid: MermaidFn | None,
                  measured: Measured | None = None) -> list[str]:
     old, new = pair if pair else (None, None)
-    title = (new or old).title if (new or old) else ""
+    sop = new or old
+    title = sop.title if sop else ""
     version = ""
     if diff.old_version != diff.new_version and diff.old_path and diff.new_path:
         version = f" (version {md(diff.old_version or 'none')} → {md(diff.new_version or 'none')})"

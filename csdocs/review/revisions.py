@@ -90,11 +90,11 @@ def files_at_revision(root: Path, commit: str, sops_dir: PurePosixPath,
     output = _git(root, "cat-file", "--batch", stdin="".join(oid + "\n" for _, oid in blobs).encode())
     files: dict[str, bytes] = {}
     offset = 0
-    for path, _oid in blobs:
+    for blob_path, _oid in blobs:
         header_end = output.index(b"\n", offset)
         header = output[offset:header_end].split()
         size = int(header[2])
-        files[path] = output[header_end + 1:header_end + 1 + size]
+        files[blob_path] = output[header_end + 1:header_end + 1 + size]
         offset = header_end + 1 + size + 1  # the content is followed by a newline
     return files
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .index import file_name, unwrap
 from .text import query_phrases, shard_key, words
@@ -51,7 +52,7 @@ class IndexFiles:
 
     def __init__(self, read: Callable[[str], bytes | None]) -> None:
         self._read = read
-        self._parsed: dict[str, object] = {}
+        self._parsed: dict[str, Any] = {}
 
     @classmethod
     def from_folder(cls, folder: Path) -> IndexFiles:
@@ -66,7 +67,8 @@ class IndexFiles:
     def from_mapping(cls, files: Mapping[str, bytes]) -> IndexFiles:
         return cls(files.get)
 
-    def get(self, name: str) -> object:
+    def get(self, name: str) -> Any:
+        """One index file's parsed JSON (None when the file is absent)."""
         if name not in self._parsed:
             data = self._read(file_name(name))
             self._parsed[name] = unwrap(name, data) if data is not None else None
@@ -82,15 +84,15 @@ class IndexFiles:
     def shard(self, key: str) -> dict[str, list[int]]:
         if key not in set(self.meta["shards"]):
             return {}
-        return self.get(f"terms/{key}") or {}  # type: ignore[return-value]
+        return self.get(f"terms/{key}") or {}
 
     def record(self, doc: int) -> dict:
         chunk = self.meta["chunk"]
-        return self.get(f"docs/{doc // chunk}")[doc % chunk]  # type: ignore[index]
+        return self.get(f"docs/{doc // chunk}")[doc % chunk]
 
     @property
     def facets(self) -> dict:
-        return self.get("facets")  # type: ignore[return-value]
+        return self.get("facets")
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -166,10 +168,10 @@ def search(query: str, index: IndexFiles) -> list[Hit]:
                     per_word[position] = value
     phrase_scores: dict[int, int] = {}
     for text in query_phrases(query_words):
-        encoded = index.shard(shard_key(text)).get(text)
-        if encoded is None:
+        postings = index.shard(shard_key(text)).get(text)
+        if postings is None:
             continue
-        term_idf, docs = _postings(encoded)
+        term_idf, docs = _postings(postings)
         for doc, weight in docs:
             phrase_scores[doc] = phrase_scores.get(doc, 0) + scoring["phrase"] * weight * term_idf
     hits = [Hit(doc, len(per_word), sum(per_word.values()) + phrase_scores.get(doc, 0))

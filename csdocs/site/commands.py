@@ -17,13 +17,14 @@ from ..today import today_option
 def _log_to_stderr(*, quiet: bool) -> None:
     """MkDocs and the plugin log through ``mkdocs.*``: show them on stderr (progress included)."""
     logger = logging.getLogger("mkdocs")
-    ours = [handler for handler in logger.handlers if getattr(handler, "_csdocs", False)]
+    ours = [handler for handler in logger.handlers
+            if getattr(handler, "_csdocs", False) and isinstance(handler, logging.StreamHandler)]
     if ours:
-        ours[0].setStream(sys.stderr)  # type: ignore[attr-defined]  # the current stderr (tests swap it)
+        ours[0].setStream(sys.stderr)  # the current stderr (tests swap it)
     else:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-        handler._csdocs = True  # type: ignore[attr-defined]
+        handler._csdocs = True  # type: ignore[attr-defined]  # our mark, so the next command finds it
         logger.addHandler(handler)
     logger.setLevel(logging.WARNING if quiet else logging.INFO)
     logger.propagate = False

@@ -245,7 +245,7 @@ class Recorder(Mapping[str, Any]):
             raise KeyError(key)
         return value
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         value = self.inner.get(key)
         self.seen[key] = value
         return default if value is None else value

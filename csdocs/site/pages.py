@@ -344,7 +344,7 @@ def flow_data(sop: Sop, config: Config, corpus: Corpus, layout: Layout, src_uri:
         }
         steps.append({key: value for key, value in entry.items() if value is not None})
     named = graph.raised(sop)
-    escalations = [
+    escalations: list[dict[str, Any]] = [
         {"id": e.id, "anchor": escalation_anchor(e), "trigger": e.trigger,
          "from": tiers.label(tiers.start(e)) or None, "to": tiers.label(e.to_tier),
          "owner": e.owner, "sla": duration_words(e.sla) if e.sla else None,

@@ -94,9 +94,9 @@ def _check(where: str, duration: Duration, span: Span, *, immediate: bool = Fals
         return None
     if DURATION_SYNTAX.fullmatch(value):  # the model leaves a duration of 12 digits or more unmeasured
         return Issue(span, f"{where} {clip(value, 40)!r} is longer than 10 years: is it a typo?")
-    fix = suggest_duration(value)
-    if fix is not None:
-        hint = f"did you mean {fix!r}?"
+    suggested = suggest_duration(value)
+    if suggested is not None:
+        hint = f"did you mean {suggested!r}?"
     elif value.strip().isdigit() and len(value.strip()) <= 6:
         number = int(value.strip())
         hint = f"add a unit, e.g. '{number}h' or '{number}d'"

@@ -54,7 +54,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from ...loader import clip
-from ...model import Escalation, Severity, Sop, Span, Step
+from ...model import Escalation, Severity, Sop, Span, Step, _Located
 from ..rule import Issue, LintContext, Rule
 from ..text import CURRENCY_CODES, TextLocator, acronyms, sop_tier_ids
 
@@ -75,7 +75,7 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     if not any(not own or (word.term.lower() not in own and word.written.lower() not in own)
                for word in candidates):
         return
-    first: dict[str, tuple[Span, str, object]] = {}  # term -> (where, field, owner) of its first use
+    first: dict[str, tuple[Span, str, Step | Escalation | None]] = {}  # term -> (where, field, owner) of its first use
     locator: TextLocator | None = None
     for value, node, key, field, owner in _texts(sop):
         if not value or not _TWO_CAPITALS.search(value):
@@ -145,7 +145,7 @@ def _values(sop: Sop) -> list[str]:
     return values
 
 
-def _texts(sop: Sop) -> Iterator[tuple[str | None, object, str, str, Step | Escalation | None]]:
+def _texts(sop: Sop) -> Iterator[tuple[str | None, _Located, str, str, Step | Escalation | None]]:
     """(text, node holding it, its field key, the field as named in messages, its step or escalation)."""
     yield sop.title, sop, "title", "title", None
     yield sop.purpose, sop, "purpose", "purpose", None
