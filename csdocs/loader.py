@@ -16,11 +16,13 @@ from typing import Any
 import yaml
 
 from .load.build import build_sop, text_of
+from .load.chars import describe, fix_for, invisible_characters
 from .load.compose import MAX_DEPTH, YMap, compose
 from .load.decode import MAX_BYTES, decode, read_bounded, read_text
 from .load.problems import MAX_ECHO, Problem, Refused, clip
+from .load.positions import Source, value_position
 from .load.schema import conforms, json_schema, type_name, validate
-from .model import Glossary, Sop, Span
+from .model import Glossary, Sop, Span, member
 
 __all__ = [
     "MAX_BYTES", "MAX_DEPTH", "MAX_ECHO", "Loaded", "Problem", "Refused", "clip", "decode", "json_schema",
@@ -82,7 +84,8 @@ def load_glossary(path: str | Path) -> tuple[Glossary, tuple[Problem, ...]]:
     """``sops/glossary.yaml``: a mapping term -> meaning."""
     name = str(path)
     try:
-        root, problems = compose(read_text(path))
+        text = read_text(path)
+        root, problems = compose(text)
     except Refused as refused:
         return Glossary(name), (refused.problem,)
     except OSError as error:
@@ -102,7 +105,18 @@ def load_glossary(path: str | Path) -> tuple[Glossary, tuple[Problem, ...]]:
             continue
         terms[str(key.value)] = meaning
         spans[str(key.value)] = key.span
+        problems.extend(_invisible_in_term(text, key.span, str(key.value)))
     return Glossary(name, MappingProxyType(terms), MappingProxyType(spans)), tuple(problems)
+
+
+def _invisible_in_term(text: str, span: Span, term: str) -> list[Problem]:
+    """A glossary term is a name: any invisible character in it is the ``invisible-character`` finding."""
+    for offset, char in invisible_characters(term):
+        at = value_position(Source(text), span, term, offset) or span
+        return [Problem("invisible-character", at,
+                        f"invisible character {describe(char)} in glossary term {clip(term, 40)!r}: {fix_for(char)}",
+                        member("", term))]
+    return []
 
 
 def load_plain_yaml(text: str) -> Any:

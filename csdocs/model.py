@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copyreg
 import datetime as _dt
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -324,6 +325,17 @@ class Glossary:
     path: str | None = None
     terms: Mapping[str, str] = field(default_factory=_empty)
     spans: Mapping[str, Span] = field(default_factory=_no_spans)
+
+
+_PLAIN_MEMBER = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def member(parent: str, name: str) -> str:
+    """A document path one level down: ``parent.name``, or ``parent["name"]`` when the name is not a
+    plain word (``definitions["e.g."]``); ``name`` alone at the top (``parent`` empty)."""
+    if _PLAIN_MEMBER.fullmatch(name):
+        return f"{parent}.{name}" if parent else name
+    return f"{parent}[{json.dumps(name, ensure_ascii=False)}]"
 
 
 def slugify(text: str) -> str:

@@ -223,6 +223,7 @@ _SPELLED = re.compile(
     r"^(\d{1,9}(?:[.,]\d{1,6})?)\s*(minutes?|mins?|m|hours?|hrs?|h|business\s+days?|working\s+days?|days?|d|"
     r"weeks?|wks?|w|months?|mo|years?|yrs?|y)\.?$"
 )
+_CLOCK = re.compile(r"^(\d{1,4}):([0-5]\d)$")
 _ISO = re.compile(r"^p(?:(\d{1,9})w|(\d{1,9})d|t(\d{1,9})h|t(\d{1,9})m)$")  # bounded: no 5,000-digit ints
 _UNIT_OF = {"minute": "m", "min": "m", "m": "m", "hour": "h", "hr": "h", "h": "h", "day": "d", "d": "d",
             "business day": "d", "working day": "d", "week": "w", "wk": "w", "w": "w"}
@@ -232,6 +233,10 @@ _SMALLER = {"w": ("d", 7), "d": ("h", 24), "h": ("m", 60)}
 def suggest_duration(text: str) -> str | None:
     """The valid spelling of a duration written another way: ``"4 hours"`` -> ``"4h"``."""
     value = " ".join(text.strip().lower().split())
+    clock = _CLOCK.match(value)
+    if clock:  # `1:30`, hours and minutes (YAML 1.1 would read it as 90, base 60)
+        hours, minutes = int(clock.group(1)), int(clock.group(2))
+        return f"{hours}h" if minutes == 0 else f"{hours * 60 + minutes}m"
     iso = _ISO.match(value)
     if iso:
         for group, letter in zip(iso.groups(), "wdhm", strict=True):

@@ -10,22 +10,12 @@ the author wrote; a member name that is not a plain word is quoted
 
 from __future__ import annotations
 
-import json
-import re
 from bisect import bisect_right
 from collections.abc import Mapping
 
-from ..model import Sop, Span
+from ..model import Sop, Span, member
 
-_PLAIN_MEMBER = re.compile(r"[A-Za-z0-9_-]+")
 _MAPPINGS_OF_NAMES = ("definitions", "metrics", "tiers", "sla")  # their members are names the author chose
-
-
-def member(parent: str, name: str) -> str:
-    """``parent.name``, or ``parent["name"]`` when the name is not a plain word."""
-    if _PLAIN_MEMBER.fullmatch(name):
-        return f"{parent}.{name}" if parent else name
-    return f"{parent}[{json.dumps(name, ensure_ascii=False)}]"
 
 
 class DocumentPaths:
@@ -37,7 +27,7 @@ class DocumentPaths:
     """
 
     def __init__(self, sop: Sop) -> None:
-        best: dict[Span, tuple[tuple[int, int], str]] = {}
+        best: dict[Span, tuple[tuple[int, int], str]] = {}  # span -> ((is key, length), path)
 
         def add(span: Span, path: str, *, key: bool) -> None:
             rank = (1 if key else 0, len(path))
@@ -60,11 +50,16 @@ class DocumentPaths:
         ordered = sorted(best.items())
         self._spans = [span for span, _ in ordered]
         self._paths = [path for _, (_, path) in ordered]
+        self._keys = [rank[0] == 1 for _, (rank, _) in ordered]
 
     def of(self, span: Span) -> str:
         """The path of the node at ``span`` or of the value that holds it; ``""`` for the whole SOP."""
+        return self.locate(span)[0]
+
+    def locate(self, span: Span) -> tuple[str, bool]:
+        """``(path, in a key)``: :meth:`of`, and whether the position is in a key rather than a value."""
         index = bisect_right(self._spans, span) - 1
-        return self._paths[index] if index >= 0 else ""
+        return (self._paths[index], self._keys[index]) if index >= 0 else ("", False)
 
 
 def _top_level(name: str) -> str:

@@ -14,6 +14,7 @@ Why walk the events instead of calling ``yaml.compose`` or ``yaml.load``:
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,8 @@ import yaml
 from yaml import events as _ev
 
 from ..model import NO_SPAN, Span
+from .chars import LINE_BREAKS, describe, fix_for
+from .positions import Source
 from .problems import Problem, Refused, clip
 
 try:  # libyaml's C parser is ~10x faster than the pure-Python one
@@ -49,7 +52,9 @@ class YNode:
 
 
 class YScalar(YNode):
-    __slots__ = ()
+    # ``written``: set only on a plain scalar that YAML reads as something else than its text and
+    # whose text must not be lost (``1.10``, ``5:30``, ``010``); see :func:`_implicit`
+    __slots__ = ("written",)
 
     def __init__(self, value: Any, span: Span) -> None:  # no super() call: this runs per scalar
         self.value = value
@@ -126,6 +131,96 @@ def _scalar_value(event: _ev.ScalarEvent) -> Any:
         raise Refused(f"{clip(value)!r} is not a valid {tag.rsplit(':', 1)[-1]}", *_at(event)) from None
 
 
+def _implicit(node: YScalar, written: str, *, is_key: bool) -> Problem | None:
+    """A plain scalar YAML 1.1 reads as something else than its text.
+
+    A key is always a name: it keeps its text, with the ``yaml-implicit-type`` problem (a key is
+    checked nowhere else). A value keeps its text in ``written`` when the reading loses it
+    (``1.10``, ``5:30``, ``010``); the schema check, which knows what the field holds, reports it
+    (:func:`implicit_value_problem`).
+    """
+    value = node.value
+    if is_key:
+        node.value = written
+        return Problem("yaml-implicit-type", node.span, f"key {clip(written, 40)!r} is read by YAML as "
+                                                        f"{_read_as(value)}: quote it: {clip(_quoted(written), 42)}")
+    if (value.__class__ is int and _int_reading(written) is not None) or (
+            value.__class__ is float and repr(value) != written):
+        node.written = written
+    return None
+
+
+def _read_as(value: Any) -> str:
+    if value is None:
+        return "empty (null)"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, _dt.date):
+        return f"the date {value}"
+    return f"the number {value}"
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _int_reading(written: str) -> str | None:
+    """How YAML 1.1 reads an integer that is not plain digits: base 60, octal, hexadecimal, binary."""
+    digits = written.lstrip("+-").replace("_", "")
+    if ":" in digits:
+        return "a time in base 60"
+    if len(digits) > 1 and digits[0] == "0":
+        return {"x": "hexadecimal", "b": "binary"}.get(digits[1], "octal")
+    return None
+
+
+def implicit_value_problem(node: YScalar, field: str, *, text_only: bool) -> Problem | None:
+    """The ``yaml-implicit-type`` problem of a value kept in ``written``, with the fix, or None when
+    the reading loses nothing that matters there (``csat: 4.50`` is the number 4.5).
+
+    ``field`` is the field's name (``aht``, ``version``); ``text_only``: the field holds only text.
+    """
+    written = getattr(node, "written", None)
+    if written is None:
+        return None
+    value = node.value
+    why = _int_reading(written) if value.__class__ is int else (
+        "a time in base 60" if ":" in written else "a number")
+    if why is None or (value.__class__ is float and ":" not in written and not text_only and field != "version"):
+        return None
+    fix = f"quote it: {clip(_quoted(written), 42)}"
+    if why == "a time in base 60" and field == "aht":
+        fix = _aht_fix(written) or fix
+    elif why == "octal" and not text_only and field != "version":
+        fix = f"write {int(written.replace('_', ''), 10)} without the leading zero, or {fix}"
+    return Problem("yaml-implicit-type", node.span,
+                   f"{field} {clip(written, 40)!r} is read by YAML as {value} ({why}): {fix}", None)
+
+
+def _aht_fix(text: str) -> str | None:
+    """``5:30`` as AHT (minutes:seconds) -> the minutes to write: AHT is whole minutes (``6m``)."""
+    parts = text.split(":")
+    if len(parts) != 2 or not all(part.isdigit() for part in parts):
+        return None
+    minutes, seconds = int(parts[0]), int(parts[1])
+    if seconds == 0:
+        return f"write it in minutes: '{minutes}m'"
+    return (f"AHT is written in whole minutes with a unit: '{minutes}m' or '{minutes + 1}m' "
+            f"({minutes} min {seconds} s)")
+
+
+def _line_separator_before(text: str, line: int) -> tuple[str, int, int] | None:
+    """The first invisible line break (U+2028, U+2029, U+0085) on or before ``line``, as a message and
+    its position, or None."""
+    index = min((found for found in (text.find(char) for char in LINE_BREAKS) if found >= 0), default=-1)
+    if index < 0:
+        return None
+    at = Source(text).span(index)
+    if at.line > line:
+        return None
+    return f"invisible character {describe(text[index])}: {fix_for(text[index])}", at.line, at.column
+
+
 def _char_at(text: str, line: int, column: int) -> str:
     lines = text.splitlines()
     if 0 < line <= len(lines) and 0 < column <= len(lines[line - 1]):
@@ -155,6 +250,9 @@ def compose(text: str) -> tuple[YNode | None, list[Problem]]:
             raise Refused(_TOO_DEEP, line, column) from None
         if "tab" in message or _char_at(text, line, column) == "\t":
             message += " (indent with spaces, not tabs)"
+        separator = _line_separator_before(text, line)
+        if separator is not None:  # the editor shows one line where YAML sees two: the real cause
+            raise Refused(*separator, rule="invisible-character") from None
         raise Refused(f"invalid YAML: {clip(message, 120)}", line, column) from None
     except yaml.YAMLError as error:
         raise Refused(f"invalid YAML: {clip(error, 120)}", 1, 1) from None
@@ -209,6 +307,11 @@ def _compose_events(text: str) -> tuple[YNode | None, list[Problem]]:
                                    "write the value out in full", *span)
                 if kind is scalar_event:
                     node: Any = YScalar(_scalar_value(event), span)
+                    if node.value.__class__ is not str and event.value and event.implicit[0]:
+                        is_key = container is not None and container.__class__ is YMap and pending is None
+                        problem = _implicit(node, event.value, is_key=is_key)
+                        if problem is not None:
+                            duplicates.append(problem)
                 else:
                     tag = event.tag
                     if tag is not None and tag != "!" and tag not in STANDARD_TAGS:

@@ -12,14 +12,14 @@ import datetime as _dt
 import difflib
 import json
 import re
-import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
 from ..model import slugify
-from .compose import YMap, YNode, YScalar, YSeq
+from .chars import same_text
+from .compose import YMap, YNode, YScalar, YSeq, implicit_value_problem
 from .problems import Problem, clip
 
 
@@ -53,7 +53,7 @@ def type_name(node: YNode) -> str:
     if isinstance(value, bool):
         return f"true/false ({str(value).lower()})"
     if isinstance(value, (int, float)):
-        return f"a number ({clip(value, 20)})"
+        return f"a number ({clip(getattr(node, 'written', value), 20)})"
     if isinstance(value, (_dt.date, _dt.datetime)):
         return "a date"
     return "text"
@@ -177,8 +177,10 @@ def _compile_check(schema: Mapping[str, Any]) -> _Check:
             return all(name in keys for name in required)
 
         return check_mapping
-    # anything else (several types, dates): the general path
-    return lambda node: not any(True for _ in validate(node, schema, ""))
+    # anything else (several types, dates): the general path; a value whose text YAML changed
+    # (`1.10`) is judged by `validate`, which knows the field's name
+    return lambda node: (getattr(node, "written", None) is None
+                         and not any(True for _ in validate(node, schema, "")))
 
 
 def validate(node: YNode, schema: Mapping[str, Any], where: str) -> Iterator[Problem]:
@@ -202,6 +204,11 @@ def validate(node: YNode, schema: Mapping[str, Any], where: str) -> Iterator[Pro
     expected = schema.get("type")
     if expected is not None:
         options = expected if isinstance(expected, list) else [expected]
+        if node.__class__ is YScalar and "string" in options and getattr(node, "written", None) is not None:
+            implicit = implicit_value_problem(node, _field_name(where), text_only=options == ["string"])
+            if implicit is not None:  # `version: 1.10`, `aht: 5:30`, `title: 1.10`: the text was lost
+                yield implicit._replace(where=where)
+                return
         if not any(_matches_type(node, option, schema) for option in options):
             words = " or ".join(_TYPE_WORDS[o] for o in options)
             if schema.get("format") == "date":
@@ -241,6 +248,11 @@ def validate(node: YNode, schema: Mapping[str, Any], where: str) -> Iterator[Pro
         return
     if isinstance(node, YMap):  # what is left; mypy does not narrow on the `__class__ is` tests above
         yield from _validate_mapping(node, schema, where)
+
+
+def _field_name(where: str) -> str:
+    """``steps[2].every`` -> ``every``; ``metrics.aht`` -> ``aht``."""
+    return re.sub(r"\[\d+\]$", "", where.rsplit(".", 1)[-1])
 
 
 def _validate_any_of(node: YNode, options: list[Mapping[str, Any]], where: str) -> Iterator[Problem]:
@@ -291,9 +303,10 @@ def _validate_mapping(node: YMap, schema: Mapping[str, Any], where: str) -> Iter
 
 
 def _same_key(value: Any) -> Any:
-    """What ``uniqueItems`` compares: text ignoring case, spacing and Unicode form; other values as they are."""
+    """What ``uniqueItems`` compares: text ignoring case, spacing, invisible characters and Unicode form
+    (:func:`~.chars.same_text`); other values as they are."""
     if isinstance(value, str):
-        return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
+        return same_text(value)
     return (type(value).__name__, value)
 
 

@@ -7,7 +7,8 @@ Checks every step that asks a question (`decision`) or splits the flow
 - a `decision` needs `branches`, and `branches` need a `decision` (the
   question the agent asks);
 - there are at least two branches;
-- no two branches give the same answer (compared case-insensitively);
+- no two branches give the same answer (compared as an agent reads them:
+  case, spacing, invisible characters and full-width forms do not count);
 - every branch has exactly one of `next`, `escalate`, `goto` or `outcome`,
   or `escalate` with `next` beside it (raise the escalation and continue)
   (a missing or empty `answer` is the `schema` rule's finding).
@@ -61,6 +62,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...load.chars import same_text
 from ...loader import clip
 from ...model import ESCALATE_AND_CONTINUE, MOVE_FIELDS, Branch, Severity, Sop, Step, extra_move
 from ..rule import Issue, LintContext, Rule
@@ -99,7 +101,7 @@ def _check_decision(step: Step) -> Iterator[Issue]:
             continue  # not a mapping (`- "Yes"`): the schema rule reports it
         # An empty answer is not checked here: the model reads `answer:` with
         # nothing, a list or a number (the schema rule's findings) as "" too.
-        folded = " ".join(answer.lower().split())
+        folded = same_text(answer)  # "Yes", "yes ", "ＹＥＳ" and "Yes" with a zero-width space look alike
         if folded in seen:
             yield Issue(branch.at("answer"), f"{_branch(branch, number)} of step {name!r} repeats the answer "
                                              f"{seen[folded]!r}: merge the two branches or reword one answer")
