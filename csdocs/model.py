@@ -17,6 +17,7 @@ import copyreg
 import datetime as _dt
 import json
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -314,8 +315,15 @@ class Sop(_Located):
         return None
 
     @property
+    def department_key(self) -> str:
+        """The department as written, spaces collapsed: what makes two SOPs one department."""
+        return " ".join(self.department.split())
+
+    @property
     def slug(self) -> str:
-        return slugify(self.department)
+        """The department's slug (``general`` for none); two departments may share one, their
+        folders never do (the site numbers the second)."""
+        return slugify(self.department) or "general"
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,15 +346,30 @@ def member(parent: str, name: str) -> str:
     return f"{parent}[{json.dumps(name, ensure_ascii=False)}]"
 
 
-def slugify(text: str) -> str:
-    """``"Billing & Payments"`` -> ``"billing-payments"``; stable and ASCII-only."""
+SLUG_MAX = 60  # characters: folder and file names stay far below the file system's 255 bytes
+
+
+def slugify(text: str, *, ascii_only: bool = False) -> str:
+    """The one slug of csdocs: department folders, page and API file names, contact-type pages.
+
+    ``"Billing & Payments"`` -> ``"billing-payments"``, ``"Hoàn tiền"`` -> ``"hoàn-tiền"``,
+    ``"返金窓口"`` -> ``"返金窓口"``, ``"ＣＲＭ"`` -> ``"crm"``, ``"???"`` -> ``""``. NFKC-normalised
+    (full-width and compatibility forms become the plain ones), lower-cased; every run of characters
+    that are not letters, digits or marks of any script becomes one ``-``; at most :data:`SLUG_MAX`
+    characters, no ``-`` at either end. Different texts can share a slug (``Billing/Payments``,
+    ``Billing Payments``): callers that name folders keep them apart (``department-folder-clash``).
+
+    ``ascii_only``: accents dropped and other scripts left out, for what must match ``[a-z0-9-]``
+    (an id suggestion: ``"Hoàn tiền"`` -> ``"hoan-tien"``).
+    """
+    text = unicodedata.normalize("NFKC", text)
+    if ascii_only:
+        text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
     out: list[str] = []
-    dash = False
     for char in text.lower():
-        if char.isascii() and char.isalnum():
+        keep = (char.isascii() and char.isalnum()) if ascii_only else unicodedata.category(char)[0] in "LNM"
+        if keep:
             out.append(char)
-            dash = False
-        elif not dash and out:
+        elif out and out[-1] != "-":
             out.append("-")
-            dash = True
-    return "".join(out).strip("-") or "general"
+    return "".join(out).strip("-")[:SLUG_MAX].rstrip("-")

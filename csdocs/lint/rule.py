@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from ..config import Config
-from ..model import Glossary, Severity, Sop, Span
+from ..model import Glossary, Severity, Sop, Span, slugify
 
 
 class Issue(NamedTuple):
@@ -46,6 +46,7 @@ class SopRef(NamedTuple):
     path: str
     step_ids: frozenset[str]
     entries: tuple[tuple[str, str], ...]  # (sop id, step id) this SOP enters with goto sop#step
+    department: str = ""  # as written, spaces collapsed (Sop.department_key)
 
 
 def sop_ref(sop: Sop) -> SopRef:
@@ -55,7 +56,8 @@ def sop_ref(sop: Sop) -> SopRef:
             if move.goto and "#" in move.goto:
                 target, _, step_id = move.goto.partition("#")
                 entries.append((target, step_id))
-    return SopRef(sop.id, sop.path, frozenset(step.id for step in sop.steps if step.has_id), tuple(entries))
+    return SopRef(sop.id, sop.path, frozenset(step.id for step in sop.steps if step.has_id), tuple(entries),
+                  sop.department_key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,8 @@ class Project:
     sops_by_id: Mapping[str, tuple[SopRef, ...]] = field(default_factory=dict)
     glossary: Glossary = Glossary()
     entries: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # department slug -> each department written with it -> the first SOP file (by path) that names it
+    departments: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def sop(self, sop_id: str) -> SopRef | None:
         found = self.sops_by_id.get(sop_id)
@@ -79,14 +83,18 @@ def build_project(refs: Iterable[SopRef], glossary: Glossary = Glossary()) -> Pr
     """Index SOPs by id and record which steps other SOPs enter with ``goto``."""
     by_id: dict[str, list[SopRef]] = {}
     entries: dict[str, set[str]] = {}
-    for ref in refs:
+    departments: dict[str, dict[str, str]] = {}
+    for ref in sorted(refs, key=lambda r: r.path):
         by_id.setdefault(ref.id, []).append(ref)
+        if ref.department:
+            departments.setdefault(slugify(ref.department) or "general", {}).setdefault(ref.department, ref.path)
         for target, step_id in ref.entries:
             entries.setdefault(target, set()).add(step_id)
     return Project(
         sops_by_id={key: tuple(sorted(value, key=lambda r: r.path)) for key, value in by_id.items()},
         glossary=glossary,
         entries={key: frozenset(value) for key, value in entries.items()},
+        departments=departments,
     )
 
 

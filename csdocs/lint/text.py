@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import accumulate
 from typing import NamedTuple
 
+from ..load.chars import same_text
 from ..load.positions import Source, value_position
 from ..model import Sop, Span, _Located
 from ..tiers import declared_ids
@@ -56,19 +58,35 @@ class Word(NamedTuple):
 def acronyms(text: str, known: frozenset[str] | set[str] = frozenset()) -> list[Word]:
     """Every acronym in ``text``: two or more capitals, digits allowed, optional plural s.
 
-    ``term`` is the singular (``SLAs`` -> ``SLA``). Words inside a URL or an
-    e-mail address, capitals used for emphasis (``NOT``), and words whose
-    lower-case form (singular or as written) is in ``known`` are skipped.
+    Capitals of the Latin, Greek and Cyrillic alphabets count, and full-width
+    or other compatibility forms are read as the plain ones (NFKC: ``ＣＲＭ``
+    is ``CRM``); ``term`` is that plain form, singular (``SLAs`` -> ``SLA``),
+    ``offset`` where it starts in ``text`` as written. A compound of
+    acronyms and digits joined by ``-``, ``.``, ``/`` or ``&`` (``PCI-DSS``,
+    ``SEV-1``, ``P&L``) is one word. Words inside a URL or an e-mail
+    address, capitals used for emphasis (``NOT``), and words whose folded
+    form (:func:`fold_term`; singular or as written), or any part of a
+    compound that holds it, is in ``known`` are skipped.
     """
     found: list[Word] = []
     if not text:
         return found
+    offsets: list[int] | None = None
+    original = text
+    pattern = _CAPITAL_RUN
+    if not text.isascii():
+        pattern = _CAPITAL_RUN_ANY
+        if not unicodedata.is_normalized("NFKC", text):
+            text, offsets = _nfkc_with_offsets(text)
     skip: list[tuple[int, int]] = []
     if "://" in text or "@" in text:
         skip = [match.span() for match in _URL_OR_EMAIL.finditer(text)]
     end_of_text = len(text)
-    for match in _CAPITAL_RUN.finditer(text):
+    covered = -1  # the end of the last compound reported: its other runs are part of it
+    for match in pattern.finditer(text):
         start, end = match.span()
+        if start < covered:
+            continue
         while start > 0 and "0" <= text[start - 1] <= "9":  # "2FA": digits lead the word
             start -= 1
         if start > 0 and _is_word_char(text[start - 1]):
@@ -78,15 +96,94 @@ def acronyms(text: str, known: frozenset[str] | set[str] = frozenset()) -> list[
         if after < end_of_text and _is_word_char(text[after]):
             continue  # "CRMsystem", "ABc"
         core = text[start:end]
-        lowered = core.lower()
-        if lowered in known or (plural and lowered + "s" in known):
-            continue
         if core in EMPHASIS_WORDS or len(core.translate(_NO_DIGITS)) < 2:
             continue
         if skip and any(low <= start < high for low, high in skip):
             continue
+        joined = (after < end_of_text - 1 and text[after] in _JOINERS) or (start > 1 and text[start - 1] in _JOINERS)
+        if joined:
+            compound = _compound(text, start, after)
+            if compound is not None:
+                parts, c_start, c_end = compound
+                if _known_compound(parts, known):
+                    covered = c_end
+                    continue
+                if all(_ACRONYM_PART.fullmatch(part) for part in parts[::2]):
+                    covered = c_end
+                    written = text[c_start:c_end]
+                    found.append(Word(written, written, c_start))
+                    continue
+        folded = fold_term(core)
+        if folded in known or (plural and folded + "s" in known):
+            continue
         found.append(Word(text[start:after], core, start))
+    if offsets is not None:  # back to where each word is written ("ＣＲＭ", whose term is "CRM")
+        found = [Word(original[offsets[word.offset]:offsets[word.offset + len(word.written)]], word.term,
+                      offsets[word.offset]) for word in found]
     return found
+
+
+# Characters that join acronyms into one term (PCI-DSS, SEV-1, ISO/IEC, P&L, U.S.), between word characters.
+_JOINERS = frozenset("-./&")
+_CAPITAL_RUN_ANY = re.compile("[A-Z\u0391-\u03a9\u0400-\u042f][A-Z0-9\u0391-\u03a9\u0400-\u042f]+")
+_ACRONYM_PART = re.compile("[0-9]*[A-Z\u0391-\u03a9\u0400-\u042f][A-Z0-9\u0391-\u03a9\u0400-\u042f]*s?|[0-9]+")
+_CAPITALS_PART = re.compile("[0-9]*[A-Z\u0391-\u03a9\u0400-\u042f][A-Z0-9\u0391-\u03a9\u0400-\u042f]+s?")
+_MAX_PARTS = 8  # a compound longer than this is not a term (and no text makes us try every split)
+
+
+def fold_term(term: str) -> str:
+    """What a term is compared by: NFKC (``ＣＲＭ`` is ``CRM``), case folded, invisible characters
+    dropped, spaces collapsed (:func:`csdocs.load.chars.same_text`)."""
+    return same_text(term)
+
+
+def _compound(text: str, start: int, end: int) -> tuple[list[str], int, int] | None:
+    """The word-and-joiner run around ``text[start:end]`` as [part, joiner, part, ...] and its span."""
+    left = start
+    while left > 1 and text[left - 1] in _JOINERS and _is_word_char(text[left - 2]):
+        left -= 1
+        while left > 0 and _is_word_char(text[left - 1]):
+            left -= 1
+    right = end
+    while right < len(text) - 1 and text[right] in _JOINERS and _is_word_char(text[right + 1]):
+        right += 1
+        while right < len(text) and _is_word_char(text[right]):
+            right += 1
+    if text[right - 1] in _JOINERS:
+        return None
+    parts = re.split("([-./&])", text[left:right])
+    if len(parts) > 2 * _MAX_PARTS:
+        return None
+    return parts, left, right
+
+
+def _known_compound(parts: list[str], known: frozenset[str] | set[str]) -> bool:
+    """Whether a run of whole parts holding all the compound's acronyms is known: ``PCI-DSS`` in
+    ``PCI-DSS-compliant``, ``SEV`` in ``SEV-1``."""
+    if not known:
+        return False
+    words = range(0, len(parts), 2)
+    capitals = [index for index in words if _CAPITALS_PART.fullmatch(parts[index])]
+    if not capitals:
+        return False
+    for first in range(0, capitals[0] + 1, 2):
+        for last in range(len(parts) - 1, capitals[-1] - 1, -2):
+            if fold_term("".join(parts[first:last + 1])) in known:
+                return True
+    return False
+
+
+def _nfkc_with_offsets(text: str) -> tuple[str, list[int]]:
+    """``text`` in NFKC, character by character, and for each character of it the offset in ``text``
+    of the character it came from (and one past the end)."""
+    out: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(text):
+        normal = unicodedata.normalize("NFKC", char)
+        out.append(normal)
+        offsets.extend([index] * len(normal))
+    offsets.append(len(text))
+    return "".join(out), offsets
 
 
 def _is_word_char(char: str) -> bool:

@@ -227,10 +227,11 @@ def validate(node: YNode, schema: Mapping[str, Any], where: str) -> Iterator[Pro
                 yield Problem("schema", node.span, f"'{where}' is empty", where)
             pattern = schema.get("pattern")
             if pattern and not _compiled(pattern).search(value):
+                example = slugify(value, ascii_only=True)
                 yield Problem("schema", node.span,
                               f"'{where}' is {clip(value, 40)!r}: it must be lower-case letters, digits and "
-                              f"dashes, starting with a letter or digit (e.g. "
-                              f"{slugify(value)!r})", where)
+                              f"dashes, starting with a letter or digit"
+                              f"{f' (e.g. {example!r})' if example else ''}", where)
         return
     if node.__class__ is YSeq:
         if len(node.value) < schema.get("minItems", 0):

@@ -17,9 +17,38 @@ SCHEMA_FILE = "sop.schema.json"
 
 
 def sop_path(config: Config, *, sop_id: str, department: str) -> Path:
-    """``<sops_dir>/<department-slug>/<id>.yaml`` in the project."""
+    """``<sops_dir>/<department folder>/<id>.yaml`` in the project (:func:`department_folder`)."""
     sops_dir = resolve(config, config.sops_dir) or config.root / "sops"
-    return sops_dir / slugify(department) / f"{sop_id}.yaml"
+    return department_folder(sops_dir, department, _departments(config)) / f"{sop_id}.yaml"
+
+
+def department_folder(sops_dir: Path, department: str, existing: dict[str, Path]) -> Path:
+    """Where a department's SOPs go: the folder of its SOPs already written (``existing``:
+    department as written, spaces collapsed -> folder of its first SOP), else the department's slug
+    (:func:`csdocs.model.slugify`, ``general`` when nothing is left), numbered when another
+    department already has that folder (``Billing/Payments`` beside ``Billing Payments``)."""
+    key = " ".join(department.split())
+    if key in existing:
+        return existing[key]
+    taken = {folder for name, folder in existing.items() if name != key}
+    base = slugify(department) or "general"
+    folder, number = sops_dir / base, 1
+    while folder in taken:
+        number += 1
+        folder = sops_dir / f"{base}-{number}"
+    return folder
+
+
+def _departments(config: Config) -> dict[str, Path]:
+    """Each department of the project's SOPs (spaces collapsed) -> the folder of its first SOP file."""
+    from ..loader import load_file
+
+    found: dict[str, Path] = {}
+    for path in sop_files(config):
+        sop = load_file(path).sop
+        if sop is not None and sop.department_key:
+            found.setdefault(sop.department_key, path.parent)
+    return found
 
 
 def schema_reference(sop_file: Path, config: Config) -> str:

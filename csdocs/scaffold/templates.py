@@ -86,7 +86,7 @@ def check_id(sop_id: str) -> None:
 def _slug(text: str) -> str:
     from ..model import slugify
 
-    return slugify(text)
+    return slugify(text, ascii_only=True) or "sop"
 
 
 def check_text(field: str, value: str) -> str:

@@ -25,8 +25,8 @@ own. The files, by path under the site folder:
     A page at a stable address per contact type: it sends the browser on to
     the SOP when one SOP resolves the type, and lists them when several do.
 
-Contact-type slugs (:func:`contact_type_slug`) keep any script: the text is
-lower-cased, every run of characters that are not letters, digits or marks
+Contact-type slugs (:func:`csdocs.model.slugify`, the one slug of csdocs) keep any script: the
+text is NFKC-normalised and lower-cased, every run of characters that are not letters, digits or marks
 becomes one ``-``, and the result is cut at 60 characters (``"Card
 dispute"`` -> ``card-dispute``, ``"返金"`` -> ``返金``). URLs carry the slug
 percent-encoded (UTF-8). Two contact types with one slug (``"Card dispute"``
@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -60,7 +59,6 @@ API_NAME = "csdocs/v1"
 FORMAT = 1
 API_DIR = "api/v1"
 FOR_DIR = "for"
-MAX_SLUG = 60
 _PLAIN = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
@@ -70,23 +68,6 @@ class ApiFiles:
 
     files: dict[str, bytes]
     warnings: tuple[str, ...] = ()
-
-
-def contact_type_slug(contact_type: str) -> str:
-    """``"Card  dispute"`` -> ``"card-dispute"``, ``"Hoàn tiền"`` -> ``"hoàn-tiền"``; ``""`` when nothing is left.
-
-    NFC-normalised, lower-cased (``str.lower``); runs of characters other
-    than letters, digits and combining marks become one ``-``; at most
-    :data:`MAX_SLUG` characters, no ``-`` at either end.
-    """
-    text = unicodedata.normalize("NFC", contact_type).lower()
-    out: list[str] = []
-    for char in text:
-        if unicodedata.category(char)[0] in "LNM":
-            out.append(char)
-        elif out and out[-1] != "-":
-            out.append("-")
-    return "".join(out).strip("-")[:MAX_SLUG].rstrip("-")
 
 
 def contact_type_name(contact_type: str) -> str:
@@ -213,7 +194,7 @@ def group_contact_types(sops: Iterable[Sop]) -> tuple[dict[str, tuple[str, list[
     by_slug: dict[str, list[str]] = {}
     warnings: list[str] = []
     for name in sorted(by_name, key=lambda n: (n.casefold(), n)):
-        slug = contact_type_slug(name)
+        slug = slugify(name)
         if not slug:
             where = _where(*by_name[name][0])
             warnings.append(f"{where}: contact type {name!r} has no letter or digit: it gets no page "

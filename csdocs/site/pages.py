@@ -81,8 +81,8 @@ class Layout:
 
     use_directory_urls: bool
     sop_pages: Mapping[str, str]  # sop id -> src_uri
-    department_pages: Mapping[str, str]  # department slug -> src_uri
-    department_names: Mapping[str, str]  # department slug -> name as written
+    department_pages: Mapping[str, str]  # department key (Sop.department_key) -> src_uri
+    department_names: Mapping[str, str]  # department key -> name as written
     project_pages: tuple[str, ...] = (HOME, GLOSSARY, ESCALATIONS, REVIEWS, RULES)
     flowcharts: Mapping[str, str] = field(default_factory=dict)  # sop id -> sanitised inline SVG
 
@@ -121,13 +121,15 @@ def plan_layout(corpus: Corpus, *, use_directory_urls: bool) -> Layout:
     sop_pages: dict[str, str] = {}
     departments: dict[str, str] = {}
     used: set[str] = set()
+    slugs: dict[str, str] = {}
+    for sop in corpus.sops:  # a department is its name as written; its folder is named by its slug
+        departments.setdefault(sop.department_key, sop.department_key or "General")
+        slugs.setdefault(sop.department_key, sop.slug)
     folders: dict[str, str] = {}
+    for key in sorted(departments):  # two names with one slug (Billing/Payments, Billing Payments) never
+        folders[key] = _folder_name(slugs[key], folders.values())  # share a folder: billing-payments-2
     for sop in corpus.sops:
-        slug = sop.slug
-        departments.setdefault(slug, sop.department or "General")
-        if slug not in folders:
-            folders[slug] = _folder_name(slug, folders.values())
-        folder = folders[slug]
+        folder = folders[sop.department_key]
         # the id names a file: only a plain slug may (no "../", no "/", nothing odd in a URL)
         name = sop.id if _SLUG.fullmatch(sop.id) and len(sop.id) <= MAX_NAME else _short(slugify(sop.id))
         candidate, number = f"{folder}/{name}.md", 1
@@ -136,7 +138,7 @@ def plan_layout(corpus: Corpus, *, use_directory_urls: bool) -> Layout:
             candidate = f"{folder}/{name}-{number}.md"
         used.add(candidate)
         sop_pages[sop.id] = candidate
-    department_pages = {slug: f"{folders[slug]}/index.md" for slug in sorted(departments)}
+    department_pages = {key: f"{folders[key]}/index.md" for key in sorted(departments)}
     return Layout(use_directory_urls, sop_pages, department_pages, departments)
 
 
@@ -372,7 +374,7 @@ def sop_page(sop: Sop, config: Config, corpus: Corpus, layout: Layout, *, today:
     ctx: dict[str, Any] = {
         "sop": sop, "t": terms.markup, "tiers": tiers, "tier": tiers.label,
         "step_anchor": step_anchor, "escalation_anchor": escalation_anchor,
-        "department_href": layout.href(layout.department_pages[sop.slug], from_page=src_uri),
+        "department_href": layout.href(layout.department_pages[sop.department_key], from_page=src_uri),
         "next_review": next_review(sop), "today": today,
         "sla_names": SLA_NAMES, "metric_names": METRIC_NAMES, "handoff_names": HANDOFF_NAMES,
         "required_handoff": config.handoff, "repeat_words": repeat_words,
@@ -472,7 +474,7 @@ def _sop_rows(sops: Iterable[Sop], layout: Layout, from_page: str) -> list[dict[
 def department_page(slug: str, corpus: Corpus, layout: Layout) -> Page:
     src_uri = layout.department_pages[slug]
     name = layout.department_names[slug]
-    sops = [sop for sop in corpus.sops if sop.slug == slug]
+    sops = [sop for sop in corpus.sops if sop.department_key == slug]
     page = _Assembler(front_matter(name))
     page.html(render("department.html.j2", name=name, rows=_sop_rows(sops, layout, src_uri)))
     return page.page(src_uri)
@@ -481,7 +483,7 @@ def department_page(slug: str, corpus: Corpus, layout: Layout) -> Page:
 def departments(corpus: Corpus, layout: Layout, from_page: str) -> list[dict[str, Any]]:
     return [{"name": layout.department_names[slug],
              "href": layout.href(src, from_page=from_page),
-             "rows": _sop_rows((s for s in corpus.sops if s.slug == slug), layout, from_page)}
+             "rows": _sop_rows((s for s in corpus.sops if s.department_key == slug), layout, from_page)}
             for slug, src in sorted(layout.department_pages.items(),
                                     key=lambda item: layout.department_names[item[0]].casefold())]
 

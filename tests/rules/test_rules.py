@@ -6,8 +6,8 @@ Fixtures are data, globbed into one parametrized test (``pytest -k step-unreacha
   trailing ``# expect: <rule>`` (or ``# expect: <rule>@<column>``) comment on the
   line that must fire, and no other finding: one mistake, one finding. Inside a
   block scalar, where a comment would be text, ``# expect: <rule>@"word"`` on the
-  header line expects the finding where ``word`` is first written after the marker
-  (line and column worked out from the file).
+  header line expects the finding where ``word`` is first written on the marker's
+  line before it, else after it (line and column worked out from the file).
 * ``tests/rules/<rule>/pass_*.yaml`` must give no finding at all.
 * A folder ``fail_*/`` or ``pass_*/`` is linted as one set of files (cross-SOP rules), as the
   project its own ``mkdocs.yml`` configures when it has one.
@@ -61,9 +61,10 @@ def _expected(case: Path) -> set[tuple[str, int, int | None]]:
             for match in EXPECT.finditer(line):
                 column = int(match.group(2)) if match.group(2) else None
                 at = number
-                if match.group(3):  # the word's first place after the marker
+                if match.group(3):  # the word's first place: before the marker on its line, else after it
+                    ahead = [line[:match.start()], *lines[number:]]
                     at, column = next((later, text.index(match.group(3)) + 1)
-                                      for later, text in enumerate(lines[number:], start=number + 1)
+                                      for later, text in enumerate(ahead, start=number)
                                       if match.group(3) in text)
                 expected.add((file.name, at, match.group(1), column))
     return expected
@@ -114,6 +115,11 @@ def _example(folder: Path, name: str, text: str) -> tuple[Path, Config]:
         return folder / "sops", config_from_options({"metrics": {"exports": [EXAMPLE_EXPORT.name]}}, root=folder)
     folder.mkdir()
     (folder / "example-sop.yaml").write_text(text, "utf-8")
+    if name == "department-folder-clash":  # the other SOP its docs name: the example in that department
+        other = re.search(r"in `department: ([^`]+)`", RULES[name].section("Example"))
+        assert other, "department-folder-clash: the example names the other SOP's department"
+        (folder / "other-sop.yaml").write_text(re.sub(r"(?m)^department: .*$", f"department: {other.group(1)}",
+                                                      text), "utf-8")
     return folder, Config(root=folder.parent)
 
 

@@ -14,8 +14,8 @@ import markupsafe
 import pytest
 
 from csdocs.loader import load_text
-from csdocs.model import Glossary, Sop
-from csdocs.site.api import build_api, contact_type_slug, group_contact_types
+from csdocs.model import Glossary, Sop, slugify
+from csdocs.site.api import build_api, group_contact_types
 from csdocs.site.api_schema import SCHEMA
 from csdocs.site.corpus import Corpus
 from csdocs.site.pages import plan_layout
@@ -48,13 +48,14 @@ def _files(sops: list[Sop], **options) -> dict[str, bytes]:
     ("Card  dispute", "card-dispute"),
     ("  Refund / return? ", "refund-return"),
     (unicodedata.normalize("NFD", "Hoàn tiền"), "hoàn-tiền"),  # NFC whatever the editor wrote
+    ("ＣＲＭ　問い合わせ", "crm-問い合わせ"),  # full-width letters and space: NFKC
     ("返金", "返金"),
     ("Straße", "straße"),
     ("???", ""),
     ("x" * 70, "x" * 60),
 ])
 def test_contact_type_slug(text: str, slug: str) -> None:
-    assert contact_type_slug(text) == slug
+    assert slugify(text) == slug
 
 
 def test_contact_types_with_one_slug_share_no_file_and_are_reported_where_written() -> None:

@@ -87,7 +87,7 @@ class _Known:
 
     @cached_property
     def invalid_ids_as_slugs(self) -> frozenset[str]:
-        return frozenset(slugify(step_id) for step_id in self.step_list if not VALID_ID.fullmatch(step_id))
+        return frozenset(slugify(step_id, ascii_only=True) for step_id in self.step_list if not VALID_ID.fullmatch(step_id))
 
 
 def _escalations_unreadable(sop: Sop) -> bool:

@@ -56,7 +56,7 @@ from functools import lru_cache
 from ...loader import clip
 from ...model import Escalation, Severity, Sop, Span, Step, _Located
 from ..rule import Issue, LintContext, Rule
-from ..text import CURRENCY_CODES, TextLocator, acronyms, sop_tier_ids
+from ..text import CURRENCY_CODES, TextLocator, acronyms, fold_term, sop_tier_ids
 
 # Suggestions compare with every known term: a hostile file with thousands of
 # undefined words gets suggestions for the first few only.
@@ -72,21 +72,22 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     # One scan over all the text first: most SOPs define every acronym they use,
     # and one regex pass is much cheaper than one per field.
     candidates = acronyms("\n".join(_values(sop)), defined)
-    if not any(not own or (word.term.lower() not in own and word.written.lower() not in own)
+    if not any(not own or (fold_term(word.term) not in own and fold_term(word.written) not in own)
                for word in candidates):
         return
+    known = defined | own if own else defined  # own terms too: PCI-DSS defined here covers PCI-DSS-compliant
     first: dict[str, tuple[Span, str, Step | Escalation | None]] = {}  # term -> (where, field, owner) of its first use
     locator: TextLocator | None = None
     for value, node, key, field, owner in _texts(sop):
-        if not value or not _TWO_CAPITALS.search(value):
+        if not value or (value.isascii() and not _TWO_CAPITALS.search(value)):
             continue
         seen_here: set[str] = set()
-        for word in acronyms(value, defined):
+        for word in acronyms(value, known):
             term = word.term
             if term in seen_here:  # its first use in this text is the earliest here
                 continue
             seen_here.add(term)
-            if own and (term.lower() in own or word.written.lower() in own):
+            if own and (fold_term(term) in own or fold_term(word.written) in own):
                 continue
             if term in _VAGUE_ACRONYMS and field in ("action", "say"):
                 continue
@@ -112,7 +113,7 @@ _TWO_CAPITALS = re.compile(r"[A-Z][0-9]*[A-Z]")
 @lru_cache(maxsize=8)
 def _project_terms(glossary: tuple[str, ...], allow: frozenset[str], tiers: tuple[str, ...]) -> frozenset[str]:
     terms = _with_singulars((*glossary, *allow, *tiers))
-    return frozenset(terms | {code.casefold() for code in CURRENCY_CODES})
+    return frozenset(terms | {fold_term(code) for code in CURRENCY_CODES})
 
 
 def _own_terms(sop: Sop) -> set[str]:
@@ -120,17 +121,17 @@ def _own_terms(sop: Sop) -> set[str]:
     if not sop.definitions and "tiers" not in sop.spans:
         return set()
     own = _with_singulars(definition.term for definition in sop.definitions)
-    own.update(tier_id.casefold() for tier_id in sop_tier_ids(sop))
+    own.update(fold_term(tier_id) for tier_id in sop_tier_ids(sop))
     return own
 
 
 def _with_singulars(terms: Iterable[str]) -> set[str]:
-    """Folded terms; a plural acronym (``SLAs``) also defines its singular."""
+    """Folded terms (:func:`fold_term`); a plural acronym (``SLAs``) also defines its singular."""
     out = set()
     for term in terms:
-        out.add(term.casefold())
+        out.add(fold_term(term))
         if len(term) > 2 and term.endswith("s") and term[:-1].isupper():
-            out.add(term[:-1].casefold())
+            out.add(fold_term(term[:-1]))
     return out
 
 
