@@ -166,3 +166,20 @@ def test_the_invisible_set_covers_every_format_and_separator_character() -> None
 def test_same_text_is_what_an_agent_sees() -> None:
     assert same_text("Yes\u200b") == same_text("yes ") == same_text("ＹＥＳ") == same_text("Yes")
     assert same_text("Yes") != same_text("No")
+
+
+def test_a_key_that_reads_back_the_same_is_no_finding(tmp_path: Path) -> None:
+    """`1:` is the number 1 and `2026-01-01:` the same date: kept as text, nothing lost, no finding."""
+    text = HEAD + "metrics:\n  1: 5%\n" + STEPS
+    sop = load_text(text, "sop.yaml").sop
+    assert sop is not None and dict(sop.metrics) == {"1": "5%"}
+    assert [f.rule for f in _lint(tmp_path, text)] == []
+
+
+def test_dates_nulls_and_booleans_where_text_is_expected_are_one_schema_finding_each(tmp_path: Path) -> None:
+    """The siblings the schema check already reports (with 'quote it'): one finding each, never two."""
+    text = HEAD.replace("Fair answers.", "2026-01-01") + "version: ~\n" + STEPS + "    say: yes\n"
+    findings = _lint(tmp_path, text)
+    assert sorted((f.rule, f.line) for f in findings) == sorted([
+        ("schema", _at(text, "2026-01-01")[0]), ("schema", _at(text, "~")[0]), ("schema", _at(text, "yes")[0])])
+    assert all("quote it" in f.message or "empty" in f.message for f in findings)

@@ -140,8 +140,10 @@ def _implicit(node: YScalar, written: str, *, is_key: bool) -> Problem | None:
     (:func:`implicit_value_problem`).
     """
     value = node.value
-    if is_key:
+    if is_key:  # the word written; a finding when YAML 1.1 reads something else (1 is 1, NO is false)
         node.value = written
+        if value is not None and not isinstance(value, bool) and str(value) == written:
+            return None
         return Problem("yaml-implicit-type", node.span, f"key {clip(written, 40)!r} is read by YAML as "
                                                         f"{_read_as(value)}: quote it: {clip(_quoted(written), 42)}")
     if (value.__class__ is int and _int_reading(written) is not None) or (

@@ -10,14 +10,13 @@ it is :func:`csdocs.render.dot.render_svg`'s job (the one wrapper around
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..files import replace_atomically
 from ..graph import step_edges
-from ..model import Sop
+from ..model import Sop, slugify
 from ..render.flowchart import label, quote
 from ..render.text import wrap
 from .changes import SopDiff
@@ -200,12 +199,9 @@ def _legend() -> list[str]:
     return lines
 
 
-_UNSAFE_NAME = re.compile(r"[^a-z0-9-]+")
-
-
 def file_name(sop_id: str, used: set[str]) -> str:
     """A safe, unique ``<id>.svg`` name: no folders, no dots, no surprises."""
-    stem = _UNSAFE_NAME.sub("-", sop_id.lower()).strip("-")[:80] or "sop"
+    stem = slugify(sop_id) or "sop"  # the one slug: an id in Japanese keeps its name, not "sop"
     name, number = f"{stem}.svg", 2
     while name in used:
         name, number = f"{stem}-{number}.svg", number + 1

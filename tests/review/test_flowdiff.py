@@ -55,6 +55,8 @@ def test_file_names_stay_in_the_folder() -> None:
     assert file_name("refund", used) == "refund.svg"
     assert file_name("REFUND", used) == "refund-2.svg"
     assert file_name("...", used) == "sop.svg"
+    assert file_name("返金/../窓口", used) == "返金-窓口.svg"  # another script keeps its name
+    assert file_name("Служба", used) == "служба.svg"
 
 
 def test_an_added_sop_is_all_green() -> None:
