@@ -19,8 +19,8 @@ from .load.build import build_sop, text_of
 from .load.chars import describe, fix_for, invisible_characters
 from .load.compose import MAX_DEPTH, YMap, compose
 from .load.decode import MAX_BYTES, decode, read_bounded, read_text
-from .load.problems import MAX_ECHO, Problem, Refused, clip
 from .load.positions import Source, value_position
+from .load.problems import MAX_ECHO, Problem, Refused, clip
 from .load.schema import conforms, json_schema, type_name, validate
 from .model import Glossary, Sop, Span, member
 

@@ -151,7 +151,7 @@ def test_a_line_separator_that_breaks_the_yaml_is_named_as_the_cause(tmp_path: P
 def test_a_glossary_term_with_an_invisible_character_is_a_finding(tmp_path: Path) -> None:
     text = "SLA\u200b: Service level agreement\n"
     (tmp_path / "glossary.yaml").write_text(text, "utf-8")
-    glossary, problems = load_glossary(tmp_path / "glossary.yaml")
+    _, problems = load_glossary(tmp_path / "glossary.yaml")
     assert [(p.rule, tuple(p.span)) for p in problems] == [("invisible-character", _at(text, "\u200b"))]
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import Iterator
 
 # Unicode's format characters (category Cf), the spaces other than U+0020 (Zs), the line and
 # paragraph separators (Zl, Zp), NEL (U+0085, a line break to YAML), and the letters and marks

@@ -42,7 +42,7 @@ steps:
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ...loader import clip
 from ...model import Severity, Sop

@@ -61,7 +61,7 @@ steps:
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from ...load.chars import ALLOWED_IN_TEXT, INVISIBLE, describe, fix_for
 from ...load.positions import Source
