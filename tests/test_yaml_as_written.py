@@ -183,3 +183,14 @@ def test_dates_nulls_and_booleans_where_text_is_expected_are_one_schema_finding_
     assert sorted((f.rule, f.line) for f in findings) == sorted([
         ("schema", _at(text, "2026-01-01")[0]), ("schema", _at(text, "~")[0]), ("schema", _at(text, "yes")[0])])
     assert all("quote it" in f.message or "empty" in f.message for f in findings)
+
+
+def test_an_invisible_character_written_as_an_escape_is_found_at_the_escape(tmp_path: Path) -> None:
+    """`"Yes\\u200b"` in double quotes: nothing invisible in the file, an invisible character in the answer."""
+    text = HEAD + ("steps:\n  - id: ask\n    title: Ask\n    decision: Eligible?\n    branches:\n"
+                   '      - answer: "Yes\\u200b"\n        outcome: resolved\n'
+                   '      - answer: "No"\n        outcome: closed\n')
+    assert INVISIBLE.search(text) is None
+    findings = [f for f in _lint(tmp_path, text) if f.rule == "invisible-character"]
+    assert [(f.line, f.column, f.document_path) for f in findings] == [
+        (*_at(text, "\\u200b"), "steps[0].branches[0].answer")]

@@ -55,6 +55,7 @@ class YScalar(YNode):
     # ``written``: set only on a plain scalar that YAML reads as something else than its text and
     # whose text must not be lost (``1.10``, ``5:30``, ``010``); see :func:`_implicit`
     __slots__ = ("written",)
+    written: str  # unset on every other scalar: read it with getattr(node, "written", None)
 
     def __init__(self, value: Any, span: Span) -> None:  # no super() call: this runs per scalar
         self.value = value

@@ -13,8 +13,9 @@ In running text (title, purpose, action, say, decision, trigger, the
 script, meanings, authority, until) the characters some languages are
 written with stay allowed: the zero-width joiner and non-joiner (Persian,
 Hindi, emoji), direction marks and isolates (Arabic, Hebrew), no-break and
-ideographic spaces (French, Japanese). One finding per field: the first
-such character, with how many more the field holds.
+ideographic spaces (French, Japanese). A name that gets one from a
+double-quoted escape (`"Yes\\u200b"`) is reported at the escape. One finding
+per field: the first such character, with how many more the field holds.
 
 ## Why is this bad?
 They come in with text pasted from Word, Confluence or a PDF, and nobody
@@ -64,8 +65,8 @@ import re
 from collections.abc import Iterator
 
 from ...load.chars import ALLOWED_IN_TEXT, INVISIBLE, describe, fix_for
-from ...load.positions import Source
-from ...model import Severity, Sop
+from ...load.positions import Source, value_position
+from ...model import MOVE_FIELDS, Severity, Sop, Span, _Located
 from ..rule import Issue, LintContext, Rule
 from ..where import DocumentPaths
 
@@ -77,24 +78,60 @@ _INDEX = re.compile(r"\[\d+\]$")
 
 def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     text = sop.source
-    if not text or INVISIBLE.search(text) is None:  # nearly every SOP: one scan, nothing found
+    if not text:
+        return
+    written = INVISIBLE.search(text) is not None
+    escaped = "\\" in text and _ESCAPE.search(text) is not None  # "Yes\u200b" in double quotes
+    if not written and not escaped:  # nearly every SOP: one or two scans, nothing found
         return
     source = Source(text)
     paths = DocumentPaths(sop)
-    found: dict[str, list[tuple[int, str]]] = {}
-    for match in INVISIBLE.finditer(text):
+    found: dict[str, list[tuple[Span, str]]] = {}
+    for match in INVISIBLE.finditer(text) if written else ():
         char = match.group()
         span = source.span(match.start())
         where, is_key = paths.locate(span)
         if char in ALLOWED_IN_TEXT and _is_running_text(where, is_key=is_key):
             continue
-        found.setdefault(where, []).append((match.start(), char))
+        found.setdefault(where, []).append((span, char))
+    if escaped:  # escapes make no invisible character in the text: look in the names' values
+        for node, field, value in _names(sop):
+            match = INVISIBLE.search(value)
+            span = node.at(field)
+            where = paths.of(span)
+            if match is not None and where not in found:
+                at = value_position(source, span, value, match.start()) or span
+                found[where] = [(at, match.group())]
     for where, hits in found.items():
-        index, char = hits[0]
+        span, char = hits[0]
         more = f" (and {len(hits) - 1} more in it)" if len(hits) > 1 else ""
         field = where or "the SOP"
-        yield Issue(source.span(index),
-                    f"invisible character {describe(char)} in {field}{more}: {fix_for(char)}", where)
+        yield Issue(span, f"invisible character {describe(char)} in {field}{more}: {fix_for(char)}", where)
+
+
+# A double-quoted escape that makes an invisible character (\u200b, \xa0, \_ for U+00A0, \N, \L, \P).
+_ESCAPE = re.compile(r"\\(?:[xuU][0-9a-fA-F]|[_NLP])")
+
+
+def _names(sop: Sop) -> Iterator[tuple[_Located, str, str]]:
+    """(node, field, value) of every name an escape could hide an invisible character in."""
+    for field in ("id", "department", "owner"):
+        value = getattr(sop, field)
+        if value and field in sop.spans:
+            yield sop, field, value
+    for field in ("contact_types", "tags", "channels", "keywords", "related"):
+        for index, value in enumerate(getattr(sop, field)):
+            yield sop, f"{field}[{index}]", value
+    for step in sop.steps:
+        for node in (step, *step.branches):
+            for field in ("id", "answer", "actor", *MOVE_FIELDS):
+                value = getattr(node, field, None) if field not in MOVE_FIELDS else getattr(node.move, field)
+                if isinstance(value, str) and field in node.spans:
+                    yield node, field, value
+    for escalation in sop.escalations:
+        for field, value in (("id", escalation.id), ("to", escalation.to_tier), ("owner", escalation.owner)):
+            if value and field in escalation.spans:
+                yield escalation, field, value
 
 
 def _is_running_text(where: str, *, is_key: bool) -> bool:
