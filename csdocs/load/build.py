@@ -37,7 +37,7 @@ def _scalar_text(node: YNode | None) -> str | None:
     """Text, number or date as text (version, metric targets)."""
     if node is None or node.__class__ is not YScalar or node.value is None:
         return None
-    written = getattr(node, "written", None)
+    written: str | None = getattr(node, "written", None)
     if written is not None:  # `1.10`, `5:30`, `010`: the text, not what YAML 1.1 makes of it
         return written
     value = node.value

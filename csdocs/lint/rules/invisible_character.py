@@ -66,7 +66,7 @@ from collections.abc import Iterator
 
 from ...load.chars import ALLOWED_IN_TEXT, INVISIBLE, describe, fix_for
 from ...load.positions import Source, value_position
-from ...model import MOVE_FIELDS, Severity, Sop, Span, _Located
+from ...model import MOVE_FIELDS, Branch, Severity, Sop, Span, Step, _Located
 from ..rule import Issue, LintContext, Rule
 from ..where import DocumentPaths
 
@@ -96,12 +96,12 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
         found.setdefault(where, []).append((span, char))
     if escaped:  # escapes make no invisible character in the text: look in the names' values
         for node, field, value in _names(sop):
-            match = INVISIBLE.search(value)
+            hidden = INVISIBLE.search(value)
             span = node.at(field)
             where = paths.of(span)
-            if match is not None and where not in found:
-                at = value_position(source, span, value, match.start()) or span
-                found[where] = [(at, match.group())]
+            if hidden is not None and where not in found:
+                at = value_position(source, span, value, hidden.start()) or span
+                found[where] = [(at, hidden.group())]
     for where, hits in found.items():
         span, char = hits[0]
         more = f" (and {len(hits) - 1} more in it)" if len(hits) > 1 else ""
@@ -123,9 +123,10 @@ def _names(sop: Sop) -> Iterator[tuple[_Located, str, str]]:
         for index, value in enumerate(getattr(sop, field)):
             yield sop, f"{field}[{index}]", value
     for step in sop.steps:
-        for node in (step, *step.branches):
+        nodes: tuple[Step | Branch, ...] = (step, *step.branches)
+        for node in nodes:
             for field in ("id", "answer", "actor", *MOVE_FIELDS):
-                value = getattr(node, field, None) if field not in MOVE_FIELDS else getattr(node.move, field)
+                value = getattr(node.move, field) if field in MOVE_FIELDS else getattr(node, field, None)
                 if isinstance(value, str) and field in node.spans:
                     yield node, field, value
     for escalation in sop.escalations:

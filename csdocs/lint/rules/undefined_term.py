@@ -75,14 +75,14 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     if not any(not own or (fold_term(word.term) not in own and fold_term(word.written) not in own)
                for word in candidates):
         return
-    known = defined | own if own else defined  # own terms too: PCI-DSS defined here covers PCI-DSS-compliant
+    covered = defined | own if own else defined  # own terms too: PCI-DSS defined here covers PCI-DSS-compliant
     first: dict[str, tuple[Span, str, Step | Escalation | None]] = {}  # term -> (where, field, owner) of its first use
     locator: TextLocator | None = None
     for value, node, key, field, owner in _texts(sop):
         if not value or (value.isascii() and not _TWO_CAPITALS.search(value)):
             continue
         seen_here: set[str] = set()
-        for word in acronyms(value, known):
+        for word in acronyms(value, covered):
             term = word.term
             if term in seen_here:  # its first use in this text is the earliest here
                 continue
