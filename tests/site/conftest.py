@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import http.server
 import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,7 +32,7 @@ def copy_project(target: Path, name: str = "project") -> Path:
     return target
 
 
-def build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:  # noqa: F821
+def build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return run_csdocs("build", *args, cwd=project, timeout=300)
 
 
