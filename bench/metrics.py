@@ -2,6 +2,7 @@
 
     .venv/bin/pip install -e '.[bench]'     # pandas, for the comparison only
     .venv/bin/python bench/metrics.py        # 1M and 10M; --rows 1000000 for one size
+    .venv/bin/python bench/metrics.py --stages   # and where csdocs' time goes, stage by stage
 
 Prints, per size: the CSV's size, and for ``csdocs metrics --format json``
 on the example corpus and for a plain pandas ``read_csv`` + ``groupby`` of
@@ -9,7 +10,13 @@ the same file (one group per Tags value: far less work than csdocs does, a
 yardstick for scale, not a rival): wall time, CPU time (user + system, all
 threads, from the kernel) and peak memory (the child's max RSS), and the
 machine's load average before the run, because the machine may be shared:
-on a loaded machine wall time grows, CPU time does not.
+on a loaded machine wall time grows, CPU time much less.
+
+With ``--stages``, csdocs runs once more with its stage log on (DEBUG of
+csdocs.metrics.engine: the header, the scan that reads, types, checks and
+groups every row, the rows the reader rejected read again, a second scan
+when needed, the per-SOP query), each stage's wall and CPU seconds printed
+under the figures.
 
 How peak memory is measured, and why the export is generated in a
 subprocess: Linux counts in a child's max RSS the RSS of the process that
@@ -33,6 +40,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+STAGES = """
+import logging, sys
+from csdocs.cli import main
+logging.basicConfig(level=logging.WARNING, format="%(message)s")
+logging.getLogger("csdocs.metrics.engine").setLevel(logging.DEBUG)
+sys.argv = ["csdocs", "metrics", "--format", "json", sys.argv[1]]
+main()
+"""
 
 PANDAS = """
 import pandas as pd, sys
@@ -62,6 +78,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, action="append")
     parser.add_argument("--keep", type=Path, help="generate into (and reuse exports from) this folder")
+    parser.add_argument("--stages", action="store_true", help="also print csdocs' time stage by stage")
     args = parser.parse_args()
     sizes = args.rows or [1_000_000, 10_000_000]
     csdocs = str(ROOT / ".venv" / "bin" / "csdocs")
@@ -69,7 +86,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="csdocs-bench-metrics-") as scratch:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
-        print(f"{os.cpu_count()} CPUs; csdocs metrics: DuckDB threads = CPUs, memory_limit 1GB")
+        print(f"{os.cpu_count()} CPUs; csdocs metrics: DuckDB threads = CPUs, memory_limit 1GB (the defaults)")
         for rows in sizes:
             path = folder / f"zendesk-{rows}.csv"
             if not path.is_file():
@@ -81,6 +98,11 @@ def main() -> int:
             print(f"{rows:>11,} rows, {path.stat().st_size / 2**20:,.0f} MiB CSV ({note})")
             load = os.getloadavg()[0]
             print(_line("csdocs metrics --format json", run([csdocs, "metrics", "--format", "json", str(path)]), load))
+            if args.stages:
+                log = subprocess.run([python, "-c", STAGES, str(path)], cwd=ROOT, capture_output=True, text=True)
+                for line in log.stderr.splitlines():
+                    if " s wall, " in line:
+                        print(f"    {line}")
             if importlib.util.find_spec("pandas") is None:  # not imported here: this process stays small
                 print("  pandas: not installed (pip install -e '.[bench]')")
                 continue

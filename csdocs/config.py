@@ -10,6 +10,7 @@ differently.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,7 @@ CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 DEFAULT_MARGIN = 0.0  # percent of a target: by default lint reports every judged miss, as csdocs metrics does
 KNOWN_OPTIONS = ("sops_dir", "glossary", "tiers", "handoff", "allow_terms", "rules", "flowchart_url", "cache_dir",
                  "metrics")
-METRICS_OPTIONS = ("exports", "columns", "min_volume", "source", "margin")
+METRICS_OPTIONS = ("exports", "columns", "min_volume", "source", "margin", "memory_limit")
 
 
 class ConfigError(Exception):
@@ -51,6 +52,7 @@ class MetricsConfig:
     # the lint rule metric-target-missed reports a judged metric that misses its target by more than this
     # share of the target, in percent of the target (``margin: 10%``: FCR under 72% for a target of 80%)
     margin: float = DEFAULT_MARGIN
+    memory_limit: str | None = None  # DuckDB's, e.g. "4GB" (None: csdocs.metrics.engine.MEMORY_LIMIT); past it, disk
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,8 +256,14 @@ def _metrics_options(raw: Any, config_file: Path | None) -> MetricsConfig:
     if source is not None and source not in SOURCES:
         raise ConfigError("metrics.source", f"must be one of {', '.join(SOURCES)}", source=config_file)
     margin = _margin(raw.get("margin", f"{DEFAULT_MARGIN:g}%"), config_file)
+    memory_limit = raw.get("memory_limit")
+    if memory_limit is not None and not (isinstance(memory_limit, str) and re.fullmatch(
+            r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", memory_limit.strip(), re.IGNORECASE)):
+        raise ConfigError("metrics.memory_limit", f"must be an amount of memory, such as 4GB (got {memory_limit!r})",
+                          source=config_file)
     return MetricsConfig(exports=tuple(Path(e) for e in exports), columns=MappingProxyType(dict(columns)),
-                         min_volume=min_volume, source=source, margin=margin)
+                         min_volume=min_volume, source=source, margin=margin,
+                         memory_limit=memory_limit.strip() if memory_limit else None)
 
 
 def _margin(raw: Any, config_file: Path | None) -> float:

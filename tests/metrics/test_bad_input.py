@@ -160,6 +160,8 @@ def test_exports_come_from_mkdocs_yml(cli, tmp_path):
     ("{columns: {reopen: X}}", "metrics.columns.reopen"),
     ("{min_volume: 0}", "metrics.min_volume"),
     ("{source: jira}", "metrics.source"),
+    ("{memory_limit: lots}", "metrics.memory_limit"),
+    ("{memory_limit: 4}", "metrics.memory_limit"),
 ])
 def test_bad_metrics_options_name_the_option(cli, tmp_path, option, message):
     config = tmp_path / "mkdocs.yml"
@@ -202,3 +204,30 @@ def test_duckdb_spills_to_a_folder_of_its_own_not_the_working_directory(tmp_path
     measure([write_csv(tmp_path / "z.csv", WRITERS["zendesk"](tickets(5)))], SOPS)
     assert seen and "csdocs-metrics-" in seen[0] and not Path(seen[0]).exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["z.csv"]
+
+
+def test_the_memory_limit_is_a_setting_and_threads_are_the_cpus(cli, tmp_path, monkeypatch):
+    """DuckDB gets metrics.memory_limit from mkdocs.yml (default 1GB) and one thread per CPU csdocs may use."""
+    import os
+
+    import duckdb
+
+    from csdocs.metrics.engine import MEMORY_LIMIT
+
+    seen = []
+    real = duckdb.connect
+
+    def connect(*args, **kwargs):
+        seen.append(kwargs.get("config", {}))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(duckdb, "connect", connect)
+    config = _project(tmp_path)
+    write_csv(tmp_path / "z.csv", WRITERS["zendesk"](tickets()))
+    for option, limit in (("{exports: [z.csv]}", MEMORY_LIMIT), ("{exports: [z.csv], memory_limit: 300MB}", "300MB")):
+        config.write_text(f"site_name: t\ndocs_dir: sops\nplugins:\n  - csdocs:\n      metrics: {option}\n",
+                          encoding="utf-8")
+        result = cli("metrics", "--format", "json", "--config", config)
+        assert result.exit_code == 0, result.output
+        assert seen[-1]["memory_limit"] == limit
+        assert seen[-1]["threads"] == len(os.sched_getaffinity(0))

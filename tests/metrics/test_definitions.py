@@ -198,3 +198,48 @@ def test_an_sla_by_priority_is_not_measured_and_says_why(tmp_path):
     for metric, name in (("first_response_within_sla", "first_response"), ("backlog", "resolution")):
         assert got.metrics[metric].value is None
         assert got.metrics[metric].note == f"the SOP's sla.{name} is by priority, and the exports carry no ticket priority"
+
+
+def test_each_sop_is_measured_against_its_own_slas(tmp_path):
+    """First replies are grouped by the SOPs' distinct first-response SLAs and open tickets keep their creation
+    time: SOPs sharing tickets but not SLAs each get the share within their own SLA and their own backlog."""
+    from dataclasses import replace
+
+    from csdocs.model import Duration
+
+    # replies come after 5, 15, 45, 61 and 90 minutes: 15m and 61m take the one on their limit
+    slas = {"fast": ("15m", "6h"), "usual": ("1h", "2d"), "edge": ("61m", "5d"), "loose": ("4h", "2d")}
+    sops = [replace(sop(name, REFUND), sla={"first_response": Duration.parse(first),
+                                            "resolution": Duration.parse(resolution)})
+            for name, (first, resolution) in slas.items()]
+    rows = tickets(96)
+    path = write_csv(tmp_path / "z.csv", WRITERS["zendesk"](rows))
+    result = measure([path], sops, options=Options(as_of=AS_OF, min_volume=1))
+    for name, (first, resolution) in slas.items():
+        right = expected(of_sop(rows, REFUND), first_response_min=Duration.parse(first).minutes,
+                         resolution_min=Duration.parse(resolution).minutes)
+        got = result.sop(name).metrics
+        assert got["first_response_within_sla"].value == pytest.approx(right["first_response_within_sla"]), name
+        assert got["backlog"].value == right["backlog"], name
+    shares = {result.sop(name).metrics["first_response_within_sla"].value for name in slas}
+    assert len(shares) == len(slas)  # the SLAs split the replies differently: a real test of the buckets
+
+
+def test_the_same_export_unchanged_is_measured_once(tmp_path):
+    """`csdocs build` measures for lint and for the site: the second call with the same export (same size and
+    time on disk), SOPs and options is the first result; an export written again is measured again."""
+    from csdocs.metrics import engine
+
+    rows = tickets()
+    path = write_csv(tmp_path / "z.csv", WRITERS["zendesk"](rows))
+    options = Options(as_of=AS_OF, min_volume=5)
+    first = measure([path], SOPS, options=options)
+    assert measure([path], SOPS, options=options) is first
+    assert measure([path], SOPS[:1], options=options) is not first  # other SOPs: measured
+    assert measure([path], SOPS, options=Options(as_of=AS_OF, min_volume=6)) is not first  # other options
+
+    fewer = rows[: len(rows) // 2]
+    write_csv(path, WRITERS["zendesk"](fewer))
+    again = measure([path], SOPS, options=options)
+    assert again.sop("refund-request").volume == len(of_sop(fewer, REFUND))
+    assert engine._last is not None and engine._last[1] is again

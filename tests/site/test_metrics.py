@@ -73,6 +73,37 @@ def test_without_the_option_nothing_changes(tmp_path):
     assert "csdocs-measured" not in (project / "site" / "billing" / "refund-request" / "index.html").read_text()
 
 
+def test_a_build_reads_the_export_once_for_lint_and_the_site(tmp_path, cli, monkeypatch):
+    """Lint's metric-target-missed and the site both need the measures: the export is read by the first."""
+    from csdocs.metrics import engine
+
+    project = copy_project(tmp_path / "project")
+    write_csv(project / "tickets.csv", WRITERS["zendesk"](tickets(60)))
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "      cache_dir: .csdocs-cache\n",
+        "      cache_dir: .csdocs-cache\n      metrics: {exports: [tickets.csv], min_volume: 5}\n"), encoding="utf-8")
+    asked, read = [], []
+    measure, measure_now = engine.measure, engine._measure_now
+
+    def asking(exports, sops, **options):
+        asked.append(sorted(sop.id for sop in sops))
+        return measure(exports, sops, **options)
+
+    def reading(exports, sops, options):
+        read.append(sorted(sop.id for sop in sops))
+        return measure_now(exports, sops, options)
+
+    monkeypatch.setattr(engine, "measure", asking)
+    monkeypatch.setattr(engine, "_measure_now", reading)
+    monkeypatch.chdir(project)
+    result = cli("build", "--force")
+    assert result.exit_code == 0, result.output
+    assert len(asked) == 2 and asked[0] == asked[1]  # lint and the site, for the same SOPs
+    assert read == asked[:1]
+    assert (project / "site" / "performance" / "index.html").is_file()
+
+
 def test_a_missing_export_fails_the_build_with_its_name(tmp_path):
     project = copy_project(tmp_path / "project")
     config = project / "mkdocs.yml"
