@@ -17,6 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, overload
 
+from .errors import UsageError
 from .model import DEFAULT_HANDOFF, Severity
 
 DEFAULT_TIERS: tuple[tuple[str, str], ...] = (
@@ -32,8 +33,8 @@ KNOWN_OPTIONS = ("sops_dir", "glossary", "tiers", "handoff", "allow_terms", "rul
 METRICS_OPTIONS = ("exports", "columns", "min_volume", "source", "margin", "memory_limit")
 
 
-class ConfigError(Exception):
-    """An invalid configuration: the CLI exits 2 with this message."""
+class ConfigError(UsageError):
+    """An invalid configuration (exit 2), naming the option and the file."""
 
     def __init__(self, option: str, message: str, *, source: Path | None = None) -> None:
         where = f"{source}: " if source else ""

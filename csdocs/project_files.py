@@ -26,13 +26,14 @@ from collections.abc import Iterable
 from pathlib import Path, PurePath, PurePosixPath
 
 from .config import Config, resolve
+from .errors import UsageError
 
 SOP_SUFFIXES = (".yaml", ".yml")
 GLOSSARY_NAMES = ("glossary.yaml", "glossary.yml")
 SEARCH_CHECKS_NAMES = ("search-checks.yaml", "search-checks.yml")
 
 
-class PathNotFound(Exception):
+class PathNotFound(UsageError):
     """A path given on the command line does not exist (a usage error)."""
 
 

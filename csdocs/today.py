@@ -12,7 +12,8 @@ of ``csdocs build``), the ``last_reviewed`` date ``csdocs new`` and
 3. the machine's clock (local date).
 
 A malformed value is an error that names where it came from, never a
-silent fall back to the clock.
+silent fall back to the clock. The ``--today`` option is
+:func:`csdocs.cli.today_option`.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from collections.abc import Mapping
-
-import click
 
 TODAY_ENV = "CSDOCS_TODAY"
 
@@ -56,16 +55,3 @@ def today(explicit: str | _dt.date | None = None, *, environ: Mapping[str, str] 
     if from_env:
         return parse_date(from_env, source=TODAY_ENV)
     return _dt.date.today()
-
-
-def _to_date(ctx: click.Context, param: click.Parameter, value: str | None) -> _dt.date:
-    try:
-        return today(value)
-    except BadDate as error:
-        raise click.BadParameter(f"{error.text!r} is not a date (YYYY-MM-DD)", param_hint=error.source) from None
-
-
-def today_option(help_text: str):
-    """The ``--today`` option every date-aware command shares; the command receives a ``date``."""
-    return click.option("--today", metavar="YYYY-MM-DD", callback=_to_date,
-                        help=f"{help_text} (default: ${TODAY_ENV}, else the machine's date).")

@@ -12,27 +12,22 @@ DIR lists (csdocs' own earlier export); if a file it would write is there and
 the manifest does not list it, nothing is written and the exit status is 2.
 
 Exit status: 0 on success; 1 when an SOP file cannot be read as an SOP or an id
-cannot name a macro (each problem printed at its line); 2 for a usage or
-configuration error, or a file in the way.
+cannot name a macro (each problem printed at its line), or a file cannot be
+written; 2 for a usage or configuration error, or a file in the way.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
-from ..lint.commands import config_option, get_config
+from ..cli import config_option, get_config
+from ..errors import CannotWrite, CsdocsError, UsageError
 
 MANIFEST = "csdocs-macros.json"
-
-
-def _fail(message: str, status: int) -> NoReturn:
-    click.echo(f"csdocs: {message}", err=True)
-    sys.exit(status)
 
 
 @click.group("export")
@@ -52,7 +47,7 @@ def macros_command(target: str, output: Path | None, folder_id: int | None, conf
     """Each SOP's agent script as helpdesk macros: greeting, questions, each step's say line,
     closing, and a handoff-note macro per escalation. See docs/integrations.md."""
     from ..site.corpus import load_corpus
-    from .macros import TARGETS, ExportError, export
+    from .macros import TARGETS, export
 
     if target == "freshdesk" and folder_id is None:
         raise click.UsageError("--to freshdesk needs --folder-id N: Freshdesk creates a canned response in a "
@@ -62,18 +57,13 @@ def macros_command(target: str, output: Path | None, folder_id: int | None, conf
     config = get_config(config_file)
     corpus = load_corpus(config)
     if corpus.broken:
-        for loaded in corpus.broken:
-            for problem in loaded.problems:
-                click.echo(f"{loaded.path}:{problem.span.line}:{problem.span.column}: error {problem.rule} "
-                           f"{problem.message}", err=True)
-        _fail(f"{len(corpus.broken)} SOP file(s) cannot be read; nothing exported", 1)
+        raise CsdocsError(f"{len(corpus.broken)} SOP file(s) cannot be read; nothing exported", details=(
+            f"{loaded.path}:{problem.span.line}:{problem.span.column}: error {problem.rule} {problem.message}"
+            for loaded in corpus.broken for problem in loaded.problems))
     for duplicate in corpus.duplicates:
         click.echo(f"csdocs: warning: {duplicate.path}: SOP id {duplicate.id!r} is used by an earlier file; "
                    "left out", err=True)
-    try:
-        exported = export(corpus.sops, target, config=config, options={"folder_id": folder_id})
-    except ExportError as error:
-        _fail(str(error), 1)
+    exported = export(corpus.sops, target, config=config, options={"folder_id": folder_id})
     if output is None or str(output) == "-":
         document = {"target": target, "macros": [{"external_id": ident, "payload": payload}
                                                  for ident, payload in exported]}
@@ -97,8 +87,8 @@ def _write_folder(folder: Path, target: str, exported: list[tuple[str, dict[str,
     if (folder / MANIFEST).exists() and MANIFEST not in ours:
         in_the_way.insert(0, MANIFEST)
     if in_the_way:
-        _fail(f"{folder / in_the_way[0]} is not from an earlier `csdocs export macros` (not in "
-              f"{folder / MANIFEST}); move it or choose another folder. Nothing written", 2)
+        raise UsageError(f"{folder / in_the_way[0]} is not from an earlier `csdocs export macros` (not in "
+                         f"{folder / MANIFEST}); move it or choose another folder. Nothing written")
     try:
         for name, payload in files.items():
             replace_atomically(folder / name, _json(payload))
@@ -108,7 +98,7 @@ def _write_folder(folder: Path, target: str, exported: list[tuple[str, dict[str,
                                                  for ident, _ in exported]}
         replace_atomically(folder / MANIFEST, _json(manifest))
     except OSError as error:
-        _fail(f"cannot write in {folder}: {error.strerror or error}", 2)
+        raise CannotWrite(f"in {folder}", error) from None
     click.echo(f"csdocs: wrote {len(files)} {target} macro(s) to {folder}", err=True)
 
 

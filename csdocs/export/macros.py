@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..config import Config
+from ..errors import CsdocsError
 from ..model import Sop
 from ..render.script import AgentScript, agent_script
 
@@ -43,8 +44,8 @@ CUSTOMER_NAME = re.compile(r"\[customer(?:['’]s)? name\]", re.IGNORECASE)
 """Where an SOP's script says "the customer's name": ``[customer's name]`` or ``[customer name]``."""
 
 
-class ExportError(Exception):
-    """An SOP that cannot be exported as asked: the message names the file (and line) and what to change."""
+class ExportError(CsdocsError):
+    """An SOP that cannot be exported as asked: the message names the file (and line) and what to change (exit 1)."""
 
 
 @dataclass(frozen=True, slots=True)

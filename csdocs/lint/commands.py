@@ -9,27 +9,10 @@ from pathlib import Path
 
 import click
 
-from ..config import Config, ConfigError, load_config, resolve
+from ..cli import config_option, get_config, today_option
+from ..config import resolve
+from ..errors import ExitCode
 from ..loader import json_schema
-from ..today import today_option
-
-
-def config_option(function):
-    return click.option(
-        "--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
-        help="mkdocs.yml to read the csdocs options from (default: the nearest one upward).",
-    )(function)
-
-
-def get_config(config_file: Path | None) -> Config:
-    """Load the project config or exit 2 with the message naming the option."""
-    if config_file is not None and not config_file.is_file():
-        raise click.UsageError(f"no such config file: {config_file}")
-    try:
-        return load_config(config_file)
-    except ConfigError as error:
-        click.echo(f"csdocs: {error}", err=True)
-        sys.exit(2)
 
 
 @click.command("lint")
@@ -47,20 +30,15 @@ def lint_command(paths: tuple[Path, ...], output_format: str, strict: bool, toda
     project's sops_dir. Exit 0 when no finding is an error, 1 when one is
     (or a warning, with --strict), 2 for a usage or configuration error.
     """
-    from ..project_files import PathNotFound
     from .engine import lint_paths
     from .report import FORMATTERS, RulePages
 
     config = get_config(config_file)
     targets = list(paths) or [resolve(config, config.sops_dir)]
-    try:
-        report = lint_paths(targets, config=config, today=today)
-    except PathNotFound as error:
-        click.echo(f"csdocs: {error}", err=True)
-        sys.exit(2)
+    report = lint_paths(targets, config=config, today=today)
     pages = RulePages(site_url=config.site_url, use_directory_urls=config.use_directory_urls)
     click.echo(FORMATTERS[output_format](report, pages=pages), nl=False)
-    sys.exit(1 if report.has_errors(strict=strict) else 0)
+    sys.exit(ExitCode.FAILED if report.has_errors(strict=strict) else ExitCode.OK)
 
 
 @click.command("rules")

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as _dt
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from ..lint.commands import config_option, get_config
+from ..cli import config_option, get_config
 from ..today import BadDate, parse_date
 
 if TYPE_CHECKING:
@@ -67,7 +66,7 @@ def metrics_command(exports: tuple[Path, ...], since: _dt.date | None, until: _d
     Exit 0; 2 for a usage error or an export that cannot be read.
     """
     from ..site.corpus import load_corpus
-    from .engine import MetricsError, measure, options_from_config
+    from .engine import measure, options_from_config
     from .report import FORMATTERS
 
     config = get_config(config_file)
@@ -78,11 +77,7 @@ def metrics_command(exports: tuple[Path, ...], since: _dt.date | None, until: _d
         raise click.UsageError(f"--since {since} is after --until {until}")
     options = options_from_config(config.metrics, source=source, since=since, until=until, as_of=as_of)
     corpus = load_corpus(config)
-    try:
-        result = measure(files, corpus.sops, options=options)
-    except MetricsError as error:
-        click.echo(f"csdocs: {error}", err=True)
-        sys.exit(2)
+    result = measure(files, corpus.sops, options=options)
     click.echo(FORMATTERS[output_format](result), nl=False)
     if result.rows_bad:
         click.echo(f"csdocs: {result.rows_bad} malformed rows not counted (listed under rows.bad_rows)"

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import UsageError
 from ..model import Duration, Sop
 from . import shapes
 from .targets import DEFAULT_MIN_VOLUME, MEASURES, Target, gap, parse_target, relative_gap
@@ -65,8 +66,8 @@ _WANTS = {"fcr": "is solved", "escalation_rate": "says whether it was escalated"
           "first_response_within_sla": "has a first reply"}
 
 
-class MetricsError(Exception):
-    """An export that cannot be read at all (missing, empty, unknown shape): names the file."""
+class MetricsError(UsageError):
+    """An export that cannot be read at all (missing, empty, unknown shape): names the file (exit 2)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import sys
 from pathlib import Path
 
 import click
 
-from ..lint.commands import config_option, get_config
-from ..today import today_option
+from ..cli import config_option, get_config, today_option
 from .formats import FORMATS
 
 WEBHOOK_ENV = "CSDOCS_WEBHOOK_URL"
@@ -84,15 +82,10 @@ def diff_command(base: str, head: str | None, min_risk: str, link: str | None, c
     """The high-risk changes of a pull request's SOPs (csdocs diff --base), by SOP."""
     from ..review.changes import Risk
     from ..review.engine import review_revisions
-    from ..review.revisions import ReviewError
     from .messages import changes_message
 
     config = get_config(config_file)
-    try:
-        result = review_revisions(config, base, head, start=Path.cwd())
-    except ReviewError as error:
-        click.echo(f"csdocs: {error}", err=True)
-        sys.exit(2)
+    result = review_revisions(config, base, head, start=Path.cwd())
     for warning in result.warnings:
         click.echo(f"csdocs: warning: {warning}", err=True)
     titles = {sop_id: sop.title for sop_id, (old, new) in result.pairs.items() if (sop := new or old) is not None}
@@ -103,7 +96,7 @@ def diff_command(base: str, head: str | None, min_risk: str, link: str | None, c
 def _deliver(message, output_format: str, webhook: str | None, *, always: bool, timeout: float,
              retries: int) -> None:
     from .formats import FORMATTERS
-    from .webhook import WebhookError, check_url, post_json, redact
+    from .webhook import check_url, post_json, redact
 
     payload = FORMATTERS[output_format](message)
     if not webhook:
@@ -115,10 +108,6 @@ def _deliver(message, output_format: str, webhook: str | None, *, always: bool, 
     if message.empty and not always:
         click.echo(f"csdocs notify: nothing to send ({message.summary})", err=True)
         return
-    try:
-        sent = post_json(webhook, payload, timeout=timeout, retries=retries)
-    except WebhookError as error:
-        click.echo(f"csdocs notify: {error}", err=True)
-        sys.exit(1)
+    sent = post_json(webhook, payload, timeout=timeout, retries=retries)
     click.echo(f"csdocs notify: sent to {redact(webhook)} ({sent.status}, "
                f"{sent.tries} tr{'y' if sent.tries == 1 else 'ies'})", err=True)

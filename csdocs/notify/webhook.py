@@ -21,11 +21,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..errors import CsdocsError
+
 USER_AGENT = "csdocs-notify"
 
 
-class WebhookError(Exception):
-    """The webhook refused the message, or did not answer in time after every try."""
+class WebhookError(CsdocsError):
+    """The webhook refused the message, or did not answer in time after every try (exit 1)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,44 +1,38 @@
 """``csdocs render flowchart|script SOP`` and ``csdocs paths SOP``: thin adapters over the renderers.
 
 Exit status: 0 on success; 1 when the SOP cannot be read as an SOP (its
-problems are printed, located) or ``dot`` fails on it; 2 for a usage or
-configuration error, or when Graphviz is not installed.
+problems are printed, located), ``dot`` fails on it or the output cannot be
+written; 2 for a usage or configuration error, or when Graphviz is not installed.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import click
 
+from ..cli import config_option, get_config
 from ..config import DEFAULT_CACHE_DIR, Config, resolve
+from ..errors import CannotWrite, CsdocsError
 from ..files import replace_atomically
-from ..lint.commands import config_option, get_config
 from ..model import Sop
 
 if TYPE_CHECKING:  # the renderers load when a command runs, not when the CLI starts
     from .flowchart import Lanes
 
 
-def _fail(message: str, status: int) -> NoReturn:
-    click.echo(f"csdocs: {message}", err=True)
-    sys.exit(status)
-
-
 def load_sop(path: Path) -> Sop:
-    """The model of ``path``, or exit 1 with its problems, each at its line and column."""
+    """The model of ``path``; raises CsdocsError (exit 1) with its problems, each at its line and column."""
     from ..loader import load_file
 
     if not path.is_file():
         raise click.BadParameter(f"no such file: {path}", param_hint="SOP")
     loaded = load_file(path)
     if loaded.sop is None:
-        for problem in loaded.problems:
-            line, column = problem.span
-            click.echo(f"{path}:{line}:{column}: error {problem.rule} {problem.message}", err=True)
-        sys.exit(1)
+        raise CsdocsError("cannot be read as an SOP; nothing drawn", where=str(path), details=(
+            f"{path}:{problem.span.line}:{problem.span.column}: error {problem.rule} {problem.message}"
+            for problem in loaded.problems))
     if loaded.problems:  # drawn from what could be read; say so rather than pass it off as whole
         count = len(loaded.problems)
         click.echo(f"csdocs: warning: {path} has {count} problem{'s' if count != 1 else ''} "
@@ -60,7 +54,7 @@ def write_output(data: str | bytes, output: Path | None, source: Path) -> None:
     try:
         replace_atomically(output, data)
     except OSError as error:
-        _fail(f"cannot write {output}: {error.strerror or error}", 2)
+        raise CannotWrite(output, error) from None
 
 
 def cache_dir_for(config: Config, option: Path | None, no_cache: bool) -> Path | None:
@@ -101,7 +95,7 @@ def flowchart_command(sop: Path, fmt: str, output: Path | None, lanes: Lanes | N
     Exit 1 when SOP cannot be read as an SOP (its problems are printed) or
     dot fails; 2 when Graphviz is not installed.
     """
-    from .dot import DotFailed, DotNotFound, render_many
+    from .dot import DotFailed, render_many
     from .flowchart import to_dot, url_from_pattern
     from .mermaid import to_mermaid
 
@@ -120,10 +114,8 @@ def flowchart_command(sop: Path, fmt: str, output: Path | None, lanes: Lanes | N
         return
     try:
         rendered = render_many([text], fmt=fmt, cache_dir=cache_dir_for(config, cache_dir, no_cache), jobs=1)[0]
-    except DotNotFound as error:
-        _fail(str(error), 2)
-    except DotFailed as error:
-        _fail(f"{sop}: {error}", 1)
+    except DotFailed as error:  # DotNotFound (exit 2) needs no place: it is the machine's, not the SOP's
+        raise CsdocsError(str(error), where=str(sop)) from None
     write_output(rendered, output, sop)
 
 

@@ -30,6 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal, overload
 
+from ..errors import CsdocsError, ExitCode
 from ..files import replace_atomically
 
 log = logging.getLogger(__name__)
@@ -54,12 +55,14 @@ INSTALL_HINT = (
 )
 
 
-class DotError(Exception):
-    """Base of the errors of this module."""
+class DotError(CsdocsError):
+    """Base of the errors of this module (exit 1: dot could not draw)."""
 
 
 class DotNotFound(DotError):
-    """The ``dot`` binary is missing: the message says how to install it."""
+    """The ``dot`` binary is missing: the message says how to install it (exit 2, a setup problem)."""
+
+    exit_code = ExitCode.USAGE
 
     def __init__(self, detail: str = "") -> None:
         super().__init__(INSTALL_HINT + (f"\n({detail})" if detail else ""))

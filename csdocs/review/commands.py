@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..lint.commands import config_option, get_config
+from ..cli import config_option, get_config
+from ..errors import CannotWrite, ExitCode, UsageError
 from .changes import Risk
 from .report import FORMATS, FORMATTERS, MermaidFn
-from .revisions import ReviewError
 
 if TYPE_CHECKING:
     from .engine import ReviewResult
@@ -52,15 +52,11 @@ def diff_command(files: tuple[Path, ...], base: str | None, head: str | None, ou
     if base is None and len(files) != 2:
         raise click.UsageError("give two SOP files (OLD NEW), or --base REV")
     config = get_config(config_file) if base is not None or metrics_exports else None
-    try:
-        if base is not None:
-            assert config is not None  # read above whenever --base is given
-            result = review_revisions(config, base, head, start=Path.cwd())
-        else:
-            result = review_files(files[0], files[1])
-    except ReviewError as error:
-        click.echo(f"csdocs: {error}", err=True)
-        sys.exit(2)
+    if base is not None:
+        assert config is not None  # read above whenever --base is given
+        result = review_revisions(config, base, head, start=Path.cwd())
+    else:
+        result = review_files(files[0], files[1])
     measured = None
     if metrics_exports:
         from ..metrics.engine import MetricsError
@@ -70,8 +66,7 @@ def diff_command(files: tuple[Path, ...], base: str | None, head: str | None, ou
             measured = measure_review(result.pairs, [diff.sop for diff in result.review.sops], metrics_exports,
                                       config.metrics if config is not None else None)
         except MetricsError as error:
-            click.echo(f"csdocs: --metrics: {error}", err=True)
-            sys.exit(2)
+            raise UsageError(str(error), where="--metrics") from None
         if measured.result.rows_bad:
             click.echo(f"csdocs: warning: --metrics: {measured.result.rows_bad} malformed rows not counted "
                        "(csdocs metrics lists them)", err=True)
@@ -85,17 +80,15 @@ def diff_command(files: tuple[Path, ...], base: str | None, head: str | None, ou
                nl=False)
     if svg_dir is not None:
         _write_svgs(svg_dir, result)
-    sys.exit(1 if result.review.fails(Risk(fail_on) if fail_on else None) else 0)
+    sys.exit(ExitCode.FAILED if result.review.fails(Risk(fail_on) if fail_on else None) else ExitCode.OK)
 
 
 def _write_svgs(folder: Path, result: ReviewResult) -> None:
     from ..model import Sop
-    from ..render.dot import DotError
     from .flowdiff import to_diff_dot, write_svgs
 
     if folder.exists() and not folder.is_dir():
-        click.echo(f"csdocs: --svg {folder} is a file, not a folder", err=True)
-        sys.exit(2)
+        raise UsageError(f"{folder} is a file, not a folder", where="--svg")
     graphs = []
     for diff in result.review.sops:
         old, new = result.pairs[diff.sop]
@@ -104,11 +97,7 @@ def _write_svgs(folder: Path, result: ReviewResult) -> None:
             graphs.append((diff.sop, to_diff_dot(old or empty, new or empty, diff)))
     try:
         written = write_svgs(folder, graphs)
-    except DotError as error:
-        click.echo(f"csdocs: {error}", err=True)
-        sys.exit(2)
     except OSError as error:
-        click.echo(f"csdocs: cannot write to {folder}: {error.strerror}", err=True)
-        sys.exit(2)
+        raise CannotWrite(f"to {folder}", error) from None
     for path in written:
         click.echo(f"csdocs: wrote {path}", err=True)

@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..config import Config, resolve
+from ..errors import UsageError
 from ..load.decode import read_bounded
 from ..loader import load_bytes
 from ..model import Sop
 from ..project_files import is_sop_in_repo, order_key, yaml_files
 
 
-class ReviewError(Exception):
-    """Something the user must fix before a review can run (the CLI exits 2)."""
+class ReviewError(UsageError):
+    """Something the user must fix before a review can run (exit 2)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as _dt
-import sys
 from pathlib import Path
 
 import click
 
-from ..today import today_option
-from . import ScaffoldError
+from ..cli import config_option, get_config, today_option
 
 
 @click.command("new")
@@ -21,8 +19,7 @@ from . import ScaffoldError
 @click.option("--owner", help="Role accountable for the SOP (default: '<department> team lead').")
 @click.option("--list", "list_templates", is_flag=True, help="List the templates and exit.")
 @today_option("Date written as last_reviewed")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="mkdocs.yml to read sops_dir from (default: the nearest one upward).")
+@config_option
 def new_command(sop_id: str | None, template_name: str, department: str | None, title: str | None,
                 owner: str | None, list_templates: bool, today: _dt.date, config_file: Path | None) -> None:
     """Start a new SOP from a template: writes sops/<department>/<ID>.yaml.
@@ -43,15 +40,9 @@ def new_command(sop_id: str | None, template_name: str, department: str | None, 
         raise click.UsageError("give the new SOP's ID, e.g. `csdocs new refund-request -d Billing`")
     if department is None:
         raise click.UsageError("give the department with --department, e.g. --department 'Customer Care'")
-    from ..lint.commands import get_config
-
     config = get_config(config_file)
-    try:
-        path = create_sop(config, sop_id=sop_id, template_name=template_name, department=department,
-                          title=title, owner=owner, today=today)
-    except ScaffoldError as error:
-        click.echo(f"csdocs new: {error}", err=True)
-        sys.exit(1)
+    path = create_sop(config, sop_id=sop_id, template_name=template_name, department=department,
+                      title=title, owner=owner, today=today)
     click.echo(f"created {_show(path)}")
     click.echo(f"next: fill in the TODOs, then run `csdocs lint {_show(path)}`")
 
@@ -71,11 +62,7 @@ def init_command(directory: Path, site_name: str | None, today: _dt.date) -> Non
     """
     from .project import init_project
 
-    try:
-        results = init_project(directory, site_name=site_name, today=today)
-    except ScaffoldError as error:
-        click.echo(f"csdocs init: {error}", err=True)
-        sys.exit(1)
+    results = init_project(directory, site_name=site_name, today=today)
     for relative, created in results:
         click.echo(f"{'created' if created else 'skipped (exists)'}  {relative}")
     click.echo(f"next: cd {_show(directory)} && csdocs lint && csdocs serve")

@@ -29,6 +29,7 @@ from pathlib import Path
 from ..config import CONFIG_NAMES, Config
 from ..files import write_new
 from ..loader import json_schema
+from ..errors import CannotWrite
 from . import ScaffoldError
 from .sop import SCHEMA_FILE, make_folder, schema_reference
 from .templates import check_text, environment, find, render
@@ -107,7 +108,7 @@ def init_project(folder: Path, *, site_name: str | None, today: _dt.date) -> lis
             results.append((relative.as_posix(), False))
             continue
         except OSError as error:
-            raise ScaffoldError(f"cannot write {target}: {error.strerror}") from None
+            raise CannotWrite(target, error) from None
         results.append((relative.as_posix(), True))
     return results
 

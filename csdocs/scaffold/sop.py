@@ -10,6 +10,7 @@ from ..config import Config, resolve
 from ..files import write_new
 from ..model import slugify
 from ..project_files import display_path, sop_files
+from ..errors import CannotWrite
 from . import ScaffoldError
 from .templates import check_id, check_text, find, render, title_from_id
 
@@ -102,5 +103,5 @@ def create_sop(config: Config, *, sop_id: str, template_name: str, department: s
     except FileExistsError:
         raise ScaffoldError(f"{display_path(target)} appeared while writing; nothing was overwritten") from None
     except OSError as error:
-        raise ScaffoldError(f"cannot write {display_path(target)}: {error.strerror}") from None
+        raise CannotWrite(display_path(target), error) from None
     return target

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from ..lint.commands import config_option, get_config
+from ..cli import config_option, get_config
+from ..errors import ExitCode
 
 
 @click.command("search")
@@ -68,4 +69,4 @@ def search_command(query: tuple[str, ...], department: str | None, channel: str 
             click.echo(f"no SOP matches {text!r}", err=True)
         elif total > len(shown):
             click.echo(f"({total} SOPs match; the first {len(shown)} shown, -n for more)", err=True)
-    sys.exit(0 if results.hits else 1)
+    sys.exit(ExitCode.OK if results.hits else ExitCode.FAILED)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Config, find_config_file, load_config, resolve
+from ..errors import CsdocsError, UsageError
 from ..files import new_folder_beside
 from ..lint.engine import LintReport, lint_paths
 from ..today import TODAY_ENV
@@ -36,8 +37,8 @@ log = logging.getLogger(__name__)
 SITE_MARKERS = ("index.html", "404.html", "sitemap.xml", "search/search_index.json")
 
 
-class BuildError(Exception):
-    """The site was not built (the message says why); the old site is untouched."""
+class BuildError(CsdocsError):
+    """The site was not built (the message says why); the old site is untouched (exit 1)."""
 
 
 class LintFailed(BuildError):
@@ -57,11 +58,11 @@ class Built:
 def find_mkdocs_config(config_file: Path | None) -> Path:
     if config_file is not None:
         if not config_file.is_file():
-            raise BuildError(f"no such config file: {config_file}")
+            raise UsageError(f"no such config file: {config_file}")
         return config_file.resolve()
     found = find_config_file(Path.cwd())
     if found is None:
-        raise BuildError("no mkdocs.yml here or above: run `csdocs init`, or give --config")
+        raise UsageError("no mkdocs.yml here or above: run `csdocs init`, or give --config")
     return found
 
 

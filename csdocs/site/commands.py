@@ -10,8 +10,7 @@ from pathlib import Path
 
 import click
 
-from ..lint.commands import config_option
-from ..today import today_option
+from ..cli import config_option, today_option
 
 
 def _log_to_stderr(*, quiet: bool) -> None:
@@ -46,24 +45,16 @@ def build_command(force: bool, site_dir: Path | None, today: _dt.date, quiet: bo
     """
     import os
 
-    from ..config import ConfigError
     from ..lint.report import FORMATTERS
-    from .build import BuildError, LintFailed, build_site
+    from .build import LintFailed, build_site
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     _log_to_stderr(quiet=quiet)
     try:
         built = build_site(config_file=config_file, site_dir=site_dir, force=force, today=today)
-    except LintFailed as failed:
+    except LintFailed as failed:  # the findings are the output; the error says what they stopped
         click.echo(FORMATTERS["text"](failed.report), nl=False)
-        click.echo(f"csdocs: {failed}", err=True)
-        sys.exit(1)
-    except ConfigError as error:
-        click.echo(f"csdocs: {error}", err=True)
-        sys.exit(2)
-    except BuildError as error:
-        click.echo(f"csdocs: {error}", err=True)
-        sys.exit(1)
+        raise
     from ..lint.engine import LintReport
     from ..search.checks import RULE as SEARCH_CHECK
 
@@ -101,23 +92,19 @@ def serve_command(dev_addr: str | None, open_in_browser: bool, today: _dt.date, 
 
     from mkdocs.exceptions import MkDocsException
 
+    from ..errors import CsdocsError
     from ..today import TODAY_ENV
-    from .build import BuildError, find_mkdocs_config
+    from .build import find_mkdocs_config
     from .serve import serve_site
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     os.environ[TODAY_ENV] = today.isoformat()  # every rebuild's review dashboard counts from the same day
     _log_to_stderr(quiet=False)
-    try:
-        path = find_mkdocs_config(config_file)
-    except BuildError as error:
-        raise click.UsageError(str(error)) from None
+    path = find_mkdocs_config(config_file)
     signal.signal(signal.SIGTERM, _stop)  # a plain `kill` ends the server cleanly too (its folder removed)
     try:
         serve_site(path, dev_addr=dev_addr, open_in_browser=open_in_browser)
     except MkDocsException as error:
-        click.echo(f"csdocs: {error}", err=True)
-        sys.exit(1)
+        raise CsdocsError(str(error)) from None
     except OSError as error:  # the address is taken, or not ours to listen on
-        click.echo(f"csdocs: cannot serve on {dev_addr or '127.0.0.1:8000'}: {error.strerror or error}", err=True)
-        sys.exit(1)
+        raise CsdocsError(f"cannot serve on {dev_addr or '127.0.0.1:8000'}: {error.strerror or error}") from None
