@@ -97,10 +97,11 @@ def config_option(function: F) -> F:
 def get_config(config_file: Path | None) -> Config:
     """The project config (``--config``, else the nearest mkdocs.yml); a bad one raises ConfigError (exit 2)."""
     from .config import load_config
+    from .lint.registry import check_rule_options
 
     if config_file is not None and not config_file.is_file():
         raise click.UsageError(f"no such config file: {config_file}")
-    return load_config(config_file)
+    return check_rule_options(load_config(config_file))
 
 
 def _to_date(ctx: click.Context, param: click.Parameter, value: str | None) -> _dt.date:

@@ -10,7 +10,6 @@ and the absence of a traceback are checked, and the same kind of failure
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -27,21 +26,13 @@ from csdocs.scaffold import ScaffoldError
 from csdocs.site.build import BuildError
 
 from .conftest import ROOT, run_csdocs
+from .review.test_revisions import git
+from .test_lint_cli import SOP as SOP_TEXT
 
 SOP = ROOT / "sops" / "customer-care" / "refund-request.yaml"
 UNWRITABLE = Path("/proc/csdocs-cannot-write-here")  # nothing, not even root, can create a file in /proc
 
-VALID = """\
-title: Refund request
-department: Billing
-owner: Billing team lead
-purpose: Give every refund request the same fair answer.
-last_reviewed: 2026-10-01
-steps:
-  - id: log
-    title: Log the request
-    action: Create a ticket with the order number.
-"""
+VALID = SOP_TEXT.format(next="refund")
 
 
 @pytest.mark.parametrize(("error", "code"), [
@@ -86,10 +77,9 @@ def project(tmp_path: Path) -> Path:
 
 
 def _git_repo(project: Path) -> None:
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
-    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
-    subprocess.run([*git, "add", "-A"], cwd=project, check=True)
-    subprocess.run([*git, "commit", "-q", "-m", "sops"], cwd=project, check=True)
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "sops")
 
 
 # (what a user types, the exit status, words the message must hold); {project} and {sop} are filled in

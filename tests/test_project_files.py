@@ -9,7 +9,6 @@ orders files differently keeps another file as "the first".
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -20,6 +19,7 @@ from csdocs.loader import load_bytes, load_file
 from csdocs.project_files import PathNotFound, discover, is_sop_in_repo, order_key, sop_files
 
 from .conftest import run_csdocs
+from .review.test_revisions import git
 
 SOP = """\
 id: same
@@ -67,7 +67,7 @@ def project(tmp_path: Path) -> Path:
         else:
             text = "FCR: First contact resolution\n"
         path.write_text(text, "utf-8")
-    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    git(tmp_path, "init", "-q")
     return tmp_path
 
 
@@ -135,9 +135,8 @@ def test_review_reads_every_sop_file_and_keeps_the_first(project: Path) -> None:
 def test_review_at_a_revision_reads_the_same_files(project: Path) -> None:
     from csdocs.review.revisions import load_revision
 
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
-    subprocess.run([*git, "add", "-A"], cwd=project, check=True)
-    subprocess.run([*git, "commit", "-q", "-m", "files"], cwd=project, check=True)
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "files")
     side = load_revision(load_config(project / "mkdocs.yml"), project.resolve(), "HEAD")
     assert side.sops["same"].path == f"sops/{EXPECTED[0]}"
     assert [warning.split(" ", 1)[0] for warning in side.warnings] == [f"sops/{relative}" for relative in EXPECTED[1:]]

@@ -27,9 +27,9 @@ from importlib import resources
 from pathlib import Path
 
 from ..config import CONFIG_NAMES, Config
+from ..errors import CannotWrite
 from ..files import write_new
 from ..loader import json_schema
-from ..errors import CannotWrite
 from . import ScaffoldError
 from .sop import SCHEMA_FILE, make_folder, schema_reference
 from .templates import check_text, environment, find, render

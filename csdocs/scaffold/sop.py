@@ -7,10 +7,10 @@ import os
 from pathlib import Path
 
 from ..config import Config, resolve
+from ..errors import CannotWrite
 from ..files import write_new
 from ..model import slugify
 from ..project_files import display_path, sop_files
-from ..errors import CannotWrite
 from . import ScaffoldError
 from .templates import check_id, check_text, find, render, title_from_id
 

@@ -28,6 +28,7 @@ from ..config import Config, find_config_file, load_config, resolve
 from ..errors import CsdocsError, UsageError
 from ..files import new_folder_beside
 from ..lint.engine import LintReport, lint_paths
+from ..lint.registry import check_rule_options
 from ..today import TODAY_ENV
 from ..today import today as current_date
 from .corpus import load_corpus
@@ -140,7 +141,7 @@ def swap_in(new: Path, target: Path) -> None:
 
 def build_site(*, config_file: Path | None = None, site_dir: Path | None = None, force: bool = False,
                today: _dt.date | None = None) -> Built:
-    """Lint, build, swap. Raises LintFailed, BuildError or csdocs.config.ConfigError.
+    """Lint, build, swap. Raises LintFailed, BuildError, csdocs.config.ConfigError or UsageError (no mkdocs.yml).
 
     ``today`` (default: :func:`csdocs.today.today`) is the date both lint
     and the plugin's review dashboard compare with.
@@ -151,7 +152,7 @@ def build_site(*, config_file: Path | None = None, site_dir: Path | None = None,
 
     today = today or current_date()
     path = find_mkdocs_config(config_file)
-    config = load_config(path)
+    config = check_rule_options(load_config(path))
     sops_dir = resolve(config, config.sops_dir)
     report = lint_paths([sops_dir] if sops_dir is not None and sops_dir.is_dir() else [], config=config,
                         today=today)

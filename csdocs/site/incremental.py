@@ -18,7 +18,7 @@ csdocs plugin with a :class:`Session` kept across rebuilds:
 * the search index (csdocs.search) is written from every SOP at the end of
   each build, rendered or not; the theme's own index is left empty.
 
-Before MkDocs is involved, the plugin also keeps each SOP's generated page
+Before MkDocs is involved, the generator (csdocs.site.generate) keeps each SOP's page
 and flowchart (:class:`SopMemo`): they are made again only when that SOP, an
 SOP it links to (looked up through a :class:`Recorder`), the config, the
 glossary, the layout or the date changed. Pages that list every SOP (home,
@@ -91,16 +91,13 @@ class Session:
         self.sop_pages = SopMemo()
 
 
-_active: Session | None = None
-_lock = threading.Lock()
+_lock = threading.Lock()  # one build at a time into a session's folder
 
 
 @contextmanager
-def activated(session: Session) -> Iterator[Session]:
-    """Let the plugin find ``session`` while MkDocs builds into its folder."""
-    global _active
+def building(session: Session) -> Iterator[Session]:
+    """One build of ``session``'s site: what the last one rendered is cleared, and a failed build is forgotten."""
     with _lock:
-        _active = session
         session.rendered = []
         session.plan = None  # made afresh by this build's on_files
         try:
@@ -108,16 +105,6 @@ def activated(session: Session) -> Iterator[Session]:
         except BaseException:
             session.forget()
             raise
-        finally:
-            _active = None
-
-
-def active(site_dir: str | os.PathLike[str]) -> Session | None:
-    """The session building into ``site_dir`` now, if any (none for ``csdocs build``)."""
-    session = _active
-    if session is None or Path(site_dir).resolve() != session.site_dir.resolve():
-        return None
-    return session
 
 
 # ----------------------------------------------------------------- hashing

@@ -1,29 +1,29 @@
 """The ``csdocs`` MkDocs plugin: thin, like mkdocs-material's tags plugin.
 
-* ``on_config``: options -> :class:`csdocs.config.Config`; the plugin's CSS and
-  JavaScript are added; theme fonts are turned off (the site is offline).
-* ``on_files``: the SOP and glossary YAML files are taken out of the site
-  (never published raw), the SOPs are loaded, and every page is generated
-  in memory with ``File.generated``; hand-written Markdown stays as written.
-  Without a ``nav`` in mkdocs.yml, the navigation lists departments, not
-  every SOP (a full navigation makes each page link every other page, and
-  the build grows with the square of the SOP count).
-* ``on_page_content``: each generated page's slots are filled with the HTML
-  rendered by :mod:`csdocs.site.pages`.
-* Under ``csdocs serve`` (an :mod:`csdocs.site.incremental` session), pages
-  whose content did not change keep the HTML of the last build, and the
-  search index is merged so that it stays whole (``on_files``,
-  ``on_post_build``).
+Each hook hands over to the library and does one thing:
+
+* ``on_config``: the options (declared once, :data:`csdocs.config.OPTIONS`)
+  -> :class:`csdocs.config.Config`; the plugin's CSS and JavaScript are added;
+  theme fonts are turned off (the site is offline).
+* ``on_files``: the SOPs are loaded (:mod:`csdocs.site.corpus`), their YAML
+  files taken out of the site (never published raw), and every generated page
+  (:func:`csdocs.site.generate.generate_site`) added with ``File.generated``;
+  hand-written Markdown stays as written. Without a ``nav`` in mkdocs.yml the
+  navigation lists departments (:func:`csdocs.site.generate.navigation`).
+* ``on_page_content`` / ``on_post_page``: each generated page's slots are
+  filled with the HTML rendered by :mod:`csdocs.site.pages`; flowcharts last.
+* ``on_post_build``: csdocs' search index and API, from every published SOP.
+
+``csdocs serve`` hands the plugin its :class:`csdocs.site.incremental.Session`
+(:attr:`CsdocsPlugin.session`): pages whose content did not change keep the
+HTML of the last build, and the search index stays whole.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as _dt
 import logging
 import os
 import shutil
-from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -37,74 +37,59 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 from mkdocs.utils import clean_directory, get_build_date
 
-from ..config import KNOWN_OPTIONS, Config, ConfigError, config_from_options, resolve
+from ..config import OPTIONS, Config, ConfigError, config_from_options, resolve
+from ..errors import CsdocsError
 from ..files import new_folder_beside
-from ..model import Sop
-from ..project_files import SOP_SUFFIXES
 from ..today import BadDate
 from ..today import today as current_date
-from . import incremental, pages
+from . import generate, incremental
 from .build import swap_in
 from .corpus import Corpus, load_corpus
-from .text import front_matter_title
+from .generate import GeneratedSite, generate_site, navigation, source_files
+from .pages import fill_late, fill_slots
 
 log = get_plugin_logger(__name__)
 
 ASSETS = ("csdocs.css", "csdocs.js", "csdocs-search.js")
 ASSET_DIR = "assets/csdocs"
-PROGRESS_MIN_PAGES = 200  # below this a build is quick; say nothing
 
-
-def layout_shape(layout: pages.Layout) -> tuple[Any, ...]:
-    """Everything of the layout a page may read besides flowcharts (compared once a rebuild)."""
-    return (layout.use_directory_urls, dict(layout.sop_pages), dict(layout.department_pages),
-            dict(layout.department_names), layout.project_pages)
-
-
-def page_hash(page: pages.Page) -> str:
-    return incremental.content_hash(page.markdown, page.slots, page.late)
-
-
-class CsdocsPluginConfig(base.Config):
-    """The same options as :mod:`csdocs.config` (validated there, once, for the CLI and the site)."""
-
-    sops_dir = c.Optional(c.Type(str))
-    glossary = c.Optional(c.Type(str))
-    tiers = c.Optional(c.Type(dict))
-    handoff = c.Optional(c.Type(list))
-    allow_terms = c.Optional(c.Type(list))
-    rules = c.Optional(c.Type(dict))
-    flowchart_url = c.Optional(c.Type(str))
-    cache_dir = c.Optional(c.Type(str))
-    metrics = c.Optional(c.Type(dict))
+# MkDocs' typed options, made from the one declaration (csdocs.config.OPTIONS): MkDocs checks each
+# value's kind, csdocs.config.config_from_options the rest, for the CLI and the site alike.
+CsdocsPluginConfig: type[base.Config] = type("CsdocsPluginConfig", (base.Config,), {
+    name: c.Optional(c.Type(kind)) for name, kind in OPTIONS.items()})
 
 
 def csdocs_config(options: dict[str, Any], mkdocs_config: MkDocsConfig) -> Config:
+    from ..lint.registry import check_rule_options
+
     config_file = Path(mkdocs_config.config_file_path).resolve() if mkdocs_config.config_file_path else None
     root = config_file.parent if config_file else Path.cwd().resolve()
-    given = {key: value for key, value in options.items() if key in KNOWN_OPTIONS and value is not None}
+    given = {key: value for key, value in options.items() if key in OPTIONS and value is not None}
     if "sops_dir" not in given:
         docs_dir = Path(mkdocs_config.docs_dir)
         given["sops_dir"] = os.path.relpath(docs_dir, root) if docs_dir.is_absolute() else str(docs_dir)
     try:
-        return config_from_options(given, root=root, config_file=config_file)
+        return check_rule_options(config_from_options(given, root=root, config_file=config_file))
     except ConfigError as error:
         raise PluginError(str(error)) from None
 
 
-class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
+class CsdocsPlugin(BasePlugin):  # its config class is made at import, from the one declaration (above)
+    config_class = CsdocsPluginConfig
     supports_multiple_instances = False
 
     def __init__(self) -> None:
         self.csdocs: Config | None = None
         self.corpus: Corpus | None = None
+        self.site: GeneratedSite | None = None
         self.slots: dict[str, tuple[str, ...]] = {}
         self.late: dict[str, tuple[str, ...]] = {}
         self.pages_done = 0
         self.pages_total = 0
         self.files: Files | None = None
-        self.layout: pages.Layout | None = None
         self.metrics: Any = None  # csdocs.metrics Result when metrics.exports is set
+        # Set by `csdocs serve` (csdocs.site.serve.rebuild) before each build; None for a full build.
+        self.session: incremental.Session | None = None
 
     def _measure(self, corpus: Corpus) -> Any:
         """``metrics: {exports: [...]}``: measure every SOP once per build (None without exports)."""
@@ -149,52 +134,82 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
     # ------------------------------------------------------------------- files
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        self.corpus = corpus = self._load_corpus()
+        self._drop_sources(files, corpus)
+        self.metrics = self._measure(corpus)
+        self.site = site = self._generate(corpus, config)
+        hand_written = {file.src_uri for file in files.documentation_pages()}
+        hashes = self._add_pages(files, config, site, hand_written)
+        self._add_assets(files, config)
+        if config.nav is None:
+            config.nav = navigation(site.layout, hand_written, performance=self.metrics is not None)
+        self.pages_total = len(files.documentation_pages())
+        self.files = files
+        if self.session is not None:
+            self._plan_rebuild(self.session, files, config, hashes, hand_written)
+        return files
+
+    def _drop_sources(self, files: Files, corpus: Corpus) -> None:
+        """SOPs and the glossary are sources, not downloads: never copied to the site."""
+        assert self.csdocs is not None
+        is_source = source_files(corpus, self.csdocs)
+        for file in list(files):
+            if file.abs_src_path is not None and is_source(Path(file.abs_src_path)):
+                files.remove(file)
+
+    def _generate(self, corpus: Corpus, config: MkDocsConfig) -> GeneratedSite:
+        assert self.csdocs is not None
+        try:
+            today = current_date()
+        except BadDate as error:
+            raise PluginError(f"csdocs: {error}") from None
+        try:
+            return generate_site(corpus, self.csdocs, site_name=config.site_name,
+                                 use_directory_urls=config.use_directory_urls, today=today,
+                                 metrics=self.metrics, session=self.session)
+        except CsdocsError as error:  # Graphviz is not installed
+            raise PluginError(str(error)) from None
+
+    @staticmethod
+    def _add_assets(files: Files, config: MkDocsConfig) -> None:
+        """The plugin's CSS and JavaScript, unless the project ships its own at the same path."""
+        for name in ASSETS:
+            src = f"{ASSET_DIR}/{name}"
+            if files.get_file_from_path(src) is None:
+                path = resources.files("csdocs.site").joinpath("assets", name)
+                files.append(File.generated(config, src, content=path.read_bytes()))
+
+    def _load_corpus(self) -> Corpus:
+        """The SOPs and the glossary; a file that is not published is said so, at its line."""
         assert self.csdocs is not None
         corpus = load_corpus(self.csdocs)
-        self.corpus = corpus
         for loaded in corpus.broken:
             problem = loaded.problems[0]
             log.warning("%s:%d:%d: not published: %s", loaded.path, problem.span.line, problem.span.column,
                         problem.message)
         for sop in corpus.duplicates:
             log.warning("%s: not published: another SOP already has the id '%s'", sop.path, sop.id)
+        return corpus
 
-        self._drop_yaml(files)
-        layout = pages.plan_layout(corpus, use_directory_urls=config.use_directory_urls)
-        session = incremental.active(config.site_dir)  # only under `csdocs serve`
-        layout = self._with_flowcharts(layout, corpus, session)
-        self.layout = layout
-        try:
-            today = current_date()
-        except BadDate as error:
-            raise PluginError(f"csdocs: {error}") from None
-        self.metrics = self._measure(corpus)
-        generated = self._generate(corpus, layout, config, today, session)
-        hand_written = {file.src_uri for file in files.documentation_pages()}
+    def _add_pages(self, files: Files, config: MkDocsConfig, site: GeneratedSite,
+                   hand_written: set[str]) -> dict[str, str]:
+        """Each generated page not written by hand, as a file; its slots kept for the page hooks.
+
+        Returns src_uri -> content hash (under serve; empty otherwise)."""
         hashes: dict[str, str] = {}
-        for page, digest in generated:
+        for generated in site.pages:
+            page = generated.page
             if page.src_uri in hand_written:
                 log.info("%s is written by hand: kept, not generated", page.src_uri)
                 continue
             files.append(File.generated(config, page.src_uri, content=page.markdown))
-            if digest is not None:
-                hashes[page.src_uri] = digest
+            if generated.digest is not None:
+                hashes[page.src_uri] = generated.digest
             if page.slots:
                 self.slots[page.src_uri] = page.slots
             if page.late:
                 self.late[page.src_uri] = page.late
-        for name in ASSETS:
-            src = f"{ASSET_DIR}/{name}"
-            if files.get_file_from_path(src) is None:
-                path = resources.files("csdocs.site").joinpath("assets", name)
-                files.append(File.generated(config, src, content=path.read_bytes()))
-        if config.nav is None:
-            config.nav = self._navigation(files, layout)
-        self.pages_total = len(files.documentation_pages())
-        self.files = files
-        if session is not None:
-            self._plan_rebuild(session, files, config, hashes, hand_written)
-        return files
+        return hashes
 
     def _plan_rebuild(self, session: incremental.Session, files: Files, config: MkDocsConfig,
                       hashes: dict[str, str], hand_written: set[str]) -> None:
@@ -214,122 +229,6 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
                      len(files.documentation_pages()) - len(plan.reused), len(files.documentation_pages()))
         incremental.mark(files, plan.reused)
         session.plan = plan
-
-    def _drop_yaml(self, files: Files) -> None:
-        """SOPs and the glossary are sources, not downloads: never copy them to the site."""
-        assert self.csdocs is not None and self.corpus is not None
-        sources = {str(path) for path in self.corpus.sop_files}
-        if self.corpus.glossary_file is not None:
-            sources.add(str(self.corpus.glossary_file))
-        sops_dir = resolve(self.csdocs, self.csdocs.sops_dir)
-        sops_root = sops_dir.resolve() if sops_dir is not None else None
-        for file in list(files):
-            if file.abs_src_path is None:
-                continue
-            path = Path(file.abs_src_path).resolve()
-            under_sops = sops_root is not None and path.is_relative_to(sops_root)
-            if str(path) in sources or (under_sops and path.suffix in SOP_SUFFIXES):
-                files.remove(file)
-
-    def _with_flowcharts(self, layout: pages.Layout, corpus: Corpus,
-                         session: incremental.Session | None) -> pages.Layout:
-        from ..render import dot as dot_render
-        from .flowcharts import render_flowcharts
-
-        assert self.csdocs is not None
-        cache_dir = resolve(self.csdocs, self.csdocs.cache_dir)
-        svgs: dict[str, str] = {}
-        todo = list(corpus.sops)
-        recorders: dict[str, incremental.Recorder] = {}
-        memo = session.flowcharts if session is not None else None
-        if memo is not None:  # serve: a chart whose SOP and linked SOPs did not change is kept as it was
-            memo.begin((self.csdocs, cache_dir, layout_shape(layout)))
-            todo = []
-            for sop in corpus.sops:
-                hit = memo.lookup(sop, corpus.index)
-                if hit is None:
-                    todo.append(sop)
-                else:
-                    svgs[sop.id] = hit.value
-        if len(todo) >= PROGRESS_MIN_PAGES:
-            log.info("drawing %d flowcharts (cached ones are read back)", len(todo))
-
-        def sop_url(sop: Sop) -> Callable[[str, str | None], str | None]:
-            src = layout.sop_pages[sop.id]
-            index: Mapping[str, Sop] = corpus.by_id()
-            if memo is not None:
-                index = recorders[sop.id] = incremental.Recorder(corpus.index)
-
-            def url(sop_id: str, step_id: str | None) -> str | None:
-                other = index.get(sop_id)
-                if other is None:
-                    return None
-                return layout.href(layout.sop_pages[sop_id], from_page=src,
-                                   anchor=pages.goto_anchor(other, step_id))
-            return url
-
-        def anchors(sop: Sop) -> dict[str, str]:
-            """DOT node names (the renderer's ``s<index>``, ``e<index>``) -> the procedure's anchors."""
-            links = {f"s{step.index}": "#" + pages.step_anchor(step) for step in sop.steps}
-            links.update({f"e{index}": "#" + pages.escalation_anchor(escalation)
-                          for index, escalation in enumerate(sop.escalations)})
-            return links
-
-        try:
-            drawn = render_flowcharts(todo, self.csdocs, sop_url=sop_url, anchors=anchors, cache_dir=cache_dir)
-        except dot_render.DotNotFound as error:
-            raise PluginError(str(error)) from None
-        if memo is not None:
-            for sop in todo:
-                if sop.id in drawn and sop.id in recorders:  # a failed chart is tried again next time
-                    memo.store(sop, recorders[sop.id], drawn[sop.id])
-        svgs.update(drawn)
-        ordered = {sop.id: svgs[sop.id] for sop in corpus.sops if sop.id in svgs}  # one order, memo or not
-        return dataclasses.replace(layout, flowcharts=ordered)
-
-    def _generate(self, corpus: Corpus, layout: pages.Layout, config: MkDocsConfig, today: _dt.date,
-                  session: incremental.Session | None) -> list[tuple[pages.Page, str | None]]:
-        """Every generated page, with its content hash under serve (None otherwise)."""
-        from ..lint.registry import RULES
-
-        assert self.csdocs is not None
-        out = self._sop_pages(corpus, layout, today, session)
-        others = [pages.department_page(slug, corpus, layout) for slug in layout.department_pages]
-        others += [
-            pages.home_page(config.site_name, corpus, layout),
-            pages.glossary_page(corpus, layout),
-            pages.escalation_matrix_page(corpus, layout, self.csdocs),
-            pages.review_dashboard_page(corpus, layout, today=today),
-            pages.rules_page(RULES),
-        ]
-        if self.metrics is not None:
-            others.append(pages.performance_page(self.metrics, corpus, layout))
-        out += [(page, page_hash(page) if session is not None else None) for page in others]
-        return out
-
-    def _sop_pages(self, corpus: Corpus, layout: pages.Layout, today: _dt.date,
-                   session: incremental.Session | None) -> list[tuple[pages.Page, str | None]]:
-        assert self.csdocs is not None
-        if session is None:
-            return [(pages.sop_page(sop, self.csdocs, corpus, layout, today=today, metrics=self.metrics), None)
-                    for sop in corpus.sops]
-        # serve: a page whose SOP, linked SOPs, flowchart and context did not change is kept as it was
-        memo = session.sop_pages
-        memo.begin((self.csdocs, corpus.glossary, today, layout_shape(layout), self.metrics))
-        out: list[tuple[pages.Page, str | None]] = []
-        for sop in corpus.sops:
-            svg = layout.flowcharts.get(sop.id)
-            hit = memo.lookup(sop, corpus.index)
-            if hit is not None and hit.value[2] == svg:
-                out.append((hit.value[0], hit.value[1]))
-                continue
-            recorder = incremental.Recorder(corpus.index)
-            page = pages.sop_page(sop, self.csdocs, dataclasses.replace(corpus, index=recorder), layout,
-                                  today=today, metrics=self.metrics)
-            digest = page_hash(page)
-            memo.store(sop, recorder, (page, digest, svg))
-            out.append((page, digest))
-        return out
 
     def _write_search_index(self, config: MkDocsConfig) -> None:
         """``search/csdocs/``: every published SOP, in the site's order (csdocs.search.index)."""
@@ -353,10 +252,10 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
 
     def _published_urls(self) -> dict[str, str]:
         """SOP id -> its page's URL (site-relative), for every SOP page the build published."""
-        assert self.corpus is not None and self.files is not None and self.layout is not None
+        assert self.corpus is not None and self.files is not None and self.site is not None
         urls = {}
         for sop in self.corpus.sops:
-            file = self.files.get_file_from_path(self.layout.sop_pages.get(sop.id, ""))
+            file = self.files.get_file_from_path(self.site.layout.sop_pages.get(sop.id, ""))
             if file is not None and file.page is not None and file.inclusion.is_included():
                 urls[sop.id] = file.url
         return urls
@@ -384,24 +283,6 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
 
-    def _navigation(self, files: Files, layout: pages.Layout) -> list[Any]:
-        """Home, one entry per department, the project pages, then hand-written pages."""
-        generated = set(layout.sop_pages.values()) | set(layout.department_pages.values())
-        generated |= set(layout.project_pages) | {pages.PERFORMANCE}
-        nav: list[Any] = [{"Home": pages.HOME}]
-        for slug, src in sorted(layout.department_pages.items(),
-                                key=lambda item: layout.department_names[item[0]].casefold()):
-            # navigation titles are printed unescaped by the theme: escape the author's text here
-            nav.append({front_matter_title(layout.department_names[slug]): src})
-        nav.append({"For process owners": [
-            {"Glossary": pages.GLOSSARY}, {"Escalation matrix": pages.ESCALATIONS},
-            {"Review dashboard": pages.REVIEWS}, {"Lint rules": pages.RULES},
-            *([{"Performance": pages.PERFORMANCE}] if self.metrics is not None else []),
-        ]})
-        hand_written = sorted(file.src_uri for file in files.documentation_pages() if file.src_uri not in generated)
-        nav.extend(hand_written)
-        return nav
-
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """``mkdocs serve`` watches docs_dir; also watch sops_dir and the glossary when they lie elsewhere."""
         assert self.csdocs is not None
@@ -419,19 +300,18 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         slots = self.slots.get(page.file.src_uri)
         self.pages_done += 1
-        if self.pages_total >= PROGRESS_MIN_PAGES and self.pages_done % max(1, self.pages_total // 10) == 0:
+        if self.pages_total >= generate.PROGRESS_MIN_PAGES and self.pages_done % max(1, self.pages_total // 10) == 0:
             log.info("rendered %d of %d pages", self.pages_done, self.pages_total)
         if not slots:
             return html
-        return pages.fill_slots(html, slots)
+        return fill_slots(html, slots)
 
     def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str:
         """Flowcharts go in last: search indexing (which parses every tag) never sees their SVG."""
-        session = incremental.active(config.site_dir)
-        if session is not None:
-            session.rendered.append(page.file.src_uri)
+        if self.session is not None:
+            self.session.rendered.append(page.file.src_uri)
         late = self.late.get(page.file.src_uri)
-        return pages.fill_late(output, late) if late else output
+        return fill_late(output, late) if late else output
 
     # ------------------------------------------------------------------- build
 
@@ -439,6 +319,5 @@ class CsdocsPlugin(BasePlugin[CsdocsPluginConfig]):
         """csdocs' search index and API, from every SOP; under serve, what this build leaves for the next."""
         self._write_search_index(config)
         self._write_api(config)
-        session = incremental.active(config.site_dir)
-        if session is not None and session.plan is not None:
-            session.last = incremental.Snapshot(session.plan.signature, session.plan.page_hashes)
+        if self.session is not None and self.session.plan is not None:
+            self.session.last = incremental.Snapshot(self.session.plan.signature, self.session.plan.page_hashes)

@@ -23,7 +23,8 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import InclusionLevel
 
-from .incremental import Session, activated
+from .incremental import Session, building
+from .plugin import CsdocsPlugin
 
 log = logging.getLogger("mkdocs.plugins.csdocs.serve")
 
@@ -73,8 +74,11 @@ def rebuild(session: ServeSession, config: MkDocsConfig | None = None) -> tuple[
     # Without the csdocs plugin nobody decides what to keep: a plain full build.
     dirty = "csdocs" in config.plugins
     session.incremental.inclusion = InclusionLevel.is_in_serve if session.serve_url else InclusionLevel.is_included
+    plugin = config.plugins.get("csdocs")
+    if isinstance(plugin, CsdocsPlugin):  # each build's plugin is new (MkDocs loads the config afresh)
+        plugin.session = session.incremental
     try:
-        with activated(session.incremental) as state:
+        with building(session.incremental) as state:
             build(config, serve_url=session.serve_url, dirty=dirty)
             if not dirty:
                 state.forget()
