@@ -67,8 +67,9 @@ class Project:
     sops_by_id: Mapping[str, tuple[SopRef, ...]] = field(default_factory=dict)
     glossary: Glossary = Glossary()
     entries: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    # department slug -> each department written with it -> the first SOP file (by path) that names it
-    departments: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # department (as written, spaces collapsed) -> the other departments with its slug, each with the
+    # first SOP file (by path) that names it; only departments that share their slug are here
+    department_clashes: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     def sop(self, sop_id: str) -> SopRef | None:
         found = self.sops_by_id.get(sop_id)
@@ -94,7 +95,8 @@ def build_project(refs: Iterable[SopRef], glossary: Glossary = Glossary()) -> Pr
         sops_by_id={key: tuple(sorted(value, key=lambda r: r.path)) for key, value in by_id.items()},
         glossary=glossary,
         entries={key: frozenset(value) for key, value in entries.items()},
-        departments=departments,
+        department_clashes={name: tuple((other, path) for other, path in names.items() if other != name)
+                            for names in departments.values() if len(names) > 1 for name in names},
     )
 
 

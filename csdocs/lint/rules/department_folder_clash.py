@@ -53,7 +53,7 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     key = sop.department_key
     if not key:
         return
-    others = [(name, path) for name, path in ctx.project.departments.get(sop.slug, {}).items() if name != key]
+    others = ctx.project.department_clashes.get(key)
     if not others:
         return
     listed = ", ".join(f"{clip(name, 40)!r} ({path})" for name, path in others[:3])

@@ -80,7 +80,7 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     text = sop.source
     if not text:
         return
-    written = INVISIBLE.search(text) is not None
+    written = not text.isascii() and INVISIBLE.search(text) is not None  # every one of them is non-ASCII
     escaped = "\\" in text and _ESCAPE.search(text) is not None  # "Yes\u200b" in double quotes
     if not written and not escaped:  # nearly every SOP: one or two scans, nothing found
         return
