@@ -206,15 +206,16 @@ def _plan(shape: Shape, header: Sequence[str], typed: Mapping[str, str] | None =
     uses: dict[str, set[str]] = {}
     source_of: dict[str, str] = {}  # alias -> the export's column it reads
 
-    def col(name: str, *, trimmed: bool = True) -> str | None:
-        """The column's text; untrimmed for a cell that is only parsed (a cast skips white space itself)."""
+    def col(name: str, *, trimmed: bool = True, text_use: bool | None = None) -> str | None:
+        """The column's text; untrimmed for a cell that is only parsed (a cast skips white space itself) or
+        compared as written first (``text_use``: the cell is read as text all the same)."""
         columns = [c for c in shape.columns.get(name, ()) if c in names]
         if not columns:
             return None
         alias = f"{'t' if trimmed else 'r'}_{name}"
         source_of[alias] = columns[0]
         uses.setdefault(columns[0], set())
-        if trimmed:
+        if trimmed if text_use is None else text_use:
             uses[columns[0]].add("text")
         if columns[0] in typed:  # the reader parsed it already (and rejected the rows where it could not)
             text[alias] = quote_ident(columns[0])
@@ -246,8 +247,10 @@ def _plan(shape: Shape, header: Sequence[str], typed: Mapping[str, str] | None =
     out: dict[str, str] = {}
     checks: list[tuple[str, str]] = []  # (condition that is true for a bad value, message prefix)
 
-    status = col("status")  # only whether it is solved is kept: the text itself is never asked for again
-    out["solved_flag"] = (f"coalesce(lower({status}) IN ('solved', 'closed', 'resolved'), false)"
+    # only whether it is solved is kept: the text itself is never asked for again
+    status = col("status", trimmed=False, text_use=True)
+    out["solved_flag"] = (_known(status, {"true": SOLVED, "false": UNSOLVED},
+                                 f"coalesce(lower(trim({status})) IN ({', '.join(map(quote_text, SOLVED))}), false)")
                           if status else "NULL::BOOLEAN")
 
     def timestamp(name: str, target: str) -> None:
@@ -329,13 +332,14 @@ def _plan(shape: Shape, header: Sequence[str], typed: Mapping[str, str] | None =
     else:
         number("handle_minutes", "hm")
 
-    csat = col("csat")
+    csat = col("csat", trimmed=False, text_use=True)
     if csat is None:
         out["csat_good"] = "NULL::BOOLEAN"
         out["csat_score"] = "NULL::DOUBLE"
     else:
-        low = f"lower({csat})"
-        not_rating = f"({blank(csat)} IS NULL OR {low} IN ('offered', 'unoffered', 'not offered'))"
+        cell = f"trim({csat})"
+        low = f"lower({cell})"
+        not_rating = f"({blank(cell)} IS NULL OR {low} IN ({', '.join(map(quote_text, NOT_RATINGS))}))"
         out["csat_good"] = (f"CASE WHEN {low} LIKE 'good%' THEN true WHEN {low} LIKE 'bad%' THEN false END")
         if shape.name == "zendesk":
             score = "NULL::DOUBLE"
@@ -349,8 +353,12 @@ def _plan(shape: Shape, header: Sequence[str], typed: Mapping[str, str] | None =
             else:
                 score = in_scale
         out["csat_score"] = score
-        checks.append((f"NOT {not_rating} AND {out['csat_good']} IS NULL AND ({score}) IS NULL",
-                       _msg(f"{shape.columns['csat'][0]!r} is not a rating: ", csat)))
+        check = f"NOT {not_rating} AND {out['csat_good']} IS NULL AND ({score}) IS NULL"
+        if shape.name == "zendesk":  # the words Zendesk writes, as it writes them, need no trim or lower
+            out["csat_good"] = _known(csat, {"true": ("good",), "false": ("bad",), "NULL": NOT_RATINGS},
+                                      out["csat_good"])
+            check = _known(csat, {"false": ("good", "bad", *NOT_RATINGS)}, check)
+        checks.append((check, _msg(f"{shape.columns['csat'][0]!r} is not a rating: ", cell)))
 
     if checks:
         whens = " ".join(f"WHEN {condition} THEN {message}" for condition, message in checks)
@@ -358,6 +366,27 @@ def _plan(shape: Shape, header: Sequence[str], typed: Mapping[str, str] | None =
     else:
         out["problem"] = "NULL::VARCHAR"
     return text, parsed, out, uses
+
+
+SOLVED = ("solved", "closed", "resolved")  # a status that counts as solved, lower case
+UNSOLVED = ("new", "open", "pending", "hold", "on hold")  # the usual others (any other is not solved either)
+NOT_RATINGS = ("offered", "unoffered", "not offered")  # survey states that are not a rating
+
+
+def _known(cell: str, known: Mapping[str, Sequence[str]], general: str) -> str:
+    """``general`` (SQL over a cell's text), first looking the cell up as the helpdesk usually writes it.
+
+    ``known`` maps a value to the lower-case words ``general`` gives it for;
+    each is matched exactly as written, in lower case, Title Case and UPPER
+    CASE, so the result is the same as ``general``'s, without trimming and
+    lower-casing every row: the few distinct words of a status or a survey
+    column make most rows one of them.
+    """
+    whens = []
+    for value, words in known.items():
+        spellings = sorted({form for word in words for form in (word, word.title(), word.upper(), word.capitalize())})
+        whens.append(f"WHEN {cell} IN ({', '.join(map(quote_text, spellings))}) THEN {value}")
+    return f"CASE {' '.join(whens)} ELSE {general} END"
 
 
 def contacts_sql(shape: Shape, header: Sequence[str]) -> str:

@@ -243,3 +243,34 @@ def test_the_same_export_unchanged_is_measured_once(tmp_path):
     again = measure([path], SOPS, options=options)
     assert again.sop("refund-request").volume == len(of_sop(fewer, REFUND))
     assert engine._last is not None and engine._last[1] is again
+
+
+def test_status_and_rating_words_count_however_they_are_written(tmp_path):
+    """Solved/closed/resolved and good/bad ratings count in any case, padded or not (the usual spellings are
+    looked up as written, the others trimmed and lower-cased: both must agree)."""
+    import dataclasses
+
+    statuses = ["solved", "Solved", "SOLVED", " solved ", "Closed", "closed  ", "open", "Open", "pending", "hold",
+                "On hold", "escalated"]
+    ratings = ["Good", "good", " GOOD ", "Good, I'm satisfied", "Bad", "bad", " Bad ", "Offered", "Not Offered",
+               "unoffered ", "", "meh"]
+    rows = [dataclasses.replace(ticket, tags=("refund",)) for ticket in tickets(len(statuses))]
+    table = WRITERS["zendesk"](rows)
+    column = table[0].index
+    for line, status, rating in zip(table[1:], statuses, ratings, strict=True):
+        line[column("Status")], line[column("Satisfaction Score")] = status, rating
+    path = write_csv(tmp_path / "z.csv", table)
+    result = measure([path], [sop("refund-request", REFUND, csat="90%")], options=Options(as_of=AS_OF, min_volume=1))
+
+    word = [rating.strip(" ").lower() for rating in ratings]
+    malformed = [number for number, text in enumerate(word, start=2)
+                 if text and text not in ("offered", "unoffered", "not offered")
+                 and not text.startswith(("good", "bad"))]
+    assert [bad.row for bad in result.bad_rows] == malformed == [13]
+    kept = [number - 2 for number in range(2, len(rows) + 2) if number not in malformed]
+    solved = [i for i in kept if statuses[i].strip().lower() in ("solved", "closed", "resolved")]
+    good = sum(word[i].startswith("good") for i in kept)
+    bad = sum(word[i].startswith("bad") for i in kept)
+    refund = result.sop("refund-request").metrics
+    assert refund["fcr"].count == len(solved) == 6
+    assert (refund["csat"].value, refund["csat"].count) == (pytest.approx(100 * good / (good + bad)), good + bad)
