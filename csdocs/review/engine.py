@@ -11,7 +11,7 @@ from ..lint.engine import cyclic_gc_paused
 from ..loader import load_file
 from ..model import Sop
 from .changes import Review
-from .compare import PathsFn, default_paths_fn, diff_sops
+from .compare import diff_sops
 from .revisions import ReviewError, load_revision, repo_root
 
 Pair = tuple[Sop | None, Sop | None]
@@ -24,14 +24,12 @@ class ReviewResult:
     warnings: tuple[str, ...] = ()
 
 
-def review_pairs(pairs: Iterable[Pair], *, paths_fn: PathsFn | None = None) -> ReviewResult:
+def review_pairs(pairs: Iterable[Pair]) -> ReviewResult:
     """Diff every (old, new) pair; SOPs with nothing to report are left out."""
-    if paths_fn is None:
-        paths_fn = default_paths_fn()
     diffs = []
     by_id: dict[str, Pair] = {}
     for old, new in pairs:
-        diff = diff_sops(old, new, paths_fn=paths_fn)
+        diff = diff_sops(old, new)
         by_id[diff.sop] = (old, new)
         if diff.changes or diff.paths:
             diffs.append(diff)
@@ -50,17 +48,16 @@ def load_sop_file(path: Path) -> Sop:
     return loaded.sop
 
 
-def review_files(old_path: Path, new_path: Path, *, paths_fn: PathsFn | None = None) -> ReviewResult:
-    return review_pairs([(load_sop_file(old_path), load_sop_file(new_path))], paths_fn=paths_fn)
+def review_files(old_path: Path, new_path: Path) -> ReviewResult:
+    return review_pairs([(load_sop_file(old_path), load_sop_file(new_path))])
 
 
-def review_revisions(config: Config, base: str, head: str | None, *, start: Path | None = None,
-                     paths_fn: PathsFn | None = None) -> ReviewResult:
+def review_revisions(config: Config, base: str, head: str | None, *, start: Path | None = None) -> ReviewResult:
     """Every SOP added, removed or changed from ``base`` to ``head`` (None: the working tree)."""
     root = repo_root(start or config.root)
     with cyclic_gc_paused():  # two sides of models accumulate, as in lint
         old = load_revision(config, root, base, strict=False)
         new = load_revision(config, root, head)
         ids = sorted(set(old.sops) | set(new.sops))
-        result = review_pairs(((old.sops.get(i), new.sops.get(i)) for i in ids), paths_fn=paths_fn)
+        result = review_pairs((old.sops.get(i), new.sops.get(i)) for i in ids)
     return ReviewResult(result.review, result.pairs, old.warnings + new.warnings)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from ..model import Duration
+
 _SPACE = re.compile(r"\s+")
 
 
@@ -20,6 +22,11 @@ def norm(text: str | None) -> str:
     if not text:
         return ""
     return _SPACE.sub(" ", text).strip()
+
+
+def duration_text(duration: Duration | None) -> str | None:
+    """A duration as written, for a change's old and new values (JSON, reports)."""
+    return None if duration is None else duration.text
 
 
 # --------------------------------------------------------------------------

@@ -6,11 +6,11 @@ import re
 
 import pytest
 
+from csdocs.graph import resolution_paths
 from csdocs.loader import load_text
 from csdocs.render.dot import render_svg
 from csdocs.render.flowchart import OUTCOME_COLOURS, TIER_COLOURS, label, quote, to_dot
 from csdocs.render.mermaid import to_mermaid
-from csdocs.render.paths import resolution_paths
 from csdocs.render.script import agent_script, to_text
 
 from .corpus import FIXTURES, load, parse_svg

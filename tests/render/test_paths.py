@@ -7,8 +7,9 @@ import json
 
 import pytest
 
+from csdocs.graph import MAX_PATHS, ResolutionPath, find_paths, resolution_paths
 from csdocs.loader import load_text
-from csdocs.render.paths import MAX_PATHS, ResolutionPath, find_paths, paths_to_json, paths_to_text, resolution_paths
+from csdocs.render.paths import paths_to_json, paths_to_text
 
 from .corpus import FIXTURES, file_id, load, sop_files
 
