@@ -11,6 +11,7 @@ written at all: a link in a PR comment is not worth a way to inject one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from ..config import Config
@@ -25,6 +26,12 @@ _ENTITIES = {
     "\\": "#92;", "%": "#37;",
 }
 _TABLE = str.maketrans(_ENTITIES)
+
+# Mermaid refuses to draw a diagram over these (its defaults, which GitHub keeps: maxTextSize and maxEdges in
+# mermaid-js/mermaid, packages/mermaid/src/schemas/config.schema.yaml); it shows an error in the chart's place.
+MAX_TEXT_SIZE = 50_000  # characters of diagram text
+MAX_EDGES = 500  # links in one diagram
+_EDGE_LINE = re.compile(r"^\s+\w+ (?:-->|-\.->)", re.MULTILINE)  # one link per line, as to_mermaid writes them
 
 
 def escape(text: str) -> str:
@@ -126,3 +133,14 @@ def _classes(chart: Flowchart) -> dict[str, list[str]]:
         "outcome": [node.name for node in chart.outcomes],
         "unknown": [node.name for node in chart.unknown],
     }
+
+
+def over_limits(text: str) -> str | None:
+    """Why Mermaid, with the limits GitHub draws with, would refuse ``text`` (written by :func:`to_mermaid`),
+    as ``"612 edges, over Mermaid's limit of 500"``; None when it can draw it."""
+    edges = len(_EDGE_LINE.findall(text))
+    if edges > MAX_EDGES:
+        return f"{edges:,} edges, over Mermaid's limit of {MAX_EDGES:,}"
+    if len(text) > MAX_TEXT_SIZE:
+        return f"{len(text):,} characters, over Mermaid's limit of {MAX_TEXT_SIZE:,}"
+    return None

@@ -76,8 +76,8 @@ def diff_command(files: tuple[Path, ...], base: str | None, head: str | None, ou
     if output_format == "markdown":
         from ..render.mermaid import to_mermaid
         mermaid = to_mermaid
-    click.echo(FORMATTERS[output_format](result.review, sops=result.pairs, mermaid=mermaid, measured=measured),
-               nl=False)
+    click.echo(FORMATTERS[output_format](result.review, sops=result.pairs, mermaid=mermaid, measured=measured,
+                                         svg_dir=svg_dir), nl=False)
     if svg_dir is not None:
         _write_svgs(svg_dir, result)
     sys.exit(ExitCode.FAILED if result.review.fails(Risk(fail_on) if fail_on else None) else ExitCode.OK)

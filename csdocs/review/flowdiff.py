@@ -10,7 +10,7 @@ it is :func:`csdocs.render.dot.render_svg`'s job (the one wrapper around
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -209,6 +209,12 @@ def file_name(sop_id: str, used: set[str]) -> str:
     return name
 
 
+def svg_names(sop_ids: Iterable[str]) -> dict[str, str]:
+    """SOP id -> its file's name in ``--svg DIR``, given the ids in the order their files are written."""
+    used: set[str] = set()
+    return {sop_id: file_name(sop_id, used) for sop_id in sop_ids}
+
+
 def write_svgs(folder: Path, graphs: Sequence[tuple[str, str]], *,
                render: Callable[[Sequence[str]], Sequence[str]] | None = None) -> list[Path]:
     """Render each (sop id, DOT text) and write ``folder/<id>.svg``; return the files written.
@@ -226,10 +232,10 @@ def write_svgs(folder: Path, graphs: Sequence[tuple[str, str]], *,
 
     svgs = render([dot_text for _, dot_text in graphs])
     folder.mkdir(parents=True, exist_ok=True)
-    used: set[str] = set()
+    names = svg_names(sop_id for sop_id, _ in graphs)
     written = []
     for (sop_id, _), svg in zip(graphs, svgs, strict=True):
-        target = folder / file_name(sop_id, used)
+        target = folder / names[sop_id]
         replace_atomically(target, svg)
         written.append(target)
     return written

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from ..loader import clip
@@ -190,8 +191,15 @@ MermaidFn = Callable[[Sop], str]
 
 
 def as_markdown(review: Review, *, sops: Mapping[str, tuple[Sop | None, Sop | None]] | None = None,
-                mermaid: MermaidFn | None = None, measured: Measured | None = None, **_: Any) -> str:
-    """A pull-request comment: summary table, details per SOP, before/after flowcharts."""
+                mermaid: MermaidFn | None = None, measured: Measured | None = None, svg_dir: Path | None = None,
+                **_: Any) -> str:
+    """A pull-request comment: summary table, details per SOP, before/after flowcharts.
+
+    A flowchart Mermaid would refuse to draw (too many edges or characters,
+    :func:`csdocs.render.mermaid.over_limits`) is left out with a one-line
+    note that names the SVG of the changes (``svg_dir``, from ``--svg``) or
+    says how to get one.
+    """
     out = ["## SOP review", ""]
     diffs = _by_risk(review.sops)
     if not diffs:
@@ -211,7 +219,12 @@ def as_markdown(review: Review, *, sops: Mapping[str, tuple[Sop | None, Sop | No
                    f"{md(diff.new_path or diff.old_path or '')} |"
                    + (f" {_md_targets_cell(measured.sop(diff.sop))} |" if measured is not None else ""))
     head = "\n".join(out)
-    sections = [_sop_details(diff, (sops or {}).get(diff.sop), mermaid, measured) for diff in diffs]
+    svgs = None
+    if svg_dir is not None:  # the files --svg writes: one per SOP with changes, in review order
+        from .flowdiff import svg_names
+
+        svgs = {sop_id: svg_dir / name for sop_id, name in svg_names(d.sop for d in review.sops if d.changes).items()}
+    sections = [_sop_details(diff, (sops or {}).get(diff.sop), mermaid, measured, svgs) for diff in diffs]
     if mermaid is not None and _size(head, sections) > MAX_COMMENT:
         # GitHub refuses a comment over 65,536 characters: the flowcharts go first.
         sections = [_sop_details(diff, (sops or {}).get(diff.sop), None, measured) for diff in diffs]
@@ -275,7 +288,7 @@ def _md_measured(result: Any) -> list[str]:
 
 
 def _sop_details(diff: SopDiff, pair: tuple[Sop | None, Sop | None] | None, mermaid: MermaidFn | None,
-                 measured: Measured | None = None) -> list[str]:
+                 measured: Measured | None = None, svgs: Mapping[str, Path] | None = None) -> list[str]:
     old, new = pair if pair else (None, None)
     sop = new or old
     title = sop.title if sop else ""
@@ -308,13 +321,26 @@ def _sop_details(diff: SopDiff, pair: tuple[Sop | None, Sop | None] | None, merm
         if diff.paths_truncated:
             out += ["", f"_{_TRUNCATED}_"]
     if mermaid is not None and (old is not None or new is not None):
-        out += ["", "<details><summary>Flowchart before and after</summary>", ""]
-        for label, sop in (("Before", old), ("After", new)):
-            out.append(f"**{label}**")
-            out.append("")
-            out.append(fence(mermaid(sop), "mermaid") if sop is not None and sop.steps else "_(none)_")
-            out.append("")
-        out.append("</details>")
+        out += _flowcharts(old, new, mermaid, (svgs or {}).get(diff.sop))
+    return out
+
+
+def _flowcharts(old: Sop | None, new: Sop | None, mermaid: MermaidFn, svg: Path | None) -> list[str]:
+    """Before and after as Mermaid, or one line saying why not and where the SVG of the changes is."""
+    from ..render.mermaid import over_limits
+
+    charts = [(label, mermaid(sop) if sop is not None and sop.steps else None)
+              for label, sop in (("Before", old), ("After", new))]
+    too_big = [f"{label.lower()}: {reason}" for label, chart in charts
+               if chart is not None and (reason := over_limits(chart)) is not None]
+    if too_big:
+        where = (f"see {md(svg)} for the changes" if svg is not None
+                 else r"csdocs diff \-\-svg DIR draws the changes as an SVG")
+        return ["", f"_Flowchart left out, too big for GitHub to draw ({'; '.join(too_big)}): {where}._"]
+    out = ["", "<details><summary>Flowchart before and after</summary>", ""]
+    for label, chart in charts:
+        out += [f"**{label}**", "", fence(chart, "mermaid") if chart is not None else "_(none)_", ""]
+    out.append("</details>")
     return out
 
 
