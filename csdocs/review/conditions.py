@@ -11,7 +11,17 @@ from collections.abc import Iterable
 
 from .changes import Change, Risk
 from .context import DiffContext, quote
-from .text import Moved, fmt_number, holds_for_more, moved_numbers, skeleton
+from .text import (
+    DURATION,
+    MONEY,
+    Moved,
+    compare,
+    fmt_number,
+    holds_for_more,
+    moved_numbers,
+    skeleton,
+    unit_changed,
+)
 
 
 def condition_changed(ctx: DiffContext, target: str, label: str, before: str | None, after: str | None, *,
@@ -37,14 +47,23 @@ def condition_changed(ctx: DiffContext, target: str, label: str, before: str | N
 
 def _threshold(ctx: DiffContext, target: str, label: str, move: Moved, *, sense: int, line: int,
                route: str, also: str = "") -> Change:
-    old_value, new_value = fmt_number(move.old.value), fmt_number(move.new.value)
-    if move.new.value == move.old.value:
+    """One moved number: its direction (in a common unit when the unit changed too) judged against ``sense``."""
+    units = unit_changed(move)
+    old_text, new_text = (move.old.written, move.new.written) if units else (move.old.text, move.new.text)
+    old_value, new_value = ((quote(old_text, 30), quote(new_text, 30)) if units
+                            else (fmt_number(move.old.value), fmt_number(move.new.value)))
+    direction = compare(move.old, move.new)
+    if direction is None:
+        head = f"{label} now says {new_value} instead of {old_value}"
+    elif direction == 0:
         head = f"comparison of {new_value} in {label} changed"
     else:
-        direction = "raised" if move.new.value > move.old.value else "lowered"
-        head = f"threshold in {label} {direction} from {old_value} to {new_value}"
+        head = (f"threshold in {label} {'raised' if direction > 0 else 'lowered'} from {old_value} to {new_value}"
+                + (f" ({_factor(move, direction)})" if units else ""))
     more = holds_for_more(move)
-    if more is None:
+    if direction is None:
+        risk, why = Risk.HIGH, f"{_incomparable(move)}, so fewer contacts may escalate: check it"
+    elif more is None:
         risk, why = Risk.HIGH, "the comparison is unclear, so fewer contacts may escalate: check it"
     elif sense == 0:
         risk, why = Risk.MEDIUM, f"{'more' if more else 'fewer'} contacts meet the condition"
@@ -52,5 +71,30 @@ def _threshold(ctx: DiffContext, target: str, label: str, move: Moved, *, sense:
         risk, why = Risk.MEDIUM, "more contacts escalate" + (f" (more {route})" if route else "")
     else:
         risk, why = Risk.HIGH, "fewer contacts escalate" + (f" (fewer {route})" if route else "")
-    return ctx.change("threshold-changed", target, risk, f"{head}: {why}{also}", move.old.text, move.new.text,
-                      line=line)
+    return ctx.change("threshold-changed", target, risk, f"{head}: {why}{also}", old_text, new_text, line=line)
+
+
+def _factor(move: Moved, direction: int) -> str:
+    """``"7x longer"``: how far a threshold moved once both sides are in one unit."""
+    (old_low, _), (new_low, _) = move.old.size, move.new.size
+    if not old_low or not new_low:
+        return "in another unit"
+    ratio = new_low / old_low if direction > 0 else old_low / new_low
+    words = ("longer", "shorter") if move.new.unit is not None and move.new.unit.kind == DURATION else (
+        "higher", "lower")
+    return f"{fmt_number(round(ratio, 1))}x {words[0] if direction > 0 else words[1]}"
+
+
+def _incomparable(move: Moved) -> str:
+    """Why two amounts cannot be ranked, for the message."""
+    old, new = move.old.unit, move.new.unit
+    if old is not None and new is not None and old.kind == new.kind == MONEY:
+        return f"another currency ({old.name} to {new.name}): the amounts cannot be compared"
+    if old is not None and new is not None:
+        return f"{_plural(old.name)} and {_plural(new.name)} cannot be compared" + (
+            " exactly" if old.kind == new.kind else "")
+    return "the values cannot be compared"
+
+
+def _plural(name: str) -> str:
+    return "percentages" if name == "%" else f"{name}s"

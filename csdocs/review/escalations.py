@@ -10,7 +10,7 @@ from .changes import Change, Risk
 from .conditions import condition_changed
 from .context import DiffContext, quote
 from .sla import sla_changes
-from .text import duration_text, norm
+from .text import duration_text, norm, same_text
 
 
 def _from_tier(escalation: Escalation) -> str:
@@ -69,7 +69,7 @@ def _escalation_changed(ctx: DiffContext, before: Escalation, after: Escalation)
     yield from sla_changes(ctx, {"sla": before.response} if before.response else {},
                     {"sla": after.response} if after.response else {},
                     prefix=f"{target}.response", owner=after.id, at=after, what="response time")
-    if norm(before.trigger) != norm(after.trigger):
+    if not same_text(before.trigger, after.trigger):
         yield from condition_changed(ctx, f"{target}.trigger", f"the trigger of escalation {after.id!r}",
                                       before.trigger, after.trigger, sense=1, line=after.at("trigger").line,
                                       rewritten_risk=Risk.MEDIUM)

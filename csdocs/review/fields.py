@@ -8,7 +8,7 @@ from typing import Any
 
 from .changes import Change, Risk
 from .context import DiffContext, quote
-from .text import norm
+from .text import norm, same_text
 
 _WORDING_FIELDS = ("title", "department", "purpose")
 _LIST_FIELDS_MEDIUM = ("channels", "contact_types")
@@ -24,7 +24,7 @@ def field_changes(ctx: DiffContext) -> Iterable[Change]:
                          f"SOP owner {what}: someone else is now accountable", old.owner, new.owner,
                          line=new.at("owner").line)
     for name in _WORDING_FIELDS:
-        if norm(getattr(old, name)) != norm(getattr(new, name)):
+        if not same_text(getattr(old, name), getattr(new, name)):
             yield ctx.change("field-changed", name, Risk.LOW, f"{name} reworded (wording)",
                              getattr(old, name), getattr(new, name), line=new.at(name).line)
     if old.status != new.status:
@@ -76,8 +76,9 @@ def _tiers(ctx: DiffContext) -> Iterable[Change]:
         before, after = old.get(tier_id), new.get(tier_id)
         data_before = _tier_data(before)
         data_after = _tier_data(after)
-        if data_before == data_after:
-            continue
+        if data_before == data_after or (data_before and data_after and data_before["name"] == data_after["name"]
+                                         and same_text(data_before["authority"], data_after["authority"])):
+            continue  # the same tier, its authority at most spelt otherwise (150 EUR, €150)
         if before is None or after is None or data_before is None or data_after is None:
             what = "added" if before is None else "removed"
         elif data_before["name"] == data_after["name"]:
@@ -99,10 +100,10 @@ def _tier_data(tier: Any) -> dict[str, Any] | None:
 def _script(ctx: DiffContext) -> Iterable[Change]:
     old, new = ctx.old.script, ctx.new.script
     for name in ("greeting", "closing"):
-        if norm(getattr(old, name)) != norm(getattr(new, name)):
+        if not same_text(getattr(old, name), getattr(new, name)):
             yield ctx.change("field-changed", f"script.{name}", Risk.LOW, f"script {name} reworded (wording)",
                              getattr(old, name), getattr(new, name), line=new.at(name).line)
-    if [norm(q) for q in old.questions] != [norm(q) for q in new.questions]:
+    if len(old.questions) != len(new.questions) or not all(map(same_text, old.questions, new.questions)):
         yield ctx.change("field-changed", "script.questions", Risk.LOW, "script questions changed (wording)",
                          list(old.questions), list(new.questions), line=new.at("questions").line)
 
@@ -113,7 +114,7 @@ def definition_changes(ctx: DiffContext) -> Iterable[Change]:
     new = {d.term: d for d in ctx.new.definitions}
     for term in sorted(set(old) | set(new)):
         before, after = old.get(term), new.get(term)
-        if before and after and norm(before.meaning) == norm(after.meaning):
+        if before and after and same_text(before.meaning, after.meaning):
             continue
         what = "added" if before is None else "removed" if after is None else "changed"
         line = after.span.line if after else ctx.new.at("definitions").line

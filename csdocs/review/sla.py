@@ -8,7 +8,7 @@ from typing import Any
 from ..model import PRIORITIES, Duration, SlaValue, sla_entries
 from .changes import Change, Risk
 from .context import DiffContext, quote
-from .text import duration_text
+from .text import duration_text, same_text
 
 
 def sla_by_name(before: Mapping[str, SlaValue], after: Mapping[str, SlaValue], *,
@@ -74,8 +74,8 @@ def metric_changes(ctx: DiffContext) -> Iterable[Change]:
     old, new = ctx.old.metrics, ctx.new.metrics
     for name in sorted(set(old) | set(new)):
         before, after = old.get(name), new.get(name)
-        if before == after:
-            continue
+        if before == after or (before is not None and after is not None and same_text(str(before), str(after))):
+            continue  # 82% and 82 %, 7m and 7 minutes: the same target
         what = ("added" if before is None else "removed" if after is None
                 else f"changed from {quote(before, 20)} to {quote(after, 20)}")
         yield ctx.change("metric-changed", f"metrics.{name}", Risk.LOW, f"target for {name!r} {what}", before,

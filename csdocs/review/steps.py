@@ -12,7 +12,7 @@ from .changes import Change, Risk, highest
 from .conditions import condition_changed
 from .context import DiffContext, quote
 from .flow import Flow, answer_key, decision_sense, edge_data, explained_by_step, route_change
-from .text import duration_text, moved_numbers, norm
+from .text import duration_text, moved_numbers, norm, same_text
 
 
 def step_changes(ctx: DiffContext) -> Iterable[Change]:
@@ -92,7 +92,7 @@ def _step_changed(ctx: DiffContext, before: Step, after: Step, old_flow: Flow, n
     if before.id != after.id:
         note(Risk.LOW, f"renamed from {before.id!r}", "id", before.id, after.id)
     for name in _STEP_WORDING:
-        if norm(getattr(before, name)) != norm(getattr(after, name)):
+        if not same_text(getattr(before, name), getattr(after, name)):
             note(Risk.LOW, f"{name} reworded", name, getattr(before, name), getattr(after, name))
     if before.stage != after.stage:
         note(Risk.LOW, f"stage now {after.stage!r}", "stage", before.stage, after.stage)
@@ -104,7 +104,7 @@ def _step_changed(ctx: DiffContext, before: Step, after: Step, old_flow: Flow, n
              "automated", before.automated, after.automated)
     _recurring_changed(before, after, note)
     decision_changes: list[Change] = []
-    if norm(before.decision) != norm(after.decision):
+    if not same_text(before.decision, after.decision):
         moves = moved_numbers(before.decision, after.decision)
         if before.decision and after.decision and moves:
             sense, route = decision_sense(new_flow, after)
@@ -216,6 +216,6 @@ def _recurring_changed(before: Step, after: Step, note: Callable[[Risk, str, str
             risk, why = None, ""  # 60m and 1h
         if risk is not None:
             note(risk, why, "every", duration_text(before.every), duration_text(after.every))
-    if norm(before.until) != norm(after.until) and before.until and after.until:
+    if not same_text(before.until, after.until) and before.until and after.until:
         note(Risk.MEDIUM, f"the recurring duty now stops when {quote(after.until, 50)} instead of "
                           f"{quote(before.until, 50)}", "until", before.until, after.until)

@@ -1,18 +1,25 @@
-"""Pure helpers for comparing SOP text: whitespace and numbers in conditions.
+"""Pure helpers for comparing SOP text: whitespace, and quantities in prose.
 
 Authors reflow folded text, swap quoting and re-indent; none of that is a
 change, so text is compared after :func:`norm`. A number in a condition
 ("above 100 EUR", "3 or more times", "within 30 days") is a threshold: what
-moving it means depends on the comparison word beside it, which
-:func:`numbers` reads.
+moving it means depends on the comparison word beside it and on the unit
+written with it, which :func:`numbers` reads (durations, money,
+percentages). :func:`compare` ranks two amounts in one unit (3 days < 3
+weeks; a change of currency cannot be ranked) and :func:`same_text` says
+whether two texts differ only in how amounts are spelt (€100, 100 EUR).
+This is the one reader of quantities in free text; a duration *field*
+(``sla: 4h``) is read by the loader (:class:`csdocs.model.Duration`), whose
+unit lengths (:data:`csdocs.model.DURATION_UNITS`) these durations use.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import NamedTuple
 
-from ..model import Duration
+from ..model import DURATION_UNITS, Duration
 
 _SPACE = re.compile(r"\s+")
 
@@ -58,29 +65,169 @@ _BEFORE = [(_phrase_pattern(_BEFORE_UPPER, anchor_end=True), UPPER),
 _AFTER = [(_phrase_pattern(_AFTER_LOWER, anchor_end=False), LOWER),
           (_phrase_pattern(_AFTER_UPPER, anchor_end=False), UPPER)]
 
-# 1,000 and 1 000 are thousands; 4.5 and 4,5 are decimals; "30-day" is 30.
-_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[,\u202f ]\d{3})+|\d+(?:[.,]\d+)?)(?![\d])")
+# --------------------------------------------------------------------------
+# quantities: a number, and the unit written beside it
+
+DURATION = "duration"  # calendar time, measured in seconds
+MONEY = "money"  # an amount in one currency
+PERCENT = "percent"
+
+_SECOND = 1
+_MINUTE = 60 * _SECOND
+_DAY = DURATION_UNITS["d"] * _MINUTE  # the SOP format's own units (4h, 2d) are the one source of their length
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """The unit written beside a number: ``days``, ``EUR``, ``%``.
+
+    ``low`` and ``high`` are the unit's size in its kind's base (seconds for
+    durations, 1 otherwise); they differ where the unit does (a month is 28
+    to 31 days). Business days and business hours are kinds of their own:
+    how long they are in calendar time depends on the calendar.
+    """
+
+    kind: str  # DURATION, MONEY, PERCENT, "business days", "business hours"
+    name: str  # as messages name it: "day", "week", "EUR", "$", "%"
+    low: float = 1
+    high: float = 1
+
+    def compatible(self, other: Unit) -> bool:
+        """Can an amount in this unit be compared with one in ``other``?"""
+        if self.kind != other.kind:
+            return False
+        if self.kind != MONEY or self.name == other.name:
+            return True
+        return ((self.name in _SYMBOL_FAMILY and other.name in _SYMBOL_FAMILY[self.name])
+                or (other.name in _SYMBOL_FAMILY and self.name in _SYMBOL_FAMILY[other.name]))
+
+
+def _duration(name: str, low: int, high: int | None = None) -> Unit:
+    return Unit(DURATION, name, low, high if high is not None else low)
+
+
+_DURATION_WORDS = {  # the format's letters (m, h, d, w) measured by DURATION_UNITS
+    "second": _duration("second", _SECOND), "sec": _duration("second", _SECOND),
+    "minute": _duration("minute", DURATION_UNITS["m"] * _MINUTE), "min": _duration("minute", _MINUTE),
+    "m": _duration("minute", DURATION_UNITS["m"] * _MINUTE),
+    "hour": _duration("hour", DURATION_UNITS["h"] * _MINUTE), "hr": _duration("hour", DURATION_UNITS["h"] * _MINUTE),
+    "h": _duration("hour", DURATION_UNITS["h"] * _MINUTE),
+    "day": _duration("day", _DAY), "d": _duration("day", _DAY),
+    "week": _duration("week", DURATION_UNITS["w"] * _MINUTE), "wk": _duration("week", DURATION_UNITS["w"] * _MINUTE),
+    "w": _duration("week", DURATION_UNITS["w"] * _MINUTE),
+    "month": _duration("month", 28 * _DAY, 31 * _DAY),  # calendar months run from 28 to 31 days
+    "year": _duration("year", 365 * _DAY, 366 * _DAY), "yr": _duration("year", 365 * _DAY, 366 * _DAY),
+}
+_BUSINESS = {"day": Unit("business days", "business day"), "hour": Unit("business hours", "business hour")}
+_PERCENT = Unit(PERCENT, "%")
+
+# ISO 4217 codes a support team is likely to write (upper case only: "try" and "cad" are words).
+_CODES = ("EUR", "USD", "GBP", "CHF", "JPY", "CNY", "INR", "AUD", "CAD", "NZD", "SGD", "HKD", "SEK", "NOK", "DKK",
+          "PLN", "CZK", "HUF", "RON", "BGN", "TRY", "RUB", "UAH", "VND", "THB", "IDR", "MYR", "PHP", "KRW", "BRL",
+          "MXN", "ZAR", "AED", "SAR", "ILS")
+_SYMBOLS = {"€": "EUR", "£": "GBP", "₹": "INR", "₩": "KRW", "₫": "VND", "₽": "RUB", "₺": "TRY", "₴": "UAH",
+            "US$": "USD", "A$": "AUD", "AU$": "AUD", "C$": "CAD", "CA$": "CAD", "NZ$": "NZD", "S$": "SGD",
+            "HK$": "HKD", "R$": "BRL", "¥": "¥", "$": "$"}
+# A bare "$" or "¥" says which family, not which currency: "$100" and "100 USD" are compared as amounts.
+_SYMBOL_FAMILY = {"$": frozenset({"USD", "AUD", "CAD", "NZD", "SGD", "HKD", "MXN"}), "¥": frozenset({"JPY", "CNY"})}
+_SYMBOL_PATTERN = "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True))
+_CODE_PATTERN = "(?-i:" + "|".join(_CODES) + ")"
+
+# After the number: "%", "days", "-day", "4h" (the format's spelling), "EUR", "€", "euros".
+_UNIT_AFTER = re.compile(
+    r"(?P<percent> ?(?:%|percent\b|per ?cent\b|pct\b))"
+    r"|(?P<letter>[mhdw])\b"
+    r"|[ -](?:business|working)[ -](?P<business>day|hour)s?\b"
+    r"|[ -](?P<word>second|sec|minute|min|hour|hr|day|week|wk|month|year|yr)s?\b"
+    r"| ?(?P<code>" + _CODE_PATTERN + r")\b"
+    r"| ?(?P<symbol>" + _SYMBOL_PATTERN + r")"
+    r"| (?P<euro>euro)s?\b",
+    re.IGNORECASE,
+)
+# Before the number: "€", "US$", "EUR ".
+_UNIT_BEFORE = re.compile(r"(?:(?<![\w$])(?P<code>" + _CODE_PATTERN + r") ?|(?P<symbol>" + _SYMBOL_PATTERN
+                          + r") ?)$", re.IGNORECASE)
+
+# A number as people write it: 1,000 and 1 000 and 1'000 (thousands), 4.5 and 4,5 (decimals), 1,000.00 and
+# 1.000,00 (both: the last mark is the decimal one), 1.000.000. A lone "1.000" is one (a decimal point) unless
+# it is an amount of money, which never has three decimals: then it is a thousand.
+_NUMBER = re.compile(
+    r"(?<![\w.,'])("
+    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+    r"|\d{1,3}(?:\.\d{3})+,\d+"
+    r"|\d{1,3}(?:\.\d{3}){2,}"
+    r"|\d{1,3}(?:['\u2019 ]\d{3})+(?:[.,]\d+)?"
+    r"|\d+(?:[.,]\d+)?"
+    r")(?!\d)"
+)
+
+
+def _value(text: str, *, money: bool) -> float:
+    """``"1.000,50"`` -> 1000.5 (see :data:`_NUMBER`)."""
+    digits = re.sub(r"['\u2019 ]", "", text)
+    if "," in digits and "." in digits:
+        decimal = "," if digits.rfind(",") > digits.rfind(".") else "."
+        return float(digits.replace("." if decimal == "," else ",", "").replace(",", "."))
+    for mark in ",.":
+        if mark in digits:
+            groups = digits.split(mark)
+            thousands = len(groups) > 2 or (len(groups[1]) == 3 and (mark == "," or money))
+            return float(digits.replace(mark, "") if thousands else digits.replace(mark, "."))
+    return float(digits)
 
 
 class Number(NamedTuple):
     value: float
-    text: str  # as written
+    text: str  # the number as written
     bound: str | None  # LOWER, UPPER or None when no comparison word is beside it
+    unit: Unit | None = None  # the unit written beside it, if any
+    written: str = ""  # the number with its unit, as written: "3 days", "€100"
+
+    @property
+    def size(self) -> tuple[float, float]:
+        """The amount in its unit's base, as a range (one value unless the unit varies)."""
+        if self.unit is None:
+            return self.value, self.value
+        return self.value * self.unit.low, self.value * self.unit.high
 
 
-def _value(text: str) -> float:
-    if re.fullmatch(r"\d{1,3}(?:[,\u202f ]\d{3})+", text):
-        return float(re.sub(r"[,\u202f ]", "", text))
-    return float(text.replace(",", "."))
+def _unit_after(match: re.Match[str] | None) -> Unit | None:
+    if match is None:
+        return None
+    if match.group("percent"):
+        return _PERCENT
+    if match.group("letter"):
+        return _DURATION_WORDS[match.group("letter").lower()]
+    if match.group("business"):
+        return _BUSINESS[match.group("business").lower()]
+    if match.group("word"):
+        return _DURATION_WORDS[match.group("word").lower()]
+    if match.group("euro"):
+        return Unit(MONEY, "EUR")
+    return _money(match.group("code"), match.group("symbol"))
 
 
-def numbers(text: str | None) -> tuple[Number, ...]:
-    """The numbers in ``text`` in order, each with the bound its comparison word sets."""
-    if not text:
-        return ()
+def _money(code: str | None, symbol: str | None) -> Unit:
+    return Unit(MONEY, code.upper() if code else _SYMBOLS[(symbol or "$").upper()])
+
+
+def _quantities(text: str) -> tuple[tuple[Number, int, int], ...]:
+    """Each number in normalised ``text`` with its unit, bound and span (start, end) including the unit."""
     found = []
     previous_end = 0
     for match in _NUMBER.finditer(text):
+        if match.start() < previous_end:
+            continue
+        start, end = match.start(), match.end()
+        unit = None
+        before_unit = _UNIT_BEFORE.search(text, previous_end, start)
+        if before_unit is not None:
+            unit = _money(before_unit.group("code"), before_unit.group("symbol"))
+            start = before_unit.start()
+        after_unit = _UNIT_AFTER.match(text, end)
+        if after_unit is not None and (unit is None or _unit_after(after_unit) == unit):
+            unit = unit or _unit_after(after_unit)
+            end = after_unit.end()
         before = text[max(previous_end, match.start() - 40):match.start()]
         after = text[match.end():match.end() + 24]
         bound = None
@@ -90,9 +237,18 @@ def numbers(text: str | None) -> tuple[Number, ...]:
                 break
         if bound is None:
             bound = _nearest_before(before)
-        found.append(Number(_value(match.group(1)), match.group(1), bound))
-        previous_end = match.end()
+        number = match.group(1)
+        value = _value(number, money=unit is not None and unit.kind == MONEY)
+        found.append((Number(value, number, bound, unit, text[start:end].strip()), start, end))
+        previous_end = end
     return tuple(found)
+
+
+def numbers(text: str | None) -> tuple[Number, ...]:
+    """The numbers in ``text`` in order, each with its unit and the bound its comparison word sets."""
+    if not text:
+        return ()
+    return tuple(number for number, _, _ in _quantities(norm(text)))
 
 
 def _nearest_before(before: str) -> str | None:
@@ -104,9 +260,59 @@ def _nearest_before(before: str) -> str | None:
     return best[1] if best else None
 
 
+def _blanked(text: str | None) -> str:
+    """Normalised text with each quantity (number and unit) made ``#``."""
+    normed = norm(text)
+    out = []
+    position = 0
+    for _, start, end in _quantities(normed):
+        out.append(normed[position:start])
+        out.append("#")
+        position = end
+    out.append(normed[position:])
+    return "".join(out)
+
+
 def skeleton(text: str | None) -> str:
-    """The text with its numbers blanked out, for "did only a number move?"."""
-    return _NUMBER.sub("#", norm(text)).lower()
+    """The text with its quantities blanked out, for "did only a number move?"."""
+    return _blanked(text).lower()
+
+
+def compare(old: Number, new: Number) -> int | None:
+    """+1 when ``new`` is the larger amount, -1 the smaller, 0 the same; None when they cannot be ranked.
+
+    Amounts are compared in their units' common base (3 days < 3 weeks;
+    24 hours = 1 day; €100 = 100 EUR); a number without a unit is taken to
+    be in the other's unit. None: other currencies, other kinds of unit
+    (days and %, calendar and business days), or ranges that overlap
+    (4 weeks and 1 month).
+    """
+    if old.unit is not None and new.unit is not None and not old.unit.compatible(new.unit):
+        return None
+    if old.unit is None or new.unit is None or old.unit.kind != DURATION:
+        a, b = (old.value, old.value), (new.value, new.value)
+    else:
+        a, b = old.size, new.size
+    if a == b:
+        return 0
+    if b[0] > a[1]:
+        return 1
+    if b[1] < a[0]:
+        return -1
+    return None
+
+
+def unit_changed(move: Moved) -> bool:
+    """Was the unit beside the number rewritten as another one (days to weeks, EUR to USD)?"""
+    old, new = move.old.unit, move.new.unit
+    return old is not None and new is not None and old.name != new.name
+
+
+def same_text(old: str | None, new: str | None) -> bool:
+    """Do two texts say the same, whitespace and the spelling of amounts aside (€100 and 100 EUR, 1,000 and 1000)?"""
+    if norm(old) == norm(new):
+        return True
+    return _blanked(old) == _blanked(new) and moved_numbers(old, new) == ()
 
 
 class Moved(NamedTuple):
@@ -115,16 +321,17 @@ class Moved(NamedTuple):
 
 
 def moved_numbers(old: str | None, new: str | None) -> tuple[Moved, ...] | None:
-    """The numbers that moved (or whose comparison word changed) between two versions of a condition.
+    """The numbers that moved (or whose comparison word or unit changed) between two versions of a condition.
 
     None when the two do not hold the same count of numbers (the condition
-    was rewritten, not re-tuned); () when no number moved.
+    was rewritten, not re-tuned); () when no number moved. An amount spelt
+    otherwise (``€100`` and ``100 EUR``, ``24 hours`` and ``1 day``) did not move.
     """
     old_numbers, new_numbers = numbers(old), numbers(new)
     if len(old_numbers) != len(new_numbers):
         return None
     return tuple(Moved(a, b) for a, b in zip(old_numbers, new_numbers, strict=True)
-                 if a.value != b.value or a.bound != b.bound)
+                 if compare(a, b) != 0 or a.bound != b.bound)
 
 
 def holds_for_more(move: Moved) -> bool | None:
@@ -132,12 +339,16 @@ def holds_for_more(move: Moved) -> bool | None:
 
     A lower bound ("above 100") raised holds for fewer; an upper bound
     ("within 30 days") raised holds for more. A changed or missing
-    comparison word makes it unclear.
+    comparison word, or amounts that cannot be ranked (another currency),
+    make it unclear.
     """
     bound = move.new.bound
     if bound is None or (move.old.bound is not None and move.old.bound != bound):
         return None
-    raised = move.new.value > move.old.value
+    direction = compare(move.old, move.new)
+    if direction is None:
+        return None
+    raised = direction > 0
     return raised if bound == UPPER else not raised
 
 
