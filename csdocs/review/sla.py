@@ -43,25 +43,39 @@ def sla_changes(ctx: DiffContext, old: Mapping[str, Duration], new: Mapping[str,
         else:
             label = f"{base.replace('_', ' ')} SLA" + (f" for priority {priority!r}" if priority else "")
         target = f"{prefix}.{name}" if name != "sla" else prefix
-        old_minutes = before.minutes if before is not None else None
-        new_minutes = after.minutes if after is not None else None
-        if after is None:
-            risk, why = Risk.HIGH, f"{label} removed ({quote(before, 20)}): loosened, nothing is promised"
-        elif before is None:
-            risk, why = Risk.LOW, f"{label} added ({quote(after, 20)}): tightened"
-        elif old_minutes is None or new_minutes is None:
-            risk, why = Risk.MEDIUM, f"{label} changed from {quote(before, 20)} to {quote(after, 20)}"
-        elif new_minutes > old_minutes:
-            risk, why = Risk.HIGH, f"{label} loosened from {before} to {after}: customers wait longer"
-        elif new_minutes < old_minutes:
-            risk, why = Risk.LOW, f"{label} tightened from {before} to {after}"
-        else:
+        move = duration_move(before, after)
+        if move == SAME:
             continue  # 1d and 24h: the same promise written differently
+        why = {GONE: f"{label} removed ({quote(before, 20)}): loosened, nothing is promised",
+               NEW: f"{label} added ({quote(after, 20)}): tightened",
+               UNMEASURED: f"{label} changed from {quote(before, 20)} to {quote(after, 20)}",
+               LONGER: f"{label} loosened from {before} to {after}: customers wait longer",
+               SHORTER: f"{label} tightened from {before} to {after}"}[move]
+        risk = DURATION_RISK[move]
         if prefix == "sla":
             line = at.spans.get(f"sla.{name}", at.at(f"sla.{base}")).line
         else:
             line = at.at("response" if what != "SLA" else "sla").line
         yield ctx.change("sla-changed", target, risk, why, duration_text(before), duration_text(after), line=line)
+
+
+GONE, NEW, UNMEASURED, LONGER, SHORTER, SAME = "gone", "new", "unmeasured", "longer", "shorter", "same"
+# Longer (or gone) is looser, high; shorter (or new) is tighter, low; a value that is not a duration, medium.
+DURATION_RISK = {GONE: Risk.HIGH, NEW: Risk.LOW, UNMEASURED: Risk.MEDIUM, LONGER: Risk.HIGH, SHORTER: Risk.LOW}
+
+
+def duration_move(before: Duration | None, after: Duration | None) -> str:
+    """How a duration field changed: GONE, NEW, UNMEASURED (one side is not a valid duration), LONGER,
+    SHORTER or SAME (``1d`` and ``24h``). Longer is looser for an SLA and for a recurring duty alike."""
+    if after is None:
+        return GONE
+    if before is None:
+        return NEW
+    if before.minutes is None or after.minutes is None:
+        return UNMEASURED
+    if after.minutes == before.minutes:
+        return SAME
+    return LONGER if after.minutes > before.minutes else SHORTER
 
 
 def _sla_order(name: str) -> tuple[str, int]:

@@ -12,6 +12,7 @@ from .changes import Change, Risk, highest
 from .conditions import condition_changed
 from .context import DiffContext, quote
 from .flow import Flow, answer_key, decision_sense, edge_data, explained_by_step, route_change
+from .sla import DURATION_RISK, GONE, LONGER, NEW, SAME, SHORTER, UNMEASURED, duration_move
 from .text import duration_text, moved_numbers, norm, same_text
 
 
@@ -200,22 +201,14 @@ def _raised_changed(ctx: DiffContext, old_edge: Edge, new_edge: Edge) -> tuple[R
 def _recurring_changed(before: Step, after: Step, note: Callable[[Risk, str, str, Any, Any], None]) -> None:
     """A recurring duty (``every`` ... ``until``): less often or gone is loosened (high), like an SLA."""
     if before.every != after.every:
-        old_minutes = before.every.minutes if before.every is not None else None
-        new_minutes = after.every.minutes if after.every is not None else None
-        if after.every is None:
-            risk, why = Risk.HIGH, f"no longer repeated every {before.every}: the recurring duty is gone"
-        elif before.every is None:
-            risk, why = Risk.LOW, f"now repeated every {after.every}"
-        elif old_minutes is None or new_minutes is None:
-            risk, why = Risk.MEDIUM, f"repeated every {quote(after.every, 20)} instead of {quote(before.every, 20)}"
-        elif new_minutes > old_minutes:
-            risk, why = Risk.HIGH, f"repeated less often: every {after.every} instead of {before.every}"
-        elif new_minutes < old_minutes:
-            risk, why = Risk.LOW, f"repeated more often: every {after.every} instead of {before.every}"
-        else:
-            risk, why = None, ""  # 60m and 1h
-        if risk is not None:
-            note(risk, why, "every", duration_text(before.every), duration_text(after.every))
+        move = duration_move(before.every, after.every)
+        if move != SAME:  # 60m and 1h are the same duty
+            why = {GONE: f"no longer repeated every {before.every}: the recurring duty is gone",
+                   NEW: f"now repeated every {after.every}",
+                   UNMEASURED: f"repeated every {quote(after.every, 20)} instead of {quote(before.every, 20)}",
+                   LONGER: f"repeated less often: every {after.every} instead of {before.every}",
+                   SHORTER: f"repeated more often: every {after.every} instead of {before.every}"}[move]
+            note(DURATION_RISK[move], why, "every", duration_text(before.every), duration_text(after.every))
     if not same_text(before.until, after.until) and before.until and after.until:
         note(Risk.MEDIUM, f"the recurring duty now stops when {quote(after.until, 50)} instead of "
                           f"{quote(before.until, 50)}", "until", before.until, after.until)
