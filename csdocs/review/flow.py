@@ -10,14 +10,15 @@ from ..loader import clip
 from ..model import Sop, Step
 from .changes import Risk, highest
 from .context import DiffContext, quote
-from .text import norm
+from .text import amount_key
 
 YES = frozenset({"yes", "y", "true"})
 NO = frozenset({"no", "n", "false"})
 
 
 def answer_key(answer: str) -> str:
-    return norm(answer).lower()
+    """A branch's answer as branches and paths are matched: case, spacing and the spelling of amounts aside."""
+    return amount_key(answer)
 
 
 def edge_data(edge: Edge) -> dict[str, Any]:

@@ -273,6 +273,26 @@ def _blanked(text: str | None) -> str:
     return "".join(out)
 
 
+def amount_key(text: str | None) -> str:
+    """Normalised, lower-case text with each amount written one way (``100 EUR``, ``259200 s``), for keys
+    that must not change when an amount is only spelt otherwise (a branch's answer: "Above €100")."""
+    normed = norm(text)
+    out = []
+    position = 0
+    for number, start, end in _quantities(normed):
+        out.append(normed[position:start])
+        unit = number.unit
+        if unit is None:
+            out.append(fmt_number(number.value))
+        elif unit.kind == DURATION and unit.low == unit.high:
+            out.append(f"{fmt_number(number.size[0])} s")
+        else:
+            out.append(f"{fmt_number(number.value)} {unit.name}")
+        position = end
+    out.append(normed[position:])
+    return "".join(out).lower()
+
+
 def skeleton(text: str | None) -> str:
     """The text with its quantities blanked out, for "did only a number move?"."""
     return _blanked(text).lower()
