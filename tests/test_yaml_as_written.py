@@ -73,6 +73,16 @@ def test_definition_keys_that_yaml_reads_as_booleans_stay_the_words_written(tmp_
     findings = _lint(tmp_path, text)
     assert sorted((f.rule, f.line, f.column) for f in findings) == [
         ("yaml-implicit-type", *_at(text, "NO:")), ("yaml-implicit-type", *_at(text, "ON:"))]  # no undefined-term
+    # the first key of a mapping starts where the mapping does: the path still names the key
+    assert sorted(f.document_path for f in findings) == ["definitions.NO", "definitions.ON"]
+
+
+def test_a_repeated_key_names_its_own_path(tmp_path: Path) -> None:
+    text = HEAD + ("steps:\n  - id: ask\n    title: Ask\n    decision: Eligible?\n    branches:\n"
+                   '      - answer: "Yes"\n        answer: "No"\n        outcome: resolved\n'
+                   '      - answer: "Maybe"\n        outcome: closed\n')
+    (finding,) = [f for f in _lint(tmp_path, text) if f.rule == "yaml-duplicate-key"]
+    assert (finding.line, finding.document_path) == (_at(text, 'answer: "No"')[0], "steps[0].branches[0].answer")
 
 
 def test_glossary_keys_stay_the_words_written(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 from yaml import events as _ev
 
-from ..model import NO_SPAN, Span
+from ..model import NO_SPAN, Span, member
 from .chars import LINE_BREAKS, describe, fix_for
 from .positions import Source
 from .problems import Problem, Refused, clip
@@ -261,6 +261,19 @@ def compose(text: str) -> tuple[YNode | None, list[Problem]]:
         raise Refused(f"invalid YAML: {clip(error, 120)}", 1, 1) from None
 
 
+def _document_path(stack: list[tuple[Any, Any]], container: YMap, key: YScalar) -> str:
+    """The document path (``steps[2].branches[0].answer``) of ``key`` in the open ``container``, from
+    the containers open around it: each holds the next as its last item. Run only for a problem."""
+    path = ""
+    opened = [frame[0] for frame in stack[1:]] + [container]
+    for outer in opened[:-1]:
+        if outer.__class__ is YSeq:
+            path += f"[{len(outer.value) - 1}]"
+        elif outer.value:
+            path = member(path, str(outer.value[-1][0].value))
+    return member(path, str(key.value))
+
+
 def _add_item(container: YMap, key: YScalar, value: YNode, duplicates: list[Problem]) -> bool:
     """Add key: value unless the key repeats (then record the problem); True if added."""
     name = key.value
@@ -314,7 +327,7 @@ def _compose_events(text: str) -> tuple[YNode | None, list[Problem]]:
                         is_key = container is not None and container.__class__ is YMap and pending is None
                         problem = _implicit(node, event.value, is_key=is_key)
                         if problem is not None:
-                            duplicates.append(problem)
+                            duplicates.append(problem._replace(where=_document_path(stack, container, node)))
                 else:
                     tag = event.tag
                     if tag is not None and tag != "!" and tag not in STANDARD_TAGS:
@@ -334,7 +347,8 @@ def _compose_events(text: str) -> tuple[YNode | None, list[Problem]]:
                         raise Refused("merge keys ('<<') are not allowed: write the fields out in full", *span)
                     pending = node
                 else:
-                    _add_item(container, pending, node, duplicates)
+                    if not _add_item(container, pending, node, duplicates):
+                        duplicates[-1] = duplicates[-1]._replace(where=_document_path(stack, container, pending))
                     pending = None
                 if kind is not scalar_event:
                     stack.append((container, pending))
