@@ -148,7 +148,7 @@ class BadRow:
 class ExportInfo:
     file: str
     shape: str
-    rows: int
+    rows: int  # rows read from it, malformed ones included (the exports add up to Result.rows_read)
     missing: Mapping[str, tuple[str, ...]]  # field -> columns the export lacks
 
 

@@ -44,6 +44,7 @@ def test_malformed_rows_are_counted_with_their_row_numbers(tmp_path):
         (9, "'Replies' is not a number of 0 or more"), (11, "not UTF-8 text (save the export as UTF-8)")]
     assert result.rows_bad == 4
     assert result.rows_read == len(lines) - 1
+    assert [export.rows for export in result.exports] == [len(lines) - 1]  # rejected rows are rows read
     assert result.tickets == len(lines) - 1 - 4
 
 
