@@ -25,11 +25,12 @@ review diff compares them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-from .model import Sop, Span, Step
+from .model import Escalation, Sop, Span, Step
 
 ENDING_KINDS = ("escalate", "goto", "outcome")
 MAX_PATHS = 1000
@@ -309,3 +310,49 @@ def find_paths(sop: Sop, *, limit: int = MAX_PATHS) -> PathSet:
 def resolution_paths(sop: Sop, *, limit: int = MAX_PATHS) -> tuple[ResolutionPath, ...]:
     """Every path from the first step to an end (see :func:`find_paths`); at most ``limit``."""
     return find_paths(sop, limit=limit).paths
+
+
+# --------------------------------------------------------------------------
+# where each step and escalation is on a page
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Anchors:
+    """The one anchor rule: HTML ids of an SOP's steps (by :attr:`Step.index`) and escalations (by
+    :attr:`Escalation.index`), unique on the page.
+
+    ``step-<id>`` / ``escalation-<id>`` when the id is a plain slug, else ``step-_<n>`` (``n`` from 1);
+    a duplicated id (``id-duplicate``'s finding) gives its second holder ``step-<id>_<n>``. The site's
+    procedure, the guided resolution, the API, the flowchart's SVG ids and links to ``sop#step`` all
+    read these.
+    """
+
+    steps: tuple[str, ...]
+    escalations: tuple[str, ...]
+
+    def step(self, step: Step) -> str:
+        return self.steps[step.index]
+
+    def escalation(self, escalation: Escalation) -> str:
+        return self.escalations[escalation.index]
+
+
+def anchors(sop: Sop) -> Anchors:
+    """The anchors of every step and escalation of ``sop``: see :class:`Anchors`."""
+    used: set[str] = set()
+    return Anchors(steps=tuple(unique_id("step", step.id if step.has_id else "", step.index + 1, used)
+                               for step in sop.steps),
+                   escalations=tuple(unique_id("escalation", escalation.id, escalation.index + 1, used)
+                                     for escalation in sop.escalations))
+
+
+def unique_id(prefix: str, value: str, position: int, used: set[str]) -> str:
+    """``<prefix>-<value>`` for a plain slug, else ``<prefix>-_<position>``; ``_<position>`` appended when
+    taken (``used`` is updated). The SVG ids of outcomes use it too."""
+    candidate = f"{prefix}-{value}" if _SLUG.fullmatch(value) else f"{prefix}-_{position}"
+    if candidate in used:
+        candidate = f"{candidate}_{position}"
+    used.add(candidate)
+    return candidate

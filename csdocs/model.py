@@ -226,6 +226,12 @@ class Step(_Located):
     def is_decision(self) -> bool:
         return self.decision is not None or bool(self.branches)
 
+    @property
+    def number(self) -> int:
+        """The step's number wherever a reader sees one (site, agent script, guided resolution, API,
+        lint): its place in the file, from 1, as the author ordered the procedure."""
+        return self.index + 1
+
 
 @dataclass(frozen=True, slots=True)
 class Escalation(_Located):
@@ -238,6 +244,7 @@ class Escalation(_Located):
     sla: Duration | None = None
     response: Duration | None = None  # how soon the owner acknowledges it (format 1.1); may be 0m
     handoff: tuple[str, ...] | None = None  # None: the project's required items
+    index: int = 0  # 0-based position in the file's escalation list
     span: Span = NO_SPAN
     spans: Mapping[str, Span] = field(default_factory=_no_spans)
 

@@ -68,7 +68,7 @@ class Macro:
 
 
 def macros(sop: Sop, config: Config | None = None) -> list[Macro]:
-    """The macros of ``sop``, in script order (greeting, questions, each ``say`` in flow order,
+    """The macros of ``sop``, in script order (greeting, questions, each ``say`` in the order written,
     closing, each escalation's handoff note in file order)."""
     script = agent_script(sop, config)
     return list(_parts(script))

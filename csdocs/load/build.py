@@ -141,6 +141,7 @@ def _build_escalation(node: YNode, index: int) -> Escalation:
         sla=_duration(fields.get("sla")),
         response=_duration(fields.get("response")),
         handoff=_texts(handoff) if handoff is not None and handoff.__class__ is YSeq else None,
+        index=index,
         span=node.span,
         spans=_spans(node),
     )

@@ -146,14 +146,6 @@ class Node:
     attrs: Attrs
 
 
-def _svg_id(prefix: str, value: str, position: int, used: set[str]) -> str:
-    candidate = f"{prefix}-{value}" if _SLUG.fullmatch(value) else f"{prefix}-_{position}"
-    if candidate in used:
-        candidate = f"{candidate}_{position}"
-    used.add(candidate)
-    return candidate
-
-
 # --------------------------------------------------------------------------
 # the graph
 
@@ -181,12 +173,15 @@ def build(sop: Sop, *, sop_url: SopUrl | None = None, lanes: Lanes | None = None
                                     ("class", '"start"')))
     used.add("start")
 
+    places = graph.anchors(sop)  # the site's anchors: one rule, unique ids
+    used.update(places.steps)
+    used.update(places.escalations)
     step_name: dict[str, str] = {}
     steps = []
     for step in sop.steps:
         name = f"s{step.index}"
         step_name.setdefault(step.id, name)
-        steps.append(Node(name, _svg_id("step", step.id, step.index + 1, used), _step_attrs(step)))
+        steps.append(Node(name, places.step(step), _step_attrs(step)))
 
     named = graph.raised(sop)
     tiers = resolve_tiers(sop, config)
@@ -198,7 +193,7 @@ def build(sop: Sop, *, sop_url: SopUrl | None = None, lanes: Lanes | None = None
             continue  # id-duplicate reports it; the first one is the one steps reach
         name = f"e{index}"
         escalation_name[escalation.id] = name
-        node = Node(name, _svg_id("escalation", escalation.id, index + 1, used),
+        node = Node(name, places.escalation(escalation),
                     _escalation_attrs(escalation, tiers, standing=escalation.id not in named))
         (escalations if escalation.id in named else standing).append(node)
 
@@ -256,7 +251,7 @@ def _edge_head(edge: graph.Edge, step_name: Mapping[str, str], escalation_name: 
     # outcome
     if edge.target not in outcomes:
         position = len(outcomes) + 1
-        outcomes[edge.target] = Node(f"o{position}", _svg_id("outcome", edge.target, position, used),
+        outcomes[edge.target] = Node(f"o{position}", graph.unique_id("outcome", edge.target, position, used),
                                      _outcome_attrs(edge.target))
     return outcomes[edge.target].name
 

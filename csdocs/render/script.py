@@ -7,10 +7,10 @@ use it, greet, ask, resolve (the procedure step by step, with what to say,
 each decision as a question with where each answer leads, each escalation
 with its trigger, tier, owner, SLA and the handoff note to fill in), close.
 
-Flow order: the steps are numbered in the order a contact meets them: a
-depth-first walk from the first step, where a step comes after every step
-that leads to it (reverse post-order), a decision's first answer's steps
-before its second's. Steps no path reaches come last, in file order.
+Steps are listed and numbered as the author ordered them in the file
+(:attr:`csdocs.model.Step.number`), the numbers the site's procedure, the
+guided resolution, the API and lint use too; a step no path reaches is
+marked so.
 
 The text form is plain enough to paste into a helpdesk macro: no markup,
 no tabs, lines of at most :data:`TEXT_WIDTH` characters.
@@ -129,42 +129,6 @@ class AgentScript:
 # building
 
 
-def flow_order(sop: Sop) -> list[Step]:
-    """Steps in the order a contact meets them (see the module doc)."""
-    if not sop.steps:
-        return []
-    by_id: dict[str, Step] = {}
-    for step in sop.steps:
-        by_id.setdefault(step.id, step)
-
-    def children(step: Step) -> list[Step]:
-        return [by_id[e.target] for e in graph.step_edges(sop, step) if e.kind == "next" and e.target in by_id]
-
-    ordered = _reverse_postorder_written(sop.steps[0], children)
-    placed = {step.index for step in ordered}
-    rest = [step for step in sop.steps if step.index not in placed]
-    return ordered + rest
-
-
-def _reverse_postorder_written(first: Step, children: Callable[[Step], list[Step]]) -> list[Step]:
-    """Reverse post-order of an iterative depth-first walk (no recursion limit on long SOPs)."""
-    seen: set[int] = {first.index}
-    post: list[Step] = []
-    stack: list[tuple[Step, list[Step]]] = [(first, list(children(first)))]
-    while stack:
-        step, todo = stack[-1]
-        while todo and todo[-1].index in seen:
-            todo.pop()
-        if todo:
-            child = todo.pop()  # the last written child is explored first...
-            seen.add(child.index)
-            stack.append((child, list(children(child))))
-            continue
-        stack.pop()
-        post.append(step)
-    return list(reversed(post))  # ...so the first written child comes first once reversed
-
-
 def _tier_text(tier_id: str | None, tiers: Tiers) -> str:
     return tiers.label(tier_id) or "(not set)"
 
@@ -179,8 +143,6 @@ def agent_script(sop: Sop, config: Config | None = None) -> AgentScript:
     """The agent script of ``sop`` (pure)."""
     required = config.handoff if config is not None else DEFAULT_HANDOFF
     tiers = resolve_tiers(sop, config)
-    ordered = flow_order(sop)
-    number_of = {step.index: number for number, step in enumerate(ordered, start=1)}
     by_id: dict[str, Step] = {}
     for step in sop.steps:
         by_id.setdefault(step.id, step)
@@ -197,8 +159,8 @@ def agent_script(sop: Sop, config: Config | None = None) -> AgentScript:
             target = by_id.get(edge.target)
             if target is None:
                 return Lead("unknown", edge.target, f"unknown step '{tidy(edge.target)}'")
-            number = number_of[target.index]
-            return Lead("step", edge.target, f"go to step {number} ({tidy(target.title) or target.id})", number)
+            return Lead("step", edge.target, f"go to step {target.number} ({tidy(target.title) or target.id})",
+                        target.number)
         if edge.kind == "escalate":
             if edge.target not in escalation_ids:
                 return Lead("unknown", edge.target, f"unknown escalation '{tidy(edge.target)}'")
@@ -211,14 +173,14 @@ def agent_script(sop: Sop, config: Config | None = None) -> AgentScript:
                     f"end: {OUTCOME_WORDING.get(edge.target, tidy(edge.target))}")
 
     steps = []
-    for step in ordered:
+    for step in sop.steps:
         step_edges = graph.step_edges(sop, step)
         choices = tuple(Choice(tidy(e.answer), lead(e)) for e in step_edges if e.answer is not None) \
             if step.branches else ()
         then = lead(step_edges[0]) if not step.branches and step_edges else None
         escalates = next((e.raises or e.target for e in step_edges if e.kind == "escalate" or e.raises), None)
         steps.append(ScriptStep(
-            number=number_of[step.index], id=step.id, title=tidy(step.title), stage=step.stage,
+            number=step.number, id=step.id, title=tidy(step.title), stage=step.stage,
             actor=step.actor, action=tidy(step.action) or None, say=tidy(step.say) or None,
             automated=step.automated, question=tidy(step.decision) or None if step.is_decision else None,
             choices=choices, then=then,

@@ -49,11 +49,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urljoin
 
+from .. import graph
 from ..config import Config
 from ..model import Duration, Sop, slugify
 from ..reviews import next_review
 from ..tiers import resolve as resolve_tiers
-from .pages import MAX_NAME, escalation_anchor, relative_url, render, step_anchor
+from .pages import MAX_NAME, relative_url, render
 
 API_NAME = "csdocs/v1"
 FORMAT = 1
@@ -128,21 +129,22 @@ def sop_document(sop: Sop, *, url: str, config: Config | None = None) -> dict[st
     """
     due = next_review(sop)
     tiers = resolve_tiers(sop, config)
+    anchors = graph.anchors(sop)
 
     def move(step_move: Any) -> dict[str, str] | None:
         kind = step_move.kind
         return {"kind": kind, "target": step_move.target} if kind else None
 
     steps = [{
-        "n": step.index + 1, "id": step.id if step.has_id else None, "title": step.title,
-        "anchor": step_anchor(step), "url": f"{url}#{step_anchor(step)}",
+        "n": step.number, "id": step.id if step.has_id else None, "title": step.title,
+        "anchor": anchors.step(step), "url": f"{url}#{anchors.step(step)}",
         "stage": step.stage, "actor": step.actor, "action": step.action, "say": step.say,
         "automated": step.automated, "decision": step.decision,
         "branches": [{"answer": branch.answer, "move": move(branch.move)} for branch in step.branches],
         "move": move(step.move),
     } for step in sop.steps]
     escalations = [{
-        "id": e.id, "anchor": escalation_anchor(e), "url": f"{url}#{escalation_anchor(e)}",
+        "id": e.id, "anchor": anchors.escalation(e), "url": f"{url}#{anchors.escalation(e)}",
         "trigger": e.trigger, "from": tiers.start(e), "to": e.to_tier, "owner": e.owner, "sla": _text(e.sla),
         "handoff": list(e.handoff) if e.handoff is not None else None,
     } for e in sop.escalations]

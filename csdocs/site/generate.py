@@ -24,6 +24,7 @@ from typing import Any
 
 from mkdocs.plugins import get_plugin_logger
 
+from .. import graph
 from ..config import Config, resolve
 from ..model import Sop
 from . import incremental, pages
@@ -143,9 +144,10 @@ def _with_flowcharts(layout: pages.Layout, corpus: Corpus, config: Config,
 
     def anchors(sop: Sop) -> dict[str, str]:
         """DOT node names (the renderer's ``s<index>``, ``e<index>``) -> the procedure's anchors."""
-        links = {f"s{step.index}": "#" + pages.step_anchor(step) for step in sop.steps}
-        links.update({f"e{index}": "#" + pages.escalation_anchor(escalation)
-                      for index, escalation in enumerate(sop.escalations)})
+        places = graph.anchors(sop)
+        links = {f"s{step.index}": "#" + places.step(step) for step in sop.steps}
+        links.update({f"e{escalation.index}": "#" + places.escalation(escalation)
+                      for escalation in sop.escalations})
         return links
 
     drawn = render_flowcharts(todo, config, sop_url=sop_url, anchors=anchors, cache_dir=cache_dir)

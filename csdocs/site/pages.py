@@ -234,25 +234,10 @@ def repeat_words(step: Step) -> str | None:
     return f"Repeat every {duration_words(step.every)}" + (f" until {step.until}" if step.until else "")
 
 
-def step_anchor(step: Step) -> str:
-    """``step-<id>``; an id that is missing or not a plain slug gives ``step-_<n>`` (the flowchart's rule)."""
-    if step.has_id and _SLUG.fullmatch(step.id):
-        return f"step-{step.id}"
-    return f"step-_{step.index + 1}"
-
-
 def goto_anchor(sop: Sop, step_id: str | None) -> str | None:
     """Where a ``goto: sop#step`` lands on that SOP's page (None: the top)."""
     step = sop.step(step_id) if step_id else None
-    return step_anchor(step) if step is not None else None
-
-
-def escalation_anchor(escalation: Escalation) -> str:
-    """``escalation-<id>``, or ``escalation-_<n>`` for an id that is not a plain slug."""
-    if _SLUG.fullmatch(escalation.id):
-        return f"escalation-{escalation.id}"
-    match = re.search(r"\[(\d+)\]$", escalation.path)
-    return f"escalation-_{int(match.group(1)) + 1 if match else 0}"
+    return graph.anchors(sop).step(step) if step is not None else None
 
 
 def sop_terms(sop: Sop, corpus: Corpus) -> Terms:
@@ -315,6 +300,7 @@ def fill_late(html: str, late: tuple[str, ...]) -> str:
 def flow_data(sop: Sop, config: Config, corpus: Corpus, layout: Layout, src_uri: str) -> dict[str, Any]:
     """What the guided-resolution script walks: steps, where each answer leads, escalations."""
     tiers = resolve_tiers(sop, config)
+    anchors = graph.anchors(sop)
     by_id = corpus.by_id()
     step_ids = {step.id for step in sop.steps}
     steps = []
@@ -339,7 +325,7 @@ def flow_data(sop: Sop, config: Config, corpus: Corpus, layout: Layout, src_uri:
                                                anchor=goto_anchor(other, target_step) or "guided-resolution")
             moves.append(move)
         entry = {
-            "id": step.id, "n": step.index + 1, "anchor": step_anchor(step), "title": step.title,
+            "id": step.id, "n": step.number, "anchor": anchors.step(step), "title": step.title,
             "actor": tiers.label(step.actor) if step.actor else None,
             "action": step.action, "say": step.say, "decision": step.decision,
             "automated": step.automated or None, "repeat": repeat_words(step), "moves": moves,
@@ -347,7 +333,7 @@ def flow_data(sop: Sop, config: Config, corpus: Corpus, layout: Layout, src_uri:
         steps.append({key: value for key, value in entry.items() if value is not None})
     named = graph.raised(sop)
     escalations: list[dict[str, Any]] = [
-        {"id": e.id, "anchor": escalation_anchor(e), "trigger": e.trigger,
+        {"id": e.id, "anchor": anchors.escalation(e), "trigger": e.trigger,
          "from": tiers.label(tiers.start(e)) or None, "to": tiers.label(e.to_tier),
          "owner": e.owner, "sla": duration_words(e.sla) if e.sla else None,
          "response": respond_words(e.response) or None,
@@ -370,10 +356,11 @@ def sop_page(sop: Sop, config: Config, corpus: Corpus, layout: Layout, *, today:
     src_uri = layout.sop_pages[sop.id]
     terms = sop_terms(sop, corpus)
     tiers = resolve_tiers(sop, config)
+    anchors = graph.anchors(sop)
     by_id = corpus.by_id()
     ctx: dict[str, Any] = {
         "sop": sop, "t": terms.markup, "tiers": tiers, "tier": tiers.label,
-        "step_anchor": step_anchor, "escalation_anchor": escalation_anchor,
+        "step_anchor": anchors.step, "escalation_anchor": anchors.escalation,
         "department_href": layout.href(layout.department_pages[sop.department_key], from_page=src_uri),
         "next_review": next_review(sop), "today": today,
         "sla_names": SLA_NAMES, "metric_names": METRIC_NAMES, "handoff_names": HANDOFF_NAMES,
@@ -423,7 +410,10 @@ def _moves(sop: Sop, config: Config, corpus: Corpus, layout: Layout, src_uri: st
     """For each step (by position): where it goes, as text and link, for the procedure list."""
     by_id = corpus.by_id()
     tiers = resolve_tiers(sop, config)
-    steps_by_id = {step.id: step for step in sop.steps}
+    anchors = graph.anchors(sop)
+    steps_by_id: dict[str, Step] = {}
+    for each in sop.steps:
+        steps_by_id.setdefault(each.id, each)  # a duplicated id: the first holder, as the flow goes
     out: dict[int, list[dict[str, Any]]] = {}
     for step in sop.steps:
         moves = []
@@ -435,18 +425,18 @@ def _moves(sop: Sop, config: Config, corpus: Corpus, layout: Layout, src_uri: st
             if edge.kind == "next":
                 target = steps_by_id.get(edge.target)
                 if target is not None:
-                    move["href"] = "#" + step_anchor(target)
-                    move["label"] = f"step {target.index + 1}: {target.title}"
+                    move["href"] = "#" + anchors.step(target)
+                    move["label"] = f"step {target.number}: {target.title}"
             elif edge.kind == "escalate":
                 escalation = sop.escalation(edge.target)
                 if escalation is not None:
-                    move["href"] = "#" + escalation_anchor(escalation)
+                    move["href"] = "#" + anchors.escalation(escalation)
                     move["label"] = escalation.trigger or escalation.id
             if edge.raises is not None:  # escalate and continue: the escalation, then the step above
                 escalation = sop.escalation(edge.raises)
                 move["raises"] = {
                     "target": edge.raises,
-                    "href": "#" + escalation_anchor(escalation) if escalation is not None else None,
+                    "href": "#" + anchors.escalation(escalation) if escalation is not None else None,
                     "to": tiers.label(escalation.to_tier) if escalation is not None else "",
                     "label": (escalation.trigger or escalation.id) if escalation is not None else edge.raises,
                 }
@@ -534,11 +524,12 @@ def escalation_matrix_page(corpus: Corpus, layout: Layout, config: Config) -> Pa
     groups: dict[str, list[dict[str, Any]]] = {}
     for sop in corpus.sops:
         tiers = resolve_tiers(sop, config)
+        anchors = graph.anchors(sop)
         for escalation in sop.escalations:
             groups.setdefault(escalation.to_tier or "", []).append({
                 "sop": sop, "escalation": escalation,
                 "href": layout.href(layout.sop_pages[sop.id], from_page=ESCALATIONS,
-                                    anchor=escalation_anchor(escalation)),
+                                    anchor=anchors.escalation(escalation)),
                 "from": tiers.label(tiers.start(escalation)), "to": tiers.label(escalation.to_tier),
             })
     has_response = any(e.response is not None for sop in corpus.sops for e in sop.escalations)

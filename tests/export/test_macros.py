@@ -16,7 +16,7 @@ import pytest
 
 from csdocs.loader import load_file
 from csdocs.model import DEFAULT_HANDOFF
-from csdocs.render.script import HANDOFF_WORDING, flow_order
+from csdocs.render.script import HANDOFF_WORDING
 
 from ..conftest import run_csdocs
 
@@ -101,11 +101,11 @@ def export(cwd: Path, target: str, *args: str) -> dict:
 
 
 def expected_ids(path: Path) -> list[str]:
-    """From the model: greeting, questions, each say in flow order, closing, each handoff note."""
+    """From the model: greeting, questions, each say in the order written, closing, each handoff note."""
     sop = load_file(path).sop
     ids = [f"{sop.id}.greeting"] if sop.script.greeting else []
     ids += [f"{sop.id}.questions"] if sop.script.questions else []
-    ids += [f"{sop.id}.say.{step.id}" for step in flow_order(sop) if step.say]
+    ids += [f"{sop.id}.say.{step.id}" for step in sop.steps if step.say]
     ids += [f"{sop.id}.closing"] if sop.script.closing else []
     ids += [f"{sop.id}.handoff.{escalation.id}" for escalation in sop.escalations]
     return ids

@@ -1,4 +1,4 @@
-"""The agent script: when to use it, greet, ask, the procedure in flow order, escalations, handoff, close."""
+"""The agent script: when to use it, greet, ask, the procedure in the order written, escalations, handoff, close."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from csdocs.config import Config
 from csdocs.loader import load_text
-from csdocs.render.script import HANDOFF_WORDING, agent_script, flow_order, md, to_html, to_markdown, to_text
+from csdocs.render.script import HANDOFF_WORDING, agent_script, md, to_html, to_markdown, to_text
 
 from .corpus import FIXTURES, file_id, load, sop_files
 
@@ -31,7 +31,7 @@ def test_greeting_questions_closing(refund) -> None:
     assert refund.closing == "Is there anything else I can help with?"
 
 
-def test_steps_in_flow_order_with_what_to_say(refund) -> None:
+def test_steps_in_file_order_with_what_to_say(refund) -> None:
     assert [(s.number, s.id) for s in refund.steps] == [
         (1, "log"), (2, "eligible"), (3, "amount"), (4, "refund"), (5, "explain"), (6, "close")]
     log = refund.steps[0]
@@ -46,17 +46,23 @@ def test_steps_in_flow_order_with_what_to_say(refund) -> None:
     assert refund.steps[-1].then.kind == "outcome" and refund.steps[-1].then.target == "resolved"
 
 
-def test_flow_order_puts_a_join_after_every_step_that_leads_to_it() -> None:
+def test_steps_keep_the_authors_order_and_number_even_when_the_flow_jumps() -> None:
+    """The number is the place in the file (the site's, the API's and lint's number), not the order a
+    contact happens to meet the steps: a decision's answers may jump ahead and back."""
     text = ("title: T\ndepartment: D\nowner: O\npurpose: P\nsteps:\n"
             "  - {id: a, title: A, decision: Q?, branches: [{answer: x, next: c}, {answer: y, next: b}]}\n"
-            "  - {id: join, title: J}\n"
+            "  - {id: join, title: J, outcome: resolved}\n"
             "  - {id: b, title: B, next: join}\n"
             "  - {id: c, title: C, next: join}\n"
             "  - {id: orphan, title: O}\n")
     sop = load_text(text, "t.yaml").sop
-    assert [s.id for s in flow_order(sop)] == ["a", "c", "b", "join", "orphan"]
     script = agent_script(sop)
+    written = ["a", "join", "b", "c", "orphan"]
+    assert [(s.number, s.id) for s in script.steps] == list(enumerate(written, start=1))
     assert [s.reachable for s in script.steps] == [True, True, True, True, False]
+    first = script.steps[0]
+    assert [(c.answer, c.lead.step_number) for c in first.choices] == [("x", written.index("c") + 1),
+                                                                       ("y", written.index("b") + 1)]
 
 
 def test_escalations_with_trigger_tier_owner_sla_and_handoff(refund) -> None:

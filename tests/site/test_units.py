@@ -105,9 +105,9 @@ def test_no_duration_reads_as_nothing():
 
 
 def test_anchors_match_the_flowchart_ids_for_odd_step_and_escalation_ids():
+    from csdocs.graph import anchors as anchors_of
     from csdocs.loader import load_text
     from csdocs.render.flowchart import to_dot
-    from csdocs.site.pages import escalation_anchor, step_anchor
 
     sop = load_text("""\
 title: T
@@ -128,9 +128,9 @@ escalations:
     owner: Queue
     sla: 4h
 """, "t.yaml").sop
-    anchors = [step_anchor(step) for step in sop.steps]
+    anchors = [anchors_of(sop).step(step) for step in sop.steps]
     assert anchors == ["step-log", "step-_2", "step-_3"]
-    assert escalation_anchor(sop.escalations[0]) == "escalation-_1"
+    assert anchors_of(sop).escalation(sop.escalations[0]) == "escalation-_1"
     dot = to_dot(sop)
     for anchor in (*anchors, "escalation-_1"):
         assert f'id="{anchor}"' in dot or f"id={anchor}" in dot

@@ -74,7 +74,7 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
     for step in sop.steps:
         if step.id in reached:
             continue
-        name = repr(clip(step.id, 40)) if step.has_id else f"{step.index + 1} (no id)"
+        name = repr(clip(step.id, 40)) if step.has_id else f"{step.number} (no id)"
         yield Issue(step.at("id"), f"step {name} is never reached from the first step {clip(first.id, 40)!r}: "
                                    "link to it with next or a branch, or remove it")
 

@@ -76,7 +76,7 @@ def check(sop: Sop, ctx: LintContext) -> Iterator[Issue]:
                 continue
             words = ", ".join(dict.fromkeys(repr(_shown(match.group(0))) for match in found))
             locator = locator or TextLocator(sop)
-            name = clip(step.id, 40) if step.has_id else f"{step.index + 1}"
+            name = clip(step.id, 40) if step.has_id else f"{step.number}"
             yield Issue(locator.at(step.at(field), text, found[0].start()),
                         f"the {field} of step {name!r} uses {words}: say exactly when, how much or what")
 
