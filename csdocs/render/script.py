@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 

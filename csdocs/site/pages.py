@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from .. import graph
 from ..config import Config
-from ..model import OUTCOMES, Duration, Escalation, SlaValue, Sop, Step, sla_entries, slugify
+from ..model import OUTCOMES, Duration, SlaValue, Sop, Step, sla_entries, slugify
 from ..reviews import DUE_SOON_DAYS, due_reviews, next_review
 from ..tiers import resolve as resolve_tiers
 from .corpus import Corpus

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from csdocs.loader import load_file
-
 from tests.conftest import ROOT, example_sop_files, run_csdocs
 from tests.site.conftest import build, copy_project
 from tests.site.test_format_1_1_pages import page_html
