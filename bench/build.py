@@ -180,11 +180,11 @@ def generate_baseline(folder: Path, source: Path) -> None:
     """The same SOPs as plain Markdown with inline SVG: what a team would write without csdocs."""
     from csdocs.config import Config
     from csdocs.loader import load_file
-    from csdocs.render import dot, flowchart
+    from csdocs.render import dot
 
     docs = folder / "docs"
     sops = [load_file(path).sop for path in sorted((source / "sops").rglob("*.yaml"))]
-    svgs = dot.render_many([flowchart.to_dot(sop, config=Config(root=source)) for sop in sops],
+    svgs = dot.render_many([dot.to_dot(sop, config=Config(root=source)) for sop in sops],
                            cache_dir=source / ".csdocs-cache")
     departments: dict[str, list] = {}
     for sop, svg in zip(sops, svgs, strict=True):

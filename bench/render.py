@@ -33,8 +33,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from csdocs.loader import load_file
-from csdocs.render.dot import _version_of, dot_binary, dot_version, render_many
-from csdocs.render.flowchart import to_dot, url_from_pattern
+from csdocs.render.dot import _version_of, dot_binary, dot_version, render_many, to_dot
+from csdocs.render.flowchart import url_from_pattern
 
 DEPARTMENTS = ("Billing", "Technical Support", "Retail Stores", "Card Services", "Bookings")
 

@@ -11,7 +11,8 @@ from csdocs.config import Config, config_from_options
 from csdocs.lint.engine import lint_paths
 from csdocs.loader import load_text
 from csdocs.model import Sop
-from csdocs.render.flowchart import TIER_COLOURS, to_dot
+from csdocs.render.dot import to_dot
+from csdocs.render.flowchart import TIER_COLOURS
 from csdocs.render.script import agent_script, to_markdown, to_text
 from csdocs.site.api import sop_document
 from csdocs.tiers import resolve

@@ -95,8 +95,8 @@ def flowchart_command(sop: Path, fmt: str, output: Path | None, lanes: Lanes | N
     Exit 1 when SOP cannot be read as an SOP (its problems are printed) or
     dot fails; 2 when Graphviz is not installed.
     """
-    from .dot import DotFailed, render_many
-    from .flowchart import to_dot, url_from_pattern
+    from .dot import DotFailed, render_many, to_dot
+    from .flowchart import url_from_pattern
     from .mermaid import to_mermaid
 
     if fmt == "png" and output is None:

@@ -1,4 +1,14 @@
-"""The one wrapper around Graphviz's ``dot`` binary: cached, batched, parallel, bounded.
+"""Graphviz: the flowchart written as DOT text, and the one wrapper around the ``dot`` binary.
+
+DOT text (:func:`to_dot`): the chart from :func:`csdocs.render.flowchart.build`
+is plain data; this module alone quotes it for DOT. Every value goes into a
+*quoted* DOT string with backslashes and quotes escaped and ``&`` written as
+``&amp;`` (Graphviz passes entities through to the SVG); line breaks are ours
+(``\\n``); no HTML-like ``<...>`` label is ever built; node names are the
+chart's (``s0``, ``e1``...). So no SOP text can end a string, add an
+attribute, or make a link.
+
+The ``dot`` binary: cached, batched, parallel, bounded.
 
 Why plain :mod:`subprocess` and not the ``graphviz`` Python package: the
 package runs one ``dot`` process per graph, and start-up is most of the cost
@@ -24,16 +34,146 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, overload
 
+from ..config import Config
 from ..errors import CsdocsError, ExitCode
 from ..files import replace_atomically
+from ..model import Sop
+from .flowchart import ChartEdge, Flowchart, Lanes, Node, SopUrl, build
+from .text import clip_text, tidy, wrap
 
 log = logging.getLogger(__name__)
+
+
+# --------------------------------------------------------------------------
+# DOT text
+
+
+def quote(text: str) -> str:
+    """A DOT quoted string holding ``text`` literally (it is never read as an escape or entity)."""
+    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
+    return '"' + text + '"'
+
+
+def label(lines: Iterable[str]) -> str:
+    """Lines of tidy text as one quoted, centred DOT label: our ``\\n`` breaks, the author's none."""
+    escaped = [quote(line)[1:-1] for line in lines]
+    return '"' + "\\n".join(escaped) + '"'
+
+
+def graph_name(sop: Sop) -> str:
+    """The SVG's <title>: the SOP's title with only plain characters (Graphviz also
+    writes it into an XML comment, where ``--`` would break the file)."""
+    text = re.sub(r"[^\w .,:;'()!?/+]", " ", tidy(sop.title) or sop.id)
+    return "Flowchart: " + (clip_text(re.sub(r" +", " ", text).strip(), 80) or "SOP")
+
+
+# Each kind's look, attribute by attribute in the order written (the golden files pin the bytes).
+# {fill} and {classes} are the node's, quoted here.
+_NODE_STYLE: dict[str, tuple[tuple[str, str], ...]] = {
+    "start": (("shape", "oval"), ("style", "filled"), ("fillcolor", "{fill}"), ("fontcolor", "white"),
+              ("class", "{classes}")),
+    "decision": (("shape", "diamond"), ("style", '"filled"'), ("fillcolor", "{fill}"), ("class", "{classes}")),
+    "action": (("shape", "box"), ("style", "{style}"), ("fillcolor", "{fill}"), ("class", "{classes}")),
+    "escalation": (("shape", "hexagon"), ("margin", '"0.02,0.04"'), ("style", '"filled"'), ("fillcolor", "{fill}"),
+                   ("class", "{classes}")),
+    "goto": (("shape", "cds"), ("style", '"filled"'), ("fillcolor", "{fill}"), ("class", "{classes}")),
+    "outcome": (("shape", "oval"), ("style", '"filled"'), ("fillcolor", "{fill}"), ("peripheries", "2"),
+                ("class", "{classes}")),
+    "unknown": (("shape", "box"), ("style", '"dashed"'), ("color", '"#c62828"'), ("fontcolor", '"#c62828"'),
+                ("class", "{classes}")),
+}
+_EDGE_STYLE: dict[str, tuple[tuple[str, str], ...]] = {
+    "escalate": (("color", '"#e65100"'), ("penwidth", "1.5")),
+    "goto": (("style", "dashed"),),
+    "continue": (("style", "bold"),),
+}
+_IMPLICIT = (("color", '"#607d8b"'),)  # the fall-through to the step below, the end after the last step
+
+
+def _node_attrs(node: Node) -> list[tuple[str, str]]:
+    values = {"{fill}": quote(node.fill or "#ffffff"), "{classes}": quote(" ".join(node.classes)),
+              "{style}": quote("rounded,filled,dashed" if node.dashed else "rounded,filled")}
+    attrs = [("id", quote(node.svg_id)), ("label", label(node.lines))]
+    attrs += [(key, values.get(value, value)) for key, value in _NODE_STYLE[node.kind]]
+    if node.tooltip:
+        attrs.append(("tooltip", quote(node.tooltip)))
+    if node.url:
+        attrs += [("URL", quote(node.url)), ("target", '"_top"'), ("fontcolor", '"#1a237e"')]
+    return attrs
+
+
+def _node_line(node: Node, indent: str) -> str:
+    return f"{indent}{node.name} [" + ", ".join(f"{key}={value}" for key, value in _node_attrs(node)) + "];"
+
+
+def _edge_line(number: int, edge: ChartEdge) -> str:
+    attrs = [("id", quote(f"edge-{number}"))]
+    if edge.kind != "start":  # the arrow from Start carries nothing but its id
+        if edge.lines is not None:
+            attrs.append(("label", label(edge.lines)))
+        attrs += _EDGE_STYLE.get(edge.kind, _IMPLICIT if edge.implicit else ())
+        attrs.append(("class", quote(f"edge-{edge.kind}")))
+    return f"  {edge.tail} -> {edge.head} [" + ", ".join(f"{key}={value}" for key, value in attrs) + "];"
+
+
+def write_dot(chart: Flowchart, title: str) -> str:
+    """DOT text of a chart built by :func:`csdocs.render.flowchart.build`; ``title`` is the graph's name."""
+    out = [
+        f"digraph {quote(title)} {{",
+        '  graph [rankdir=TB, fontname="Helvetica", fontsize=11, nodesep=0.35, ranksep=0.4, '
+        'newrank=true, id="flowchart", class="csdocs-flowchart"];',
+        '  node [fontname="Helvetica", fontsize=11, margin="0.15,0.06"];',
+        '  edge [fontname="Helvetica", fontsize=10, arrowsize=0.8];',
+        _node_line(chart.start, "  "),
+    ]
+    by_name = {node.name: node for node in chart.steps}
+    if chart.lanes:
+        placed: set[str] = set()
+        for position, (title_text, names) in enumerate(chart.lanes, start=1):
+            if not title_text:
+                continue
+            out.append(f"  subgraph cluster_lane_{position} {{")
+            out.append(f"    graph [label={label(wrap(title_text, 40, limit=60))}, style=\"rounded,filled\", "
+                       f"fillcolor=\"#f5f5f5\", color=\"#bdbdbd\", labeljust=l, id={quote(f'lane-{position}')}, "
+                       'class="lane"];')
+            out.extend(_node_line(by_name[name], "    ") for name in names)
+            placed.update(names)
+            out.append("  }")
+        out.extend(_node_line(node, "  ") for node in chart.steps if node.name not in placed)
+    else:
+        out.extend(_node_line(node, "  ") for node in chart.steps)
+    out.extend(_node_line(node, "  ") for node in chart.escalations)
+    if chart.standing:
+        out.append("  subgraph cluster_standing {")
+        out.append('    graph [label="Standing triggers (any step)", style="dashed", color="#9e9e9e", '
+                   'labeljust=l, id="standing", class="standing"];')
+        out.extend(_node_line(node, "    ") for node in chart.standing)
+        out.append("  }")
+    out.extend(_node_line(node, "  ") for node in (*chart.links, *chart.outcomes, *chart.unknown))
+    out.extend(_edge_line(number, edge) for number, edge in enumerate(chart.edges, start=1))
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def to_dot(sop: Sop, *, sop_url: SopUrl | None = None, lanes: Lanes | None = None,
+           config: Config | None = None) -> str:
+    """The DOT text of ``sop``'s flowchart (pure; same SOP, same bytes).
+
+    ``sop_url(sop_id, step_id_or_None)`` gives the link of a ``goto`` node
+    (the site supplies it); ``lanes`` groups steps into ``stage`` or
+    ``actor`` swimlanes; ``config`` gives the tier order for colours.
+    """
+    return write_dot(build(sop, sop_url=sop_url, lanes=lanes, config=config), graph_name(sop))
+
+
+# --------------------------------------------------------------------------
+# the dot binary
 
 FORMATS = {"svg": "svg", "png": "png"}  # format -> cache file suffix
 DEFAULT_TIMEOUT = 30.0  # seconds for one graph; a batch gets this plus a share per extra graph

@@ -12,13 +12,15 @@ The shapes are the ones a reader knows at a glance:
   when the caller gives ``sop_url``;
 * an outcome: an oval terminal coloured by the outcome.
 
-Safety: SOP text is untrusted. Every value goes into a *quoted* DOT string
-with backslashes and quotes escaped, ``&`` written as ``&amp;`` (Graphviz
-passes entities through to the SVG), control characters dropped and line
-breaks written by us as ``\\n``. No HTML-like ``<...>`` label is ever built,
-node names are ours (``s0``, ``e1``...), never the author's, and a URL only
-comes from the caller's ``sop_url`` and only if it is http(s) or relative.
-So no SOP text can end a string, add an attribute, or make a link.
+The chart is plain data (:class:`Flowchart`: nodes with their kind, label
+lines, fill colour, CSS classes, tooltip and link; edges with their kind and
+answer): nothing in it is quoted or escaped for any format. The writers do
+that, each for its own syntax: :func:`csdocs.render.dot.to_dot` (Graphviz)
+and :func:`csdocs.render.mermaid.to_mermaid`. SOP text is untrusted: labels
+are tidied here (control characters dropped, white space made one space,
+clipped, wrapped into lines), the line breaks are ours, node names are ours
+(``s0``, ``e1``...), never the author's, and a URL only comes from the
+caller's ``sop_url`` and only if it is http(s) or relative (:func:`safe_url`).
 
 Every node carries an SVG ``id`` (``step-<id>``, ``escalation-<id>``,
 ``outcome-<word>``, ``goto-<n>``, ``start``) and a ``class`` so the site can
@@ -38,7 +40,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -67,25 +69,17 @@ OUTCOME_COLOURS: Mapping[str, str] = {
 UNKNOWN_OUTCOME_COLOUR = "#ffffff"
 TIER_COLOURS = ("#fff59d", "#ffcc80", "#ef9a9a", "#ce93d8", "#90caf9")  # lowest tier first
 UNKNOWN_TIER_COLOUR = "#eeeeee"
+START_COLOUR = "#37474f"
+DECISION_COLOUR = "#e3f2fd"
+ACTION_COLOUR = "#fafafa"
+GOTO_COLOUR = "#e8eaf6"
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _URL_SAFE = "/:?#@!$'()*+,;=%-._~"  # `&` is percent-encoded: Graphviz would write it raw into the SVG
 
 
 # --------------------------------------------------------------------------
-# escaping
-
-
-def quote(text: str) -> str:
-    """A DOT quoted string holding ``text`` literally (it is never read as an escape or entity)."""
-    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
-    return '"' + text + '"'
-
-
-def label(lines: Iterable[str]) -> str:
-    """Lines of tidy text as one quoted, centred DOT label: our ``\\n`` breaks, the author's none."""
-    escaped = [quote(line)[1:-1] for line in lines]
-    return '"' + "\\n".join(escaped) + '"'
+# links
 
 
 def safe_url(url: str | None) -> str | None:
@@ -123,27 +117,37 @@ def url_from_pattern(pattern: str) -> SopUrl:
 
 
 # --------------------------------------------------------------------------
-# node names and svg ids
+# nodes and edges: plain data
 
 
-class Lines(tuple):
-    """A label's plain text lines: written as one quoted DOT label (or Mermaid label) at the end."""
-
-    __slots__ = ()
-
-
-Attrs = tuple[tuple[str, "str | Lines"], ...]  # attribute -> already-quoted DOT value, or label lines
-
-
-def _value(value: str | Lines) -> str:
-    return label(value) if isinstance(value, Lines) else value
+NODE_KINDS = ("start", "action", "decision", "escalation", "goto", "outcome", "unknown")
 
 
 @dataclass(frozen=True, slots=True)
 class Node:
-    name: str  # the DOT node name: ours, never SOP text
-    svg_id: str
-    attrs: Attrs
+    """One box of the chart, in no format's syntax: the writers quote and escape every field."""
+
+    name: str  # the node's name in the chart: ours (``s0``, ``e1``), never SOP text
+    svg_id: str  # the id the SVG node carries: graph.anchors' for steps and escalations
+    kind: str  # one of NODE_KINDS
+    lines: tuple[str, ...]  # the label: tidy, clipped, wrapped lines of plain text
+    classes: tuple[str, ...]  # CSS classes (``step``, ``action``, ``automated``...)
+    fill: str | None = None  # background colour, ``#rrggbb``: tier and outcome colours
+    tooltip: str = ""  # plain text, tidy and clipped
+    url: str | None = None  # a goto's link, already made safe (safe_url)
+    dashed: bool = False  # an action the helpdesk does itself (``automated``)
+
+
+@dataclass(frozen=True, slots=True)
+class ChartEdge:
+    """One arrow: ``kind`` is the move (``next``, ``escalate``, ``goto``, ``outcome``) or ``continue``,
+    from an escalation raised on the way on to the next step (format 1.1)."""
+
+    tail: str  # node names
+    head: str
+    kind: str
+    lines: tuple[str, ...] | None = None  # the answer of a decision, wrapped; None: no label
+    implicit: bool = False  # the fall-through to the step below, or the end after the last step
 
 
 # --------------------------------------------------------------------------
@@ -152,7 +156,7 @@ class Node:
 
 @dataclass(frozen=True, slots=True)
 class Flowchart:
-    """The nodes and edges of one SOP's chart, before they are written as DOT."""
+    """The nodes and edges of one SOP's chart, before a writer puts them in its syntax."""
 
     start: Node
     steps: tuple[Node, ...]
@@ -161,16 +165,17 @@ class Flowchart:
     links: tuple[Node, ...]  # goto another SOP, in order of first appearance
     outcomes: tuple[Node, ...]
     unknown: tuple[Node, ...]  # references to steps or escalations that do not exist
-    edges: tuple[tuple[str, str, Attrs], ...]  # (tail, head, attrs)
+    edges: tuple[ChartEdge, ...]
     lanes: tuple[tuple[str, tuple[str, ...]], ...]  # (lane title, step node names)
 
 
 def build(sop: Sop, *, sop_url: SopUrl | None = None, lanes: Lanes | None = None,
           config: Config | None = None) -> Flowchart:
+    """The chart of ``sop`` as plain data (pure). ``sop_url(sop_id, step_id_or_None)`` gives the link of
+    a ``goto`` node; ``lanes`` groups steps by ``stage`` or ``actor``; ``config`` gives the tier order
+    that colours escalations."""
     used: set[str] = set()
-    start = Node("start", "start", (("label", Lines(["Start"])), ("shape", "oval"), ("style", "filled"),
-                                    ("fillcolor", '"#37474f"'), ("fontcolor", "white"),
-                                    ("class", '"start"')))
+    start = Node("start", "start", "start", ("Start",), ("start",), fill=START_COLOUR)
     used.add("start")
 
     places = graph.anchors(sop)  # the site's anchors: one rule, unique ids
@@ -181,41 +186,40 @@ def build(sop: Sop, *, sop_url: SopUrl | None = None, lanes: Lanes | None = None
     for step in sop.steps:
         name = f"s{step.index}"
         step_name.setdefault(step.id, name)
-        steps.append(Node(name, places.step(step), _step_attrs(step)))
+        steps.append(_step_node(step, name, places.step(step)))
 
     named = graph.raised(sop)
     tiers = resolve_tiers(sop, config)
     escalation_name: dict[str, str] = {}
     escalations: list[Node] = []
     standing: list[Node] = []
-    for index, escalation in enumerate(sop.escalations):
+    for escalation in sop.escalations:
         if escalation.id in escalation_name:
             continue  # id-duplicate reports it; the first one is the one steps reach
-        name = f"e{index}"
+        name = f"e{escalation.index}"
         escalation_name[escalation.id] = name
-        node = Node(name, places.escalation(escalation),
-                    _escalation_attrs(escalation, tiers, standing=escalation.id not in named))
+        node = _escalation_node(escalation, name, places.escalation(escalation), tiers,
+                                standing=escalation.id not in named)
         (escalations if escalation.id in named else standing).append(node)
 
     links: dict[str, Node] = {}
     outcomes: dict[str, Node] = {}
     unknown: dict[tuple[str, str], Node] = {}
-    edges: list[tuple[str, str, Attrs]] = [("start", steps[0].name, ())] if steps else []
+    edges: list[ChartEdge] = [ChartEdge("start", steps[0].name, "start")] if steps else []
     continued: set[tuple[str, str]] = set()
     for step in sop.steps:  # by position, not id: a duplicated step id keeps its own edges
         for edge in graph.step_edges(sop, step):
             head = _edge_head(edge, step_name, escalation_name, links, outcomes, unknown, used, sop_url)
             if edge.raises is None:
-                edges.append((f"s{step.index}", head, _edge_attrs(edge)))
+                edges.append(_chart_edge(f"s{step.index}", head, edge))
                 continue
             # escalate and continue: into the escalation's hexagon, and from it on to the next step
             raised = edge._replace(kind="escalate", target=edge.raises)
             hexagon = _edge_head(raised, step_name, escalation_name, links, outcomes, unknown, used, sop_url)
-            edges.append((f"s{step.index}", hexagon, _edge_attrs(raised)))
+            edges.append(_chart_edge(f"s{step.index}", hexagon, raised))
             if (hexagon, head) not in continued:
                 continued.add((hexagon, head))
-                edges.append((hexagon, head, (("label", Lines(["then continue"])), ("style", "bold"),
-                                              ("class", '"edge-continue"'))))
+                edges.append(ChartEdge(hexagon, head, "continue", ("then continue",)))
 
     return Flowchart(
         start=start,
@@ -246,13 +250,13 @@ def _edge_head(edge: graph.Edge, step_name: Mapping[str, str], escalation_name: 
             position = len(links) + 1
             svg_id = f"goto-{position}"
             used.add(svg_id)
-            links[edge.target] = Node(f"g{position}", svg_id, _goto_attrs(edge.target, sop_url))
+            links[edge.target] = _goto_node(edge.target, f"g{position}", svg_id, sop_url)
         return links[edge.target].name
     # outcome
     if edge.target not in outcomes:
         position = len(outcomes) + 1
-        outcomes[edge.target] = Node(f"o{position}", graph.unique_id("outcome", edge.target, position, used),
-                                     _outcome_attrs(edge.target))
+        outcomes[edge.target] = _outcome_node(edge.target, f"o{position}",
+                                              graph.unique_id("outcome", edge.target, position, used))
     return outcomes[edge.target].name
 
 
@@ -262,41 +266,36 @@ def _unknown(unknown: dict[tuple[str, str], Node], kind: str, target: str, used:
         position = len(unknown) + 1
         svg_id = f"unknown-{position}"
         used.add(svg_id)
-        unknown[key] = Node(f"u{position}", svg_id, (
-            ("label", Lines([f"unknown {kind}", *wrap(repr(tidy(target)), STEP_WIDTH, limit=60)])),
-            ("shape", "box"), ("style", '"dashed"'), ("color", '"#c62828"'), ("fontcolor", '"#c62828"'),
-            ("class", '"unknown"')))
+        lines = (f"unknown {kind}", *wrap(repr(tidy(target)), STEP_WIDTH, limit=60))
+        unknown[key] = Node(f"u{position}", svg_id, "unknown", lines, ("unknown",))
     return unknown[key].name
 
 
 # --------------------------------------------------------------------------
-# attributes
+# what each node and edge says
 
 
-def _tooltip(*texts: str | None) -> Attrs:
-    text = " — ".join(t for t in (tidy(x) for x in texts) if t)
-    return (("tooltip", quote(clip_text(text, TOOLTIP_LIMIT))),) if text else ()
+def _tooltip(*texts: str | None) -> str:
+    return clip_text(" — ".join(t for t in (tidy(x) for x in texts) if t), TOOLTIP_LIMIT)
 
 
-def _step_attrs(step: Step) -> Attrs:
+def _step_node(step: Step, name: str, svg_id: str) -> Node:
     if step.is_decision:
         lines = wrap(step.decision or step.title, DECISION_WIDTH) or [step.id]
-        return (("label", Lines(lines)), ("shape", "diamond"), ("style", '"filled"'),
-                ("fillcolor", '"#e3f2fd"'), ("class", '"step decision"'),
-                *_tooltip(step.title, step.decision))
+        return Node(name, svg_id, "decision", tuple(lines), ("step", "decision"), fill=DECISION_COLOUR,
+                    tooltip=_tooltip(step.title, step.decision))
     lines = wrap(step.title, STEP_WIDTH) or [step.id]
     if step.automated:
         lines.append("(automated)")
     if step.every is not None:  # a recurring duty
         lines += wrap(f"↻ every {tidy(step.every.text)} until {tidy(step.until) or '?'}", STEP_WIDTH, limit=90)
-    style = '"rounded,filled,dashed"' if step.automated else '"rounded,filled"'
-    return (("label", Lines(lines)), ("shape", "box"), ("style", style), ("fillcolor", '"#fafafa"'),
-            ("class", quote(" ".join(["step action", *(["automated"] if step.automated else []),
-                                      *(["recurring"] if step.every is not None else [])]))),
-            *_tooltip(step.action, step.say and f"Say: {step.say}"))
+    classes = ("step", "action", *(["automated"] if step.automated else []),
+               *(["recurring"] if step.every is not None else []))
+    return Node(name, svg_id, "action", tuple(lines), classes, fill=ACTION_COLOUR,
+                tooltip=_tooltip(step.action, step.say and f"Say: {step.say}"), dashed=step.automated)
 
 
-def _escalation_attrs(escalation: Escalation, tiers: Tiers, *, standing: bool) -> Attrs:
+def _escalation_node(escalation: Escalation, name: str, svg_id: str, tiers: Tiers, *, standing: bool) -> Node:
     target = escalation.to_tier or "?"
     rank = tiers.rank(escalation.to_tier)  # the order escalation-tier ranks by
     colour = UNKNOWN_TIER_COLOUR if rank is None else TIER_COLOURS[min(rank, len(TIER_COLOURS) - 1)]
@@ -309,9 +308,8 @@ def _escalation_attrs(escalation: Escalation, tiers: Tiers, *, standing: bool) -
     if standing:  # no edge says when it applies, so the node does
         lines += wrap(f"When: {tidy(escalation.trigger)}", STEP_WIDTH, limit=90)
     tier_class = f"tier-{target}" if _SLUG.fullmatch(target.lower()) else "tier-unknown"
-    return (("label", Lines(lines)), ("shape", "hexagon"), ("margin", '"0.02,0.04"'), ("style", '"filled"'),
-            ("fillcolor", quote(colour)), ("class", quote(f"escalation {tier_class.lower()}")),
-            *_tooltip(escalation.trigger and f"When: {escalation.trigger}"))
+    return Node(name, svg_id, "escalation", tuple(lines), ("escalation", tier_class.lower()), fill=colour,
+                tooltip=_tooltip(escalation.trigger and f"When: {escalation.trigger}"))
 
 
 def response_words(duration: Duration) -> str:
@@ -319,40 +317,27 @@ def response_words(duration: Duration) -> str:
     return "immediately" if duration.immediate else f"within {clip_text(tidy(duration.text), 20)}"
 
 
-def _goto_attrs(target: str, sop_url: SopUrl | None) -> Attrs:
+def _goto_node(target: str, name: str, svg_id: str, sop_url: SopUrl | None) -> Node:
     sop_id, step_id = graph.split_goto(target)
     lines = ["Go to SOP", *wrap(sop_id, STEP_WIDTH, limit=80)]
     if step_id:
         lines += wrap(f"step {step_id}", STEP_WIDTH, limit=80)
-    attrs: list[tuple[str, str | Lines]] = [("label", Lines(lines)), ("shape", "cds"), ("style", '"filled"'),
-                                    ("fillcolor", '"#e8eaf6"'), ("class", '"goto"')]
     url = safe_url(sop_url(sop_id, step_id)) if sop_url is not None else None
-    if url:
-        attrs += [("URL", quote(url)), ("target", '"_top"'), ("fontcolor", '"#1a237e"')]
-    return tuple(attrs)
+    return Node(name, svg_id, "goto", tuple(lines), ("goto",), fill=GOTO_COLOUR, url=url)
 
 
-def _outcome_attrs(word: str) -> Attrs:
-    colour = OUTCOME_COLOURS.get(word, UNKNOWN_OUTCOME_COLOUR)
+def _outcome_node(word: str, name: str, svg_id: str) -> Node:
     text = tidy(word)
     outcome_class = f"outcome-{word}" if word in OUTCOMES else "outcome-other"
-    return (("label", Lines(wrap(text[:1].upper() + text[1:], STEP_WIDTH, limit=40) or ["?"])),
-            ("shape", "oval"), ("style", '"filled"'), ("fillcolor", quote(colour)), ("peripheries", "2"),
-            ("class", quote(f"outcome {outcome_class}")))
+    return Node(name, svg_id, "outcome", tuple(wrap(text[:1].upper() + text[1:], STEP_WIDTH, limit=40) or ["?"]),
+                ("outcome", outcome_class), fill=OUTCOME_COLOURS.get(word, UNKNOWN_OUTCOME_COLOUR))
 
 
-def _edge_attrs(edge: graph.Edge) -> Attrs:
-    attrs: list[tuple[str, str | Lines]] = []
+def _chart_edge(tail: str, head: str, edge: graph.Edge) -> ChartEdge:
+    lines = None
     if edge.answer is not None:
-        attrs.append(("label", Lines(wrap(edge.answer, EDGE_WIDTH, limit=80) or ["(no answer)"])))
-    if edge.kind == "escalate":
-        attrs += [("color", '"#e65100"'), ("penwidth", "1.5")]
-    elif edge.kind == "goto":
-        attrs.append(("style", "dashed"))
-    elif edge.implicit:
-        attrs.append(("color", '"#607d8b"'))
-    attrs.append(("class", quote(f"edge-{edge.kind}")))
-    return tuple(attrs)
+        lines = tuple(wrap(edge.answer, EDGE_WIDTH, limit=80) or ["(no answer)"])
+    return ChartEdge(tail, head, edge.kind, lines, edge.implicit)
 
 
 def _lanes(sop: Sop, lanes: Lanes | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -367,67 +352,3 @@ def _lanes(sop: Sop, lanes: Lanes | None) -> tuple[tuple[str, tuple[str, ...]], 
             current = tidy(value)
         order.setdefault(current or "", []).append(f"s{step.index}")
     return tuple((title, tuple(names)) for title, names in order.items())
-
-
-# --------------------------------------------------------------------------
-# writing DOT
-
-
-def graph_name(sop: Sop) -> str:
-    """The SVG's <title>: the SOP's title with only plain characters (Graphviz also
-    writes it into an XML comment, where ``--`` would break the file)."""
-    text = re.sub(r"[^\w .,:;'()!?/+]", " ", tidy(sop.title) or sop.id)
-    return "Flowchart: " + (clip_text(re.sub(r" +", " ", text).strip(), 80) or "SOP")
-
-
-def _node_line(node: Node, indent: str) -> str:
-    attrs = [("id", quote(node.svg_id)), *node.attrs]
-    return f"{indent}{node.name} [" + ", ".join(f"{key}={_value(value)}" for key, value in attrs) + "];"
-
-
-def to_dot(sop: Sop, *, sop_url: SopUrl | None = None, lanes: Lanes | None = None,
-           config: Config | None = None) -> str:
-    """The DOT text of ``sop``'s flowchart (pure; same SOP, same bytes).
-
-    ``sop_url(sop_id, step_id_or_None)`` gives the link of a ``goto`` node
-    (the site supplies it); ``lanes`` groups steps into ``stage`` or
-    ``actor`` swimlanes; ``config`` gives the tier order for colours.
-    """
-    chart = build(sop, sop_url=sop_url, lanes=lanes, config=config)
-    out = [
-        f"digraph {quote(graph_name(sop))} {{",
-        '  graph [rankdir=TB, fontname="Helvetica", fontsize=11, nodesep=0.35, ranksep=0.4, '
-        'newrank=true, id="flowchart", class="csdocs-flowchart"];',
-        '  node [fontname="Helvetica", fontsize=11, margin="0.15,0.06"];',
-        '  edge [fontname="Helvetica", fontsize=10, arrowsize=0.8];',
-        _node_line(chart.start, "  "),
-    ]
-    by_name = {node.name: node for node in chart.steps}
-    if chart.lanes:
-        placed: set[str] = set()
-        for position, (title, names) in enumerate(chart.lanes, start=1):
-            if not title:
-                continue
-            out.append(f"  subgraph cluster_lane_{position} {{")
-            out.append(f"    graph [label={label(wrap(title, 40, limit=60))}, style=\"rounded,filled\", "
-                       f"fillcolor=\"#f5f5f5\", color=\"#bdbdbd\", labeljust=l, id={quote(f'lane-{position}')}, "
-                       'class="lane"];')
-            out.extend(_node_line(by_name[name], "    ") for name in names)
-            placed.update(names)
-            out.append("  }")
-        out.extend(_node_line(node, "  ") for node in chart.steps if node.name not in placed)
-    else:
-        out.extend(_node_line(node, "  ") for node in chart.steps)
-    out.extend(_node_line(node, "  ") for node in chart.escalations)
-    if chart.standing:
-        out.append("  subgraph cluster_standing {")
-        out.append('    graph [label="Standing triggers (any step)", style="dashed", color="#9e9e9e", '
-                   'labeljust=l, id="standing", class="standing"];')
-        out.extend(_node_line(node, "    ") for node in chart.standing)
-        out.append("  }")
-    out.extend(_node_line(node, "  ") for node in (*chart.links, *chart.outcomes, *chart.unknown))
-    for number, (tail, head, attrs) in enumerate(chart.edges, start=1):
-        fields = [("id", quote(f"edge-{number}")), *attrs]
-        out.append(f"  {tail} -> {head} [" + ", ".join(f"{key}={_value(value)}" for key, value in fields) + "];")
-    out.append("}")
-    return "\n".join(out) + "\n"

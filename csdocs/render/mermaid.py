@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from ..config import Config
 from ..model import Sop
-from .flowchart import Flowchart, Lanes, Node, build
+from .flowchart import Flowchart, Lanes, build
 from .text import wrap
 
 # Characters that mean something to Mermaid's parser or to the HTML it renders labels into.
@@ -77,13 +77,12 @@ def to_mermaid(sop: Sop, *, lanes: Lanes | None = None, config: Config | None = 
         out.extend(f"    {lines_of[node.name]}" for node in chart.standing)
         out.append("  end")
     out.extend(f"  {lines_of[node.name]}" for node in (*chart.links, *chart.outcomes, *chart.unknown))
-    for tail, head, attrs in chart.edges:
-        answer = dict(attrs).get("label")
-        arrow = "-.->" if ('class', '"edge-goto"') in attrs else "-->"
-        if answer is None:
-            out.append(f"  {tail} {arrow} {head}")
+    for edge in chart.edges:
+        arrow = "-.->" if edge.kind == "goto" else "-->"
+        if edge.lines is None:
+            out.append(f"  {edge.tail} {arrow} {edge.head}")
         else:
-            out.append(f"  {tail} {arrow}|{mermaid_label(answer)}| {head}")
+            out.append(f"  {edge.tail} {arrow}|{mermaid_label(edge.lines)}| {edge.head}")
     out += [
         "  classDef start fill:#37474f,color:#ffffff",
         "  classDef decision fill:#e3f2fd",
@@ -96,8 +95,7 @@ def to_mermaid(sop: Sop, *, lanes: Lanes | None = None, config: Config | None = 
         if members:
             out.append(f"  class {','.join(members)} {kind}")
     for node in (*chart.escalations, *chart.standing, *chart.outcomes):  # tier and outcome colours, as in DOT
-        colour = str(dict(node.attrs)["fillcolor"]).strip('"')
-        out.append(f"  style {node.name} fill:{colour}")
+        out.append(f"  style {node.name} fill:{node.fill}")
     return "\n".join(out) + "\n"
 
 
@@ -106,16 +104,8 @@ def _node_lines(chart: Flowchart) -> dict[str, str]:
     out = {}
     for node in (chart.start, *chart.steps, *chart.escalations, *chart.standing, *chart.links, *chart.outcomes,
                  *chart.unknown):
-        out[node.name] = node.name + _shape(_kind(node), dict(node.attrs)["label"])
+        out[node.name] = node.name + _shape(node.kind, node.lines)
     return out
-
-
-def _kind(node: Node) -> str:
-    if node.name == "start":
-        return "start"
-    if node.name.startswith("s"):
-        return "decision" if ("shape", "diamond") in node.attrs else "action"
-    return {"e": "escalation", "g": "goto", "o": "outcome", "u": "unknown"}[node.name[0]]
 
 
 def _shape(kind: str, lines: Iterable[str]) -> str:
@@ -124,7 +114,7 @@ def _shape(kind: str, lines: Iterable[str]) -> str:
 
 
 def _classes(chart: Flowchart) -> dict[str, list[str]]:
-    decisions = [node.name for node in chart.steps if ("shape", "diamond") in node.attrs]
+    decisions = [node.name for node in chart.steps if node.kind == "decision"]
     return {
         "start": [chart.start.name],
         "decision": decisions,

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..files import replace_atomically
 from ..graph import step_edges
 from ..model import Sop, slugify
-from ..render.flowchart import label, quote
+from ..render.dot import label, quote
 from ..render.text import wrap
 from .changes import SopDiff
 

@@ -195,7 +195,7 @@ def render_flowcharts(sops: Sequence[Sop], config: Config, *, sop_url: Callable[
     """SOP id -> safe inline SVG; an SOP whose chart ``dot`` refuses is left out (and logged)."""
     if not sops:
         return {}
-    texts = [flowchart.to_dot(sop, sop_url=sop_url(sop), config=config) for sop in sops]
+    texts = [dot_render.to_dot(sop, sop_url=sop_url(sop), config=config) for sop in sops]
     try:
         raw: list[str | None] = list(dot_render.render_many(texts, fmt="svg", cache_dir=cache_dir, jobs=jobs))
     except dot_render.DotNotFound:

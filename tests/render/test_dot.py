@@ -22,8 +22,8 @@ from csdocs.render.dot import (
     render_png,
     render_svg,
     split_png,
+    to_dot,
 )
-from csdocs.render.flowchart import to_dot
 
 from .corpus import load, parse_svg, sop_files
 

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from csdocs.loader import load_text
-from csdocs.render.dot import render_svg
-from csdocs.render.flowchart import safe_url, to_dot, url_from_pattern
+from csdocs.render.dot import render_svg, to_dot
+from csdocs.render.flowchart import safe_url, url_from_pattern
 from csdocs.render.mermaid import to_mermaid
 from csdocs.render.script import agent_script, to_html, to_markdown, to_text
 

@@ -8,8 +8,8 @@ import pytest
 
 from csdocs.graph import resolution_paths
 from csdocs.loader import load_text
-from csdocs.render.dot import render_svg
-from csdocs.render.flowchart import OUTCOME_COLOURS, TIER_COLOURS, label, quote, to_dot
+from csdocs.render.dot import label, quote, render_svg, to_dot
+from csdocs.render.flowchart import OUTCOME_COLOURS, TIER_COLOURS
 from csdocs.render.mermaid import to_mermaid
 from csdocs.render.script import agent_script, to_text
 
@@ -127,3 +127,21 @@ def test_the_svg_title_is_the_sop_title_made_plain() -> None:
     chart = parse_svg(svg)
     assert chart.root.find("{http://www.w3.org/2000/svg}g/{http://www.w3.org/2000/svg}title").text == \
         "Flowchart: Refund b fast /b fair"
+
+
+def test_the_chart_is_plain_data_that_each_writer_escapes_itself() -> None:
+    """flowchart.build holds the author's text as tidy lines, in no syntax; DOT and Mermaid each quote it."""
+    from csdocs.render.flowchart import STEP_WIDTH, build
+    from csdocs.render.mermaid import mermaid_label
+    from csdocs.render.text import wrap
+
+    title = 'Say "A & B" <now> \\ #1 | {x}'
+    sop = load_text("title: T\ndepartment: D\nowner: O\npurpose: P\nsteps:\n"
+                    f"  - id: a\n    title: '{title}'\n    outcome: resolved\n", "t.yaml").sop
+    chart = build(sop)
+    (step,) = chart.steps
+    assert (step.kind, step.lines, step.classes) == ("action", tuple(wrap(title, STEP_WIDTH)), ("step", "action"))
+    assert "".join(step.lines).replace(" ", "") == title.replace(" ", "")  # nothing escaped in the data
+    assert [(e.tail, e.head, e.kind) for e in chart.edges] == [("start", "s0", "start"), ("s0", "o1", "outcome")]
+    assert f"label={label(step.lines)}" in to_dot(sop)
+    assert f"s0({mermaid_label(step.lines)})" in to_mermaid(sop)

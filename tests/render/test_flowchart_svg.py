@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from csdocs.graph import split_goto
-from csdocs.render.dot import render_many
-from csdocs.render.flowchart import to_dot
+from csdocs.render.dot import render_many, to_dot
 
 from .corpus import expected, file_id, load, parse_svg, sop_files
 

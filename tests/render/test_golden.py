@@ -15,8 +15,8 @@ import sys
 
 import pytest
 
-from csdocs.render.dot import render_svg
-from csdocs.render.flowchart import to_dot, url_from_pattern
+from csdocs.render.dot import render_svg, to_dot
+from csdocs.render.flowchart import url_from_pattern
 from csdocs.render.mermaid import to_mermaid
 from csdocs.render.paths import paths_to_json
 from csdocs.render.script import agent_script, to_markdown, to_text

@@ -107,7 +107,7 @@ def test_no_duration_reads_as_nothing():
 def test_anchors_match_the_flowchart_ids_for_odd_step_and_escalation_ids():
     from csdocs.graph import anchors as anchors_of
     from csdocs.loader import load_text
-    from csdocs.render.flowchart import to_dot
+    from csdocs.render.dot import to_dot
 
     sop = load_text("""\
 title: T
