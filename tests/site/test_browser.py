@@ -100,6 +100,15 @@ def test_guided_resolution_walks_to_an_escalation_and_copies_the_handoff_note(ex
     assert "above 150 EUR" in note  # why escalated: the trigger
     assert "I've found your order" in note  # what the customer was told: the script lines said
     assert note.count("Check for final-sale items") == 1  # the step we went back over counts once
+    # each step tried carries the procedure's number (the walk skipped "Record the fault")
+    from csdocs.loader import load_file
+    from tests.conftest import ROOT
+
+    sop = load_file(ROOT / "sops" / "customer-care" / "refund-request.yaml").sop
+    (amount,) = [step for step in sop.steps if step.decision and "150 EUR" in step.decision]
+    assert f"\n{amount.number}. {amount.title} ({amount.decision} Yes)" in note
+    path = walker.locator(".csdocs-walker__path li").all_inner_texts()
+    assert path[-1] == f"Step {amount.number}: {amount.title}: Yes"
     walker.get_by_role("button", name="Restart").click()
     assert heading.inner_text().startswith("Step 1:")
 

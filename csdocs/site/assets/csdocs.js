@@ -191,17 +191,18 @@
     if (!walked.length) return;
     var box = el("div", { "class": "csdocs-walker__path" });
     box.appendChild(el("p", {}, "Path so far:"));
-    var list = el("ol", {});
+    var list = el("ul", {});  // numbered by the procedure's own numbers (the site wrote them), not by this walk
     walked.forEach(function (item) {
-      list.appendChild(el("li", {}, item.step.title + (item.answer !== null ? ": " + item.answer : "")));
+      list.appendChild(el("li", {}, "Step " + item.step.n + ": " + item.step.title +
+        (item.answer !== null ? ": " + item.answer : "")));
     });
     box.appendChild(list);
     this.panel.appendChild(box);
   };
 
   Walker.prototype.tried = function (upto) {
-    return this.walked(upto).map(function (item, index) {
-      var line = (index + 1) + ". " + item.step.title;
+    return this.walked(upto).map(function (item) {
+      var line = item.step.n + ". " + item.step.title;  // the procedure's number, not the walk's count
       if (item.step.decision) line += " (" + item.step.decision + " " + (item.answer !== null ? item.answer : "") + ")";
       return line;
     }).join("\n");
