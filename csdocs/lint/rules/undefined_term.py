@@ -168,7 +168,7 @@ def _texts(sop: Sop) -> Iterator[tuple[str | None, _Located, str, str, Step | Es
 
 def _describe(field: str, owner: Step | Escalation | None) -> str:
     if isinstance(owner, Step):
-        name = f"step {clip(owner.id, 40)!r}" if owner.has_id else f"step {owner.index + 1}"
+        name = f"step {clip(owner.id, 40)!r}" if owner.has_id else f"step {owner.number}"
     elif isinstance(owner, Escalation):
         name = f"escalation {clip(owner.id, 40)!r}"
     else:
