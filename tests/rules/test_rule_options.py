@@ -142,13 +142,15 @@ def test_review_overdue_follows_today(tmp_path: Path) -> None:
 def test_review_overdue_and_the_dashboard_share_one_due_date(tmp_path: Path, every: str, days: int) -> None:
     """Hours round down to whole days, at least one: the rule and csdocs.reviews agree to the day."""
     from csdocs.loader import load_text
-    from csdocs.reviews import next_review
+    from csdocs.reviews import due_reviews, next_review
 
     body = REVIEWED.replace("review_every: 30d", f"review_every: {every}")
     sop = load_text(HEADER + body, "refund-request.yaml").sop
     assert sop is not None
     due = next_review(sop)
     assert due == sop.last_reviewed + dt.timedelta(days=days)
+    dashboard = [row.due for _, rows in due_reviews([sop], today=due)["due"] for row in rows]
+    assert dashboard == [due]  # the review dashboard (and csdocs notify) list it as due that very day
     assert lint(tmp_path, body, today=due) == []  # due today: not yet overdue
     late = lint(tmp_path, body, today=due + dt.timedelta(days=1))
     assert [(rule, f"due {due.isoformat()}" in message) for _, _, rule, message in late] == [("review-overdue", True)]
