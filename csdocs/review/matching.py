@@ -132,9 +132,19 @@ def escalation_features(sop: Sop) -> dict[str, Features]:
 
 def step_renames(old: Sop, new: Sop) -> dict[str, str]:
     """Old step id -> new step id, for the steps renamed from ``old`` to ``new``."""
+    if not _ids_come_and_go([s.id for s in old.steps], [s.id for s in new.steps]):
+        return {}  # nothing can be a rename: skip the features (most diffs)
     return match_renames(step_features(old), step_features(new))
 
 
 def escalation_renames(old: Sop, new: Sop) -> dict[str, str]:
     """Old escalation id -> new escalation id, for the escalations renamed from ``old`` to ``new``."""
+    if not _ids_come_and_go([e.id for e in old.escalations], [e.id for e in new.escalations]):
+        return {}
     return match_renames(escalation_features(old), escalation_features(new))
+
+
+def _ids_come_and_go(old: list[str], new: list[str]) -> bool:
+    """Is some id removed and some other added (the only case :func:`match_renames` can find a rename in)?"""
+    before, after = set(old), set(new)
+    return bool(before - after) and bool(after - before)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 
 from ..graph import ResolutionPath, find_paths
 from ..model import Sop
@@ -29,7 +28,8 @@ def map_path(ctx: DiffContext, path: ResolutionPath) -> ResolutionPath:
 
 def _path_key(path: ResolutionPath) -> ResolutionPath:
     """Answers compared as branches are: case and spacing do not make another path."""
-    return replace(path, answers=tuple((step, answer_key(answer)) for step, answer in path.answers))
+    answers = tuple((step, answer_key(answer)) for step, answer in path.answers)
+    return ResolutionPath(path.steps, answers, path.end_kind, path.end_target)
 
 
 def path_changes(sop_id: str, old: Iterable[ResolutionPath], new: Iterable[ResolutionPath]) -> tuple[PathChange, ...]:

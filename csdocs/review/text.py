@@ -22,6 +22,7 @@ from typing import NamedTuple
 from ..model import DURATION_UNITS, Duration
 
 _SPACE = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
 
 
 def norm(text: str | None) -> str:
@@ -72,10 +73,7 @@ DURATION = "duration"  # calendar time, measured in seconds
 MONEY = "money"  # an amount in one currency
 PERCENT = "percent"
 
-_SECOND = 1
-_MINUTE = 60 * _SECOND
-_DAY = DURATION_UNITS["d"] * _MINUTE  # the SOP format's own units (4h, 2d) are the one source of their length
-
+_DAY = DURATION_UNITS["d"] * 60  # in seconds; the format's own units (4h, 2d) are the one source of their length
 
 @dataclass(frozen=True, slots=True)
 class Unit:
@@ -106,18 +104,15 @@ def _duration(name: str, low: int, high: int | None = None) -> Unit:
     return Unit(DURATION, name, low, high if high is not None else low)
 
 
-_DURATION_WORDS = {  # the format's letters (m, h, d, w) measured by DURATION_UNITS
-    "second": _duration("second", _SECOND), "sec": _duration("second", _SECOND),
-    "minute": _duration("minute", DURATION_UNITS["m"] * _MINUTE), "min": _duration("minute", _MINUTE),
-    "m": _duration("minute", DURATION_UNITS["m"] * _MINUTE),
-    "hour": _duration("hour", DURATION_UNITS["h"] * _MINUTE), "hr": _duration("hour", DURATION_UNITS["h"] * _MINUTE),
-    "h": _duration("hour", DURATION_UNITS["h"] * _MINUTE),
-    "day": _duration("day", _DAY), "d": _duration("day", _DAY),
-    "week": _duration("week", DURATION_UNITS["w"] * _MINUTE), "wk": _duration("week", DURATION_UNITS["w"] * _MINUTE),
-    "w": _duration("week", DURATION_UNITS["w"] * _MINUTE),
+_DURATIONS = {  # in seconds: the format's letters m, h, d, w as DURATION_UNITS measures them
+    "second": _duration("second", 1),
+    **{name: _duration(name, DURATION_UNITS[name[0]] * 60) for name in ("minute", "hour", "day", "week")},
     "month": _duration("month", 28 * _DAY, 31 * _DAY),  # calendar months run from 28 to 31 days
-    "year": _duration("year", 365 * _DAY, 366 * _DAY), "yr": _duration("year", 365 * _DAY, 366 * _DAY),
+    "year": _duration("year", 365 * _DAY, 366 * _DAY),
 }
+_DURATION_WORDS = {**_DURATIONS, "sec": _DURATIONS["second"], "min": _DURATIONS["minute"], "hr": _DURATIONS["hour"],
+                   "wk": _DURATIONS["week"], "yr": _DURATIONS["year"],
+                   **{name[0]: _DURATIONS[name] for name in ("minute", "hour", "day", "week")}}  # 30m, 4h, 2d, 1w
 _BUSINESS = {"day": Unit("business days", "business day"), "hour": Unit("business hours", "business hour")}
 _PERCENT = Unit(PERCENT, "%")
 
@@ -277,6 +272,8 @@ def amount_key(text: str | None) -> str:
     """Normalised, lower-case text with each amount written one way (``100 EUR``, ``259200 s``), for keys
     that must not change when an amount is only spelt otherwise (a branch's answer: "Above €100")."""
     normed = norm(text)
+    if not _DIGIT.search(normed):  # most answers ("Yes", "No"): nothing to rewrite
+        return normed.lower()
     out = []
     position = 0
     for number, start, end in _quantities(normed):
