@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from ..model import Duration, Sop
+from ..model import Duration, Sop, slugify
 from . import shapes
 from .targets import DEFAULT_MIN_VOLUME, MEASURES, Target, gap, parse_target, relative_gap
 
@@ -301,15 +301,13 @@ class _Export:
 
 
 def _measure(con: Any, exports: list[Path], sops: Sequence[Sop], options: Options, spill: Path) -> Result:
-    con.execute(shapes.SLUG_MACRO)
-    # contact-type slug -> SOP ids, slugged by the same macro as the tickets' tags
-    raw_types = sorted({(sop.id, value) for sop in sops for value in sop.contact_types})
-    slugs = con.execute("SELECT list_transform(?::VARCHAR[], lambda v: csdocs_slug(v))",
-                        [[value for _, value in raw_types]]).fetchone()[0] if raw_types else []
+    # contact-type slug -> SOP ids; the tickets' values go through the same slugify (see _scan)
     by_slug: dict[str, list[str]] = {}
-    for (sop_id, _), slug in zip(raw_types, slugs, strict=True):
-        if slug and sop_id not in by_slug.setdefault(slug, []):
-            by_slug[slug].append(sop_id)
+    for sop in sops:
+        for value in sop.contact_types:
+            slug = slugify(value)
+            if slug and sop.id not in by_slug.setdefault(slug, []):
+                by_slug[slug].append(sop.id)
     con.execute("SET VARIABLE csdocs_map = MAP(?::VARCHAR[], ?::VARCHAR[][])",
                 [list(by_slug), [sorted(v) for v in by_slug.values()]])
     con.execute("SET VARIABLE csdocs_as_of = ?::TIMESTAMP", [options.as_of])
@@ -445,14 +443,24 @@ def _scan(con: Any, index: int, path: Path, options: Options, grouping: _Groupin
         if unseen[0]:  # malformed rows the reader could not see: found again to list them with their rows
             with _stage(f"{path.name}: a second scan to list the malformed rows"):
                 bad, listed = _listed_bad_rows(con, index, path, shape, header, csv)
-        # the distinct contact keys are few: slug them and find their SOPs once each
+        # the distinct contact keys are few: their values are slugged here, in Python, by csdocs' one
+        # slug (the contract: "after the same slugging csdocs uses for contact types"), once each
         columns = ", ".join(f"k{number}" for number in range(1, keys + 1))
+        con.execute(f"""
+            CREATE TEMP TABLE csdocs_r{index} AS
+            SELECT {columns}, {shapes.contact_values_sql(shape, header)} AS written
+            FROM (SELECT DISTINCT {columns} FROM {table})""")
+        values = [row[0] for row in con.execute(f"SELECT DISTINCT unnest(written) FROM csdocs_r{index}").fetchall()]
+        con.execute("SET VARIABLE csdocs_slugs = MAP(?::VARCHAR[], ?::VARCHAR[])",
+                    [values, [slugify(value) for value in values]])
         con.execute(f"""
             CREATE TABLE csdocs_k{index} AS
             SELECT {columns}, contacts, list_sort(list_distinct(flatten(list_transform(contacts,
                      lambda v: coalesce(getvariable('csdocs_map')[v], []::VARCHAR[]))))) AS sops
-            FROM (SELECT {columns}, {shapes.contacts_sql(shape, header)} AS contacts
-                  FROM (SELECT DISTINCT {columns} FROM {table}))""")
+            FROM (SELECT {columns}, list_sort(list_distinct(list_filter(
+                          list_transform(written, lambda v: getvariable('csdocs_slugs')[v]), lambda v: v <> '')))
+                          AS contacts
+                  FROM csdocs_r{index})""")
     except duckdb.Error as error:
         raise MetricsError(f"{path}: {_duckdb_message(error)}") from None
     return _Export(path, shape, tuple(header), found, columns, rows, bad, tuple(listed[:MAX_BAD_LISTED]))

@@ -105,13 +105,6 @@ def quote_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-# The slugging every contact type goes through, on both sides (SOPs and tickets): lower case,
-# accents dropped, every run of characters that are neither letters nor digits made one "-".
-# "Card dispute", "card_dispute" and "CARD-DISPUTE" are all "card-dispute"; "Hoàn tiền" is "hoan-tien".
-SLUG_MACRO = (r"CREATE OR REPLACE MACRO csdocs_slug(v) AS "
-              r"trim(regexp_replace(lower(strip_accents(trim(v))), '[^\pL\pN]+', '-', 'g'), '-')")
-
-
 @dataclass(frozen=True, slots=True)
 class Present:
     """Which fields an export has (every column of the field is in the header)."""
@@ -188,7 +181,7 @@ def columns_sql(shape: Shape, header: Sequence[str]) -> dict[str, str]:
 
     Normalized columns: ``solved_flag`` (bool: the status is solved, closed or resolved), ``created``,
     ``solved_at`` (timestamps), ``k1``, ``k2``... (the text of each contact column, '' when empty, for
-    :func:`contacts_sql`), ``replies``, ``reopens`` (numbers), ``escalated`` (bool), ``frm`` (first reply,
+    :func:`contact_values_sql`), ``replies``, ``reopens`` (numbers), ``escalated`` (bool), ``frm`` (first reply,
     minutes), ``hm`` (handle time, minutes), ``csat_good`` (bool: good/bad ratings), ``csat_score`` (1-5).
     ``problem`` is NULL for a good row and otherwise says what is wrong with which column.
     """
@@ -273,7 +266,7 @@ def _plan(shape: Shape, header: Sequence[str], typed: Mapping[str, str] | None =
         checks.insert(0, (empty, quote_text(f"{shape.columns['created_at'][0]!r} is empty")))
 
     # contact values: the raw text of each contact column ('' when empty); the few distinct ones are
-    # slugged and looked up later (contacts_sql), not every row
+    # slugged and looked up later (contact_values_sql), not every row
     for position, contact in enumerate(contact_columns(shape, header) or [""], start=1):
         if contact:
             uses.setdefault(contact, set()).add("text")
@@ -389,11 +382,11 @@ def _known(cell: str, known: Mapping[str, Sequence[str]], general: str) -> str:
     return f"CASE {' '.join(whens)} ELSE {general} END"
 
 
-def contacts_sql(shape: Shape, header: Sequence[str]) -> str:
-    """SQL turning ``k1``, ``k2``... (see :func:`columns_sql`) into the ticket's contact slugs (a list of text).
+def contact_values_sql(shape: Shape, header: Sequence[str]) -> str:
+    """SQL turning ``k1``, ``k2``... (see :func:`columns_sql`) into the ticket's contact values as written (a list).
 
     Zendesk tags are split on white space, Freshdesk tags on commas; a type
-    column is one value. Slugs are made by ``csdocs_slug`` (SLUG_MACRO).
+    column is one value. NULLs are left out; slugging is the caller's (csdocs' one slug, in Python).
     """
     present_columns = contact_columns(shape, header)
     if not present_columns:
@@ -408,5 +401,4 @@ def contacts_sql(shape: Shape, header: Sequence[str]) -> str:
         else:
             parts.append(f"[{raw}]")
     joined = parts[0] if len(parts) == 1 else f"list_concat({', '.join(parts)})"
-    return (f"list_sort(list_distinct(list_filter(list_transform({joined}, lambda v: csdocs_slug(v)), "
-            f"lambda v: v <> '')))")
+    return f"list_filter({joined}, lambda v: v IS NOT NULL)"

@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from csdocs.model import Duration, Sop
+from csdocs.model import Duration, Sop, slugify
 
 AS_OF = dt.datetime(2026, 3, 20, 12, 0)
 
@@ -60,11 +60,8 @@ def tickets(count: int = 48, *, scores: bool = False) -> list[Ticket]:
 
 
 def slug(text: str) -> str:
-    import re
-    import unicodedata
-
-    folded = "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if unicodedata.category(c) != "Mn")
-    return re.sub(r"[\W_]+", "-", folded).strip("-")
+    """The contract matches "after the same slugging csdocs uses for contact types": that one function."""
+    return slugify(text)
 
 
 def of_sop(rows: list[Ticket], contact_types: tuple[str, ...]) -> list[Ticket]:

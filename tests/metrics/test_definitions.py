@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -274,3 +275,19 @@ def test_status_and_rating_words_count_however_they_are_written(tmp_path):
     refund = result.sop("refund-request").metrics
     assert refund["fcr"].count == len(solved) == 6
     assert (refund["csat"].value, refund["csat"].count) == (pytest.approx(100 * good / (good + bad)), good + bad)
+
+
+def test_tickets_meet_sops_under_the_one_slug_of_csdocs_in_any_script(tmp_path):
+    # The site's /for/<contact type>/ pages and the metrics' matching use one slug: accents and
+    # scripts kept, full-width forms folded (NFKC), case and separators ignored.
+    sops = [sop("refund-request-vi", ("Hoàn tiền",)), sop("refund-request-ja", ("返金",)),
+            sop("crm-access", ("CRM access",))]
+    tagged = {"hoàn_tiền": "refund-request-vi", "HOÀN-TIỀN": "refund-request-vi", "hoan_tien": None,
+              "返金": "refund-request-ja", "ＣＲＭ_ａｃｃｅｓｓ": "crm-access", "crm-access": "crm-access"}
+    rows = [replace(ticket, tags=(tag,)) for ticket, tag in zip(tickets(len(tagged) * 4), list(tagged) * 4, strict=True)]
+    path = write_csv(tmp_path / "zendesk.csv", WRITERS["zendesk"](rows))
+    result = measure([path], sops, options=Options(as_of=AS_OF, min_volume=1))
+    for sop_id in ("refund-request-vi", "refund-request-ja", "crm-access"):
+        assert result.sop(sop_id).volume == 4 * sum(owner == sop_id for owner in tagged.values())
+    assert result.unmatched == 4 * sum(owner is None for owner in tagged.values())
+    assert dict(result.unmatched_tags) == {"hoan-tien": 4}
