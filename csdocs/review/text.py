@@ -157,6 +157,9 @@ _NUMBER = re.compile(
 )
 
 
+_THOUSANDS = re.compile(r"[kK](?!\w)")  # not "5kg", not "3 km"
+
+
 def _value(text: str, *, money: bool) -> float:
     """``"1.000,50"`` -> 1000.5 (see :data:`_NUMBER`)."""
     digits = re.sub(r"['\u2019 ]", "", text)
@@ -214,6 +217,9 @@ def _quantities(text: str) -> tuple[tuple[Number, int, int], ...]:
         if match.start() < previous_end:
             continue
         start, end = match.start(), match.end()
+        thousands = _THOUSANDS.match(text, end)  # "€2k", "1.5k EUR": a thousand times the number
+        if thousands is not None:
+            end = thousands.end()
         unit = None
         before_unit = _UNIT_BEFORE.search(text, previous_end, start)
         if before_unit is not None:
@@ -233,7 +239,7 @@ def _quantities(text: str) -> tuple[tuple[Number, int, int], ...]:
         if bound is None:
             bound = _nearest_before(before)
         number = match.group(1)
-        value = _value(number, money=unit is not None and unit.kind == MONEY)
+        value = _value(number, money=unit is not None and unit.kind == MONEY) * (1000 if thousands else 1)
         found.append((Number(value, number, bound, unit, text[start:end].strip()), start, end))
         previous_end = end
     return tuple(found)

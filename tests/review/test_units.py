@@ -64,6 +64,7 @@ def test_compare_in_a_common_unit(old: str, new: str, expected: int | None) -> N
     ("1,000.50", 1000.5), ("1.000,50", 1000.5), ("1.000.000", 1_000_000), ("2,5", 2.5), ("4.5", 4.5),
     ("1.000", 1.0),  # alone and not money: a decimal point, as an English reader takes it
     ("1.000 €", 1000),  # money never has three decimals: a thousand
+    ("€2k", 2000), ("1.5k EUR", 1500), ("5kg", 5),  # k for thousands, not kilograms
 ])
 def test_number_spellings(text: str, value: float) -> None:
     (number,) = numbers(text)
