@@ -22,6 +22,7 @@ from ..load.chars import same_text
 from ..load.positions import Source, value_position
 from ..model import Sop, Span, _Located
 from ..tiers import declared_ids
+from ..units import BUSINESS_PATTERN, BUSINESS_WORDS, LETTERS, TIME_WORD_PATTERN, time_unit
 
 # --------------------------------------------------------------------------
 # acronyms
@@ -316,14 +317,11 @@ def _matches_at(words: list[str], position: int, term: tuple[str, ...]) -> bool:
 # --------------------------------------------------------------------------
 # durations
 
-_SPELLED = re.compile(
-    r"^(\d{1,9}(?:[.,]\d{1,6})?)\s*(minutes?|mins?|m|hours?|hrs?|h|business\s+days?|working\s+days?|days?|d|"
-    r"weeks?|wks?|w|months?|mo|years?|yrs?|y)\.?$"
+_SPELLED = re.compile(  # the time words are csdocs.units'; "mo" and "y" are only read in a whole value
+    r"^(\d{1,9}(?:[.,]\d{1,6})?)\s*(" + BUSINESS_PATTERN + r"\s+days?|" + TIME_WORD_PATTERN + r"|[mhdw]|mo|y)\.?$"
 )
 _CLOCK = re.compile(r"^(\d{1,4}):([0-5]\d)$")
 _ISO = re.compile(r"^p(?:(\d{1,9})w|(\d{1,9})d|t(\d{1,9})h|t(\d{1,9})m)$")  # bounded: no 5,000-digit ints
-_UNIT_OF = {"minute": "m", "min": "m", "m": "m", "hour": "h", "hr": "h", "h": "h", "day": "d", "d": "d",
-            "business day": "d", "working day": "d", "week": "w", "wk": "w", "w": "w"}
 _SMALLER = {"w": ("d", 7), "d": ("h", 24), "h": ("m", 60)}
 
 
@@ -344,12 +342,17 @@ def suggest_duration(text: str) -> str | None:
         return None
     amount = float(match.group(1).replace(",", "."))
     word = " ".join(match.group(2).split())
-    if word.startswith(("month", "mo")):
+    if word.startswith(BUSINESS_WORDS):
+        return _whole(amount, "d")  # a working day suggested as a day: the reviewer sees the fix
+    if word in ("m", "h", "d", "w"):
+        return _whole(amount, word)
+    unit = {"mo": "month", "y": "year"}.get(word) or time_unit(word)
+    if unit == "month":
         return _whole(amount * 30, "d")
-    if word.startswith(("year", "yr")) or word == "y":
+    if unit == "year":
         return _whole(amount * 52, "w")
-    unit = _UNIT_OF.get(word[:-1] if len(word) > 1 and word.endswith("s") else word)
-    return _whole(amount, unit) if unit else None
+    written = LETTERS.get(unit or "")
+    return _whole(amount, written) if written else None
 
 
 def _whole(amount: float, unit: str) -> str | None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..model import DURATION_UNITS, Duration
+from ..units import BUSINESS_PATTERN, LETTERS, TIME_WORD_PATTERN, time_unit
 
 _SPACE = re.compile(r"\s+")
 _DIGIT = re.compile(r"\d")
@@ -106,13 +107,11 @@ def _duration(name: str, low: int, high: int | None = None) -> Unit:
 
 _DURATIONS = {  # in seconds: the format's letters m, h, d, w as DURATION_UNITS measures them
     "second": _duration("second", 1),
-    **{name: _duration(name, DURATION_UNITS[name[0]] * 60) for name in ("minute", "hour", "day", "week")},
+    **{name: _duration(name, DURATION_UNITS[letter] * 60) for name, letter in LETTERS.items()},
     "month": _duration("month", 28 * _DAY, 31 * _DAY),  # calendar months run from 28 to 31 days
     "year": _duration("year", 365 * _DAY, 366 * _DAY),
 }
-_DURATION_WORDS = {**_DURATIONS, "sec": _DURATIONS["second"], "min": _DURATIONS["minute"], "hr": _DURATIONS["hour"],
-                   "wk": _DURATIONS["week"], "yr": _DURATIONS["year"],
-                   **{name[0]: _DURATIONS[name] for name in ("minute", "hour", "day", "week")}}  # 30m, 4h, 2d, 1w
+_LETTER_UNITS = {letter: _DURATIONS[unit] for unit, letter in LETTERS.items()}  # 30m, 4h, 2d, 1w
 _BUSINESS = {"day": Unit("business days", "business day"), "hour": Unit("business hours", "business hour")}
 _PERCENT = Unit(PERCENT, "%")
 
@@ -132,8 +131,8 @@ _CODE_PATTERN = "(?-i:" + "|".join(_CODES) + ")"
 _UNIT_AFTER = re.compile(
     r"(?P<percent> ?(?:%|percent\b|per ?cent\b|pct\b))"
     r"|(?P<letter>[mhdw])\b"
-    r"|[ -](?:business|working)[ -](?P<business>day|hour)s?\b"
-    r"|[ -](?P<word>second|sec|minute|min|hour|hr|day|week|wk|month|year|yr)s?\b"
+    r"|[ -]" + BUSINESS_PATTERN + r"[ -](?P<business>day|hour)s?\b"
+    r"|[ -](?P<word>" + TIME_WORD_PATTERN + r")\b"
     r"| ?(?P<code>" + _CODE_PATTERN + r")\b"
     r"| ?(?P<symbol>" + _SYMBOL_PATTERN + r")"
     r"| (?P<euro>euro)s?\b",
@@ -195,11 +194,11 @@ def _unit_after(match: re.Match[str] | None) -> Unit | None:
     if match.group("percent"):
         return _PERCENT
     if match.group("letter"):
-        return _DURATION_WORDS[match.group("letter").lower()]
+        return _LETTER_UNITS[match.group("letter").lower()]
     if match.group("business"):
         return _BUSINESS[match.group("business").lower()]
     if match.group("word"):
-        return _DURATION_WORDS[match.group("word").lower()]
+        return _DURATIONS[time_unit(match.group("word")) or ""]
     if match.group("euro"):
         return Unit(MONEY, "EUR")
     return _money(match.group("code"), match.group("symbol"))
