@@ -32,6 +32,10 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the test helpers: one rename, as the review tests do it
+
+from tests.review.helpers import rename_step  # noqa: E402
+
 SOPS = ROOT / "sops"
 NUMBER = re.compile(r"\d+")
 
@@ -67,16 +71,7 @@ def one_change(text: str, number: int) -> str:
         trigger = escalations[0]["trigger"]
         escalations[0]["trigger"] = NUMBER.sub(lambda m: str(int(m.group()) * 2), trigger, count=1)
     elif kind == 2 and len(steps) > 2:
-        old_id = steps[1]["id"]
-        new_id = old_id + "-renamed"
-        for step in steps:
-            if step.get("id") == old_id:
-                step["id"] = new_id
-            if step.get("next") == old_id:
-                step["next"] = new_id
-            for branch in step.get("branches") or []:
-                if branch.get("next") == old_id:
-                    branch["next"] = new_id
+        rename_step(data, steps[1]["id"], steps[1]["id"] + "-renamed")
     elif kind == 3 and data.get("sla", {}).get("resolution"):
         data["sla"]["resolution"] = "9d"
     elif kind == 4 and escalations:

@@ -26,7 +26,7 @@ review diff compares them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
@@ -103,15 +103,7 @@ def reachable(sop: Sop, extra_entries: Iterable[str] = ()) -> set[str]:
     if not sop.steps:
         return set()
     follow = successors(sop)
-    seen: set[str] = set()
-    todo = [sop.steps[0].id, *(entry for entry in extra_entries if entry in follow)]
-    while todo:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        todo.extend(follow[current])
-    return seen
+    return _closure([sop.steps[0].id, *(entry for entry in extra_entries if entry in follow)], follow)
 
 
 def can_end(sop: Sop) -> set[str]:
@@ -133,14 +125,19 @@ def can_end(sop: Sop) -> set[str]:
             ending.append(step.id)  # decision-incomplete reports it
         if step.is_decision and not step.branches:
             ending.append(step.id)
+    return _closure(ending, predecessors)
+
+
+def _closure(starts: Iterable[str], follow: Mapping[str, Sequence[str]]) -> set[str]:
+    """``starts`` and every id reached from them through ``follow`` (an id to the ids it leads to)."""
     seen: set[str] = set()
-    todo = ending
+    todo = list(starts)
     while todo:
         current = todo.pop()
         if current in seen:
             continue
         seen.add(current)
-        todo.extend(predecessors[current])
+        todo.extend(follow[current])
     return seen
 
 

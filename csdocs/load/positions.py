@@ -62,14 +62,12 @@ def value_position(source: Source, span: Span, value: str, offset: int) -> Span 
         return None
     text = source.text
     first = text[start]
-    if first == '"':
-        chars = _double_quoted(text, start + 1)
-    elif first == "'":
-        chars = _single_quoted(text, start + 1)
+    if first in "\"'":
+        chars = _flow(text, start + 1, first)
     elif first in "|>":
         chars = _block(text, start, folded=first == ">")
     else:
-        chars = _plain(text, start)
+        chars = _flow(text, start, None)
     skip = len(value) - len(value.lstrip()) if value[:1].isspace() else None
     produced = 0
     for char, index in chars:
@@ -113,13 +111,23 @@ def _folded(text: str, index: int) -> tuple[list[tuple[str, int]], int] | None:
     return produced, resume
 
 
-def _double_quoted(text: str, index: int) -> Iterator[tuple[str, int]]:
+def _flow(text: str, index: int, quote: str | None) -> Iterator[tuple[str, int]]:
+    """A flow scalar's characters from ``index``, with where each is written.
+
+    ``quote`` is ``'"'`` (escapes read), ``"'"`` (``''`` is one quote) or
+    None for a plain scalar, which runs on (the caller stops at its offset).
+    All three fold their line breaks the same way.
+    """
     length = len(text)
     while index < length:
         char = text[index]
-        if char == '"':
+        if char == quote:
+            if quote == "'" and text.startswith("''", index):
+                yield "'", index
+                index += 2
+                continue
             return
-        if char == "\\" and index + 1 < length:
+        if quote == '"' and char == "\\" and index + 1 < length:
             code = text[index + 1]
             if code in _BREAKS:  # an escaped line break joins the lines with nothing
                 _, index = _fold(text, index + 1)
@@ -148,41 +156,6 @@ def _double_quoted(text: str, index: int) -> Iterator[tuple[str, int]]:
 _ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f",
             "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0",
             "L": "\u2028", "P": "\u2029"}
-
-
-def _single_quoted(text: str, index: int) -> Iterator[tuple[str, int]]:
-    length = len(text)
-    while index < length:
-        char = text[index]
-        if char == "'":
-            if text.startswith("''", index):
-                yield "'", index
-                index += 2
-                continue
-            return
-        if char in _BLANKS or char in _BREAKS:
-            folded = _folded(text, index)
-            if folded is not None:
-                yield from folded[0]
-                index = folded[1]
-                continue
-        yield char, index
-        index += 1
-
-
-def _plain(text: str, index: int) -> Iterator[tuple[str, int]]:
-    """A plain scalar, up to where the value ends at the latest (the caller stops at its offset)."""
-    length = len(text)
-    while index < length:
-        char = text[index]
-        if char in _BLANKS or char in _BREAKS:
-            folded = _folded(text, index)
-            if folded is not None:
-                yield from folded[0]
-                index = folded[1]
-                continue
-        yield char, index
-        index += 1
 
 
 def _block(text: str, start: int, *, folded: bool) -> Iterator[tuple[str, int]]:

@@ -103,19 +103,14 @@ def route_change(ctx: DiffContext, old_flow: Flow, new_flow: Flow, old_edge: Edg
     new_steps, new_ends = new_flow.route(new_edge)
     old_escalations = {t for k, t in old_ends if k == "escalate"}
     new_escalations = {t for k, t in new_ends if k == "escalate"}
-    reasons: list[tuple[Risk, str]] = []
-    lost = old_escalations - new_escalations
-    if lost:
-        reasons.append((Risk.HIGH, f"fewer contacts escalate (no longer reach {quoted_ids(lost)})"))
-    skipped = old_steps - new_steps
-    if skipped:
-        reasons.append((Risk.HIGH, f"skips {quoted_ids(skipped)} (a step removed from the path)"))
-    gained = new_escalations - old_escalations
-    if gained:
-        reasons.append((Risk.MEDIUM, f"more contacts escalate (now reach {quoted_ids(gained)})"))
-    added = new_steps - old_steps
-    if added:
-        reasons.append((Risk.MEDIUM, f"adds {quoted_ids(added)} to the path"))
+    # What contacts lose is high risk, what they gain medium: each difference that is there gives a reason.
+    differences = (
+        (Risk.HIGH, old_escalations - new_escalations, "fewer contacts escalate (no longer reach {})"),
+        (Risk.HIGH, old_steps - new_steps, "skips {} (a step removed from the path)"),
+        (Risk.MEDIUM, new_escalations - old_escalations, "more contacts escalate (now reach {})"),
+        (Risk.MEDIUM, new_steps - old_steps, "adds {} to the path"),
+    )
+    reasons = [(risk, words.format(quoted_ids(ids))) for risk, ids, words in differences if ids]
     if not reasons:
         reasons.append((Risk.MEDIUM, "contacts end differently"))
     head = f"now goes to {describe(new_edge)} instead of {describe(old_edge, ctx)}"

@@ -69,3 +69,17 @@ def apply_edits(data: Any, edits: dict[str, Any] | None) -> Any:
 
 def dump(data: Any) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def rename_step(data: dict[str, Any], old_id: str, new_id: str) -> None:
+    """Rename a step and every reference to it in the same SOP (``next``, and ``goto`` to itself)."""
+    for step in data["steps"]:
+        if step.get("id") == old_id:
+            step["id"] = new_id
+        if step.get("next") == old_id:
+            step["next"] = new_id
+        for branch in step.get("branches") or []:
+            if branch.get("next") == old_id:
+                branch["next"] = new_id
+            if branch.get("goto") == f"{data.get('id')}#{old_id}":
+                branch["goto"] = f"{data.get('id')}#{new_id}"

@@ -20,6 +20,7 @@ from csdocs.loader import load_text
 from csdocs.review import diff_sops
 
 from ..conftest import example_sop_files
+from .helpers import rename_step
 
 HERE = Path(__file__).parent
 EXAMPLES = sorted([*example_sop_files(), HERE / "fixtures" / "base.yaml"])
@@ -77,20 +78,6 @@ def test_the_corpus_is_there() -> None:
     assert len(EXAMPLES) >= 10  # the example corpus, not only the fixture
 
 
-def _rename_step(data: dict, old_id: str, new_id: str) -> None:
-    """Rename a step and every reference to it in the same SOP."""
-    for step in data["steps"]:
-        if step.get("id") == old_id:
-            step["id"] = new_id
-        if step.get("next") == old_id:
-            step["next"] = new_id
-        for branch in step.get("branches") or []:
-            if branch.get("next") == old_id:
-                branch["next"] = new_id
-            if branch.get("goto") == f"{data.get('id')}#{old_id}":
-                branch["goto"] = f"{data.get('id')}#{new_id}"
-
-
 def _referenced_step(data: dict) -> str:
     """A step another step names: its rename has references to move."""
     named = [s.get("next") for s in data["steps"]] + [b.get("next") for s in data["steps"]
@@ -104,7 +91,7 @@ def test_consistent_step_rename_is_one_low_risk_change(example: Path) -> None:
     text = example.read_text("utf-8")
     data = yaml.safe_load(text)
     old_id = _referenced_step(data)
-    _rename_step(data, old_id, f"{old_id}-renamed")
+    rename_step(data, old_id, f"{old_id}-renamed")
     diff = diff_sops(_sop(text, str(example)), _sop(yaml.safe_dump(data, sort_keys=False), "renamed.yaml"))
     assert [(c.kind, c.target, c.risk.value) for c in diff.changes] == [
         ("step-changed", f"steps.{old_id}-renamed", "low")]
