@@ -23,6 +23,14 @@ TEMPLATES = ROOT / "templates"
 # time with the clock moved years ahead, to prove it.
 TODAY = dt.date(2026, 11, 25)
 
+# The head of a small valid SOP, for tests that write one inline (add last_reviewed, steps, ...).
+SOP_HEADER = """\
+title: Refund request
+department: Billing
+owner: Billing team lead
+purpose: Give every refund request the same fair answer.
+"""
+
 
 def example_sop_files() -> list[Path]:
     """The example corpus's SOP files (not the glossary, not the search checks), sorted: as csdocs sees them."""
@@ -67,6 +75,21 @@ def run_csdocs(*args: str, cwd: Path | None = None, timeout: float = 120,
     """
     return subprocess.run([sys.executable, "-m", "csdocs.cli", *map(str, args)], cwd=cwd, capture_output=True,
                           text=True, timeout=timeout, env={**os.environ, "PYTHONUTF8": "1", **(env or {})})
+
+
+def write_file(path: Path, text: str) -> Path:
+    """Write ``text`` (UTF-8) at ``path``, making its folders."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, "utf-8")
+    return path
+
+
+def write_project(root: Path, sops: dict[str, str], mkdocs: str = "docs_dir: sops\nplugins:\n  - csdocs\n") -> Path:
+    """A csdocs project at ``root``: its ``mkdocs.yml`` and each SOP text at its path under ``sops/``."""
+    write_file(root / "mkdocs.yml", mkdocs)
+    for relative, text in sops.items():
+        write_file(root / "sops" / relative, text)
+    return root
 
 
 def lint_json(*paths: Path | str, cwd: Path | None = None, extra: tuple[str, ...] = ()) -> dict:

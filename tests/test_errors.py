@@ -25,7 +25,7 @@ from csdocs.review.revisions import ReviewError
 from csdocs.scaffold import ScaffoldError
 from csdocs.site.build import BuildError
 
-from .conftest import ROOT, run_csdocs
+from .conftest import ROOT, run_csdocs, write_project
 from .review.test_revisions import git
 from .test_lint_cli import SOP as SOP_TEXT
 
@@ -70,10 +70,8 @@ def test_the_exit_codes_are_the_documented_ones() -> None:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    (tmp_path / "mkdocs.yml").write_text("site_name: Errors\ndocs_dir: sops\nplugins:\n  - csdocs\n", "utf-8")
-    (tmp_path / "sops" / "billing").mkdir(parents=True)
-    (tmp_path / "sops" / "billing" / "refund-request.yaml").write_text(VALID, "utf-8")
-    return tmp_path
+    return write_project(tmp_path, {"billing/refund-request.yaml": VALID},
+                         "site_name: Errors\ndocs_dir: sops\nplugins:\n  - csdocs\n")
 
 
 def _git_repo(project: Path) -> None:

@@ -16,13 +16,9 @@ from csdocs.lint.where import DocumentPaths
 from csdocs.loader import load_text
 from csdocs.model import Glossary, Severity, Span
 
-from .conftest import TODAY, run_csdocs
+from .conftest import SOP_HEADER, TODAY, run_csdocs
 
-SOP = """\
-title: Refund request
-department: Billing
-owner: Billing team lead
-purpose: Give every refund request the same fair answer.
+SOP = SOP_HEADER + """\
 last_reviewed: 2026-10-01
 steps:
   - id: log
@@ -89,11 +85,7 @@ def test_sarif_format(project: Path) -> None:
     assert first["locations"][0]["logicalLocations"] == [{"fullyQualifiedName": "steps[0].next"}]
 
 
-DEEP = """\
-title: Refund request
-department: Billing
-owner: Billing team lead
-purpose: Give every refund request the same fair answer.
+DEEP = SOP_HEADER + """\
 last_reviewed: 2026-10-01
 definitions:
   e.g.: for example

@@ -12,13 +12,9 @@ import pytest
 
 from csdocs.loader import MAX_BYTES, MAX_DEPTH, load_file, load_text
 
-from .conftest import run_csdocs
+from .conftest import SOP_HEADER, run_csdocs
 
-VALID = """\
-title: Refund request
-department: Billing
-owner: Billing team lead
-purpose: Give every refund request the same fair answer.
+VALID = SOP_HEADER + """\
 last_reviewed: 2026-08-15
 version: 3
 steps:

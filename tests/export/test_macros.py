@@ -18,7 +18,7 @@ from csdocs.loader import load_file
 from csdocs.model import DEFAULT_HANDOFF
 from csdocs.render.script import HANDOFF_WORDING
 
-from ..conftest import run_csdocs
+from ..conftest import run_csdocs, write_project
 
 SCHEMAS = Path(__file__).parent.parent / "schemas"
 SCHEMA_OF = {"zendesk": "zendesk-macro", "freshdesk": "freshdesk-canned-response",
@@ -83,10 +83,7 @@ def title_of(target: str, payload: dict) -> str:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    (tmp_path / "mkdocs.yml").write_text("docs_dir: sops\nplugins:\n  - csdocs\n", "utf-8")
-    (tmp_path / "sops" / "cards").mkdir(parents=True)
-    (tmp_path / "sops" / "cards" / "card-help.yaml").write_text(HOSTILE, "utf-8")
-    return tmp_path
+    return write_project(tmp_path, {"cards/card-help.yaml": HOSTILE})
 
 
 def export(cwd: Path, target: str, *args: str) -> dict:

@@ -14,20 +14,14 @@ import pytest
 from csdocs.config import config_from_options
 from csdocs.lint.engine import lint_paths
 
-from ..conftest import TODAY
-
-HEADER = """title: Refund request
-department: Billing
-owner: Billing team lead
-purpose: Give every refund request the same fair answer.
-"""
+from ..conftest import SOP_HEADER, TODAY
 
 
 def lint(tmp_path: Path, body: str, *, options: dict | None = None, glossary: str | None = None,
          today: dt.date = TODAY, name: str = "refund-request.yaml") -> list[tuple[int, int, str, str]]:
     sop = tmp_path / "sops" / name
     sop.parent.mkdir(parents=True, exist_ok=True)
-    sop.write_text(HEADER + body, "utf-8")
+    sop.write_text(SOP_HEADER + body, "utf-8")
     options = dict(options or {})
     if glossary is not None:
         (tmp_path / "sops" / "glossary.yaml").write_text(glossary, "utf-8")
@@ -145,7 +139,7 @@ def test_review_overdue_and_the_dashboard_share_one_due_date(tmp_path: Path, eve
     from csdocs.reviews import due_reviews, next_review
 
     body = REVIEWED.replace("review_every: 30d", f"review_every: {every}")
-    sop = load_text(HEADER + body, "refund-request.yaml").sop
+    sop = load_text(SOP_HEADER + body, "refund-request.yaml").sop
     assert sop is not None
     due = next_review(sop)
     assert due == sop.last_reviewed + dt.timedelta(days=days)
@@ -161,7 +155,7 @@ def test_id_duplicate_names_the_other_file(tmp_path: Path) -> None:
     second = tmp_path / "sops" / "stores" / "refund.yaml"
     for path in (first, second):
         path.parent.mkdir(parents=True)
-        path.write_text(HEADER + "steps:\n  - id: log\n    title: Log the request\n", "utf-8")
+        path.write_text(SOP_HEADER + "steps:\n  - id: log\n    title: Log the request\n", "utf-8")
     config = config_from_options({}, root=tmp_path)
     findings = lint_paths([tmp_path / "sops"], config=config, today=TODAY).findings
     assert [(Path(f.path).parent.name, f.rule) for f in findings] == [("billing", "id-duplicate"),

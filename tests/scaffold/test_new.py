@@ -14,7 +14,7 @@ from csdocs.files import write_new
 from csdocs.scaffold import ScaffoldError
 from csdocs.scaffold.sop import create_sop
 
-from ..conftest import TODAY, lint_json, run_csdocs
+from ..conftest import TODAY, lint_json, run_csdocs, write_file
 
 
 @pytest.fixture
@@ -51,9 +51,7 @@ def test_uses_the_configured_sops_dir_and_points_at_the_schema(cli, tmp_path: Pa
 
 
 def test_refuses_to_overwrite(cli, project: Path) -> None:
-    path = project / "sops" / "customer-care" / "refund.yaml"
-    path.parent.mkdir(parents=True)
-    path.write_text("my own work\n", encoding="utf-8")
+    path = write_file(project / "sops" / "customer-care" / "refund.yaml", "my own work\n")
     result = cli("new", "refund", "--department", "Customer Care")
     assert result.exit_code == 1
     assert "sops/customer-care/refund.yaml already exists; nothing was written" in result.output
@@ -62,9 +60,7 @@ def test_refuses_to_overwrite(cli, project: Path) -> None:
 
 def test_refuses_an_id_already_used_in_another_department(cli, project: Path) -> None:
     assert cli("new", "refund", "--department", "Customer Care").exit_code == 0
-    other = project / "sops" / "billing" / "refund-policy.yaml"
-    other.parent.mkdir(parents=True)
-    other.write_text("id: card-refund\ntitle: T\n", encoding="utf-8")
+    write_file(project / "sops" / "billing" / "refund-policy.yaml", "id: card-refund\ntitle: T\n")
     result = cli("new", "refund", "--department", "Billing")
     assert result.exit_code == 1
     assert "an SOP with id 'refund' already exists: sops/customer-care/refund.yaml" in result.output

@@ -16,24 +16,25 @@ def search(page, base: str, query: str) -> None:
     page.locator("[data-csdocs-search] .md-search-result__item").first.wait_for()
 
 
+def open_first_result(page, base: str, query: str, sop_path: str) -> None:
+    """Search, check the first result is the SOP at ``sop_path`` (e.g. ``"billing/refund/"``) and open it."""
+    search(page, base, query)
+    first = page.locator(".md-search-result__item a").first
+    assert sop_path in first.get_attribute("href")
+    first.click()
+    page.wait_for_url(f"**/{sop_path}**")
+
+
 def test_search_by_contact_type_opens_the_sop_with_its_flowchart(example_site, watched):
     page = watched.page
-    search(page, example_site, "chargeback")
-    first = page.locator(".md-search-result__item a").first
-    assert "card-services/card-dispute/" in first.get_attribute("href")
-    first.click()
-    page.wait_for_url("**/card-services/card-dispute/**")
+    open_first_result(page, example_site, "chargeback", "card-services/card-dispute/")
     assert page.locator("svg[role=img] .node").count() >= 3
     assert page.locator("h1").first.inner_text() == page.title().split(" - ")[0]
 
 
 def test_search_by_a_steps_words_opens_the_sop(example_site, watched):
     page = watched.page
-    search(page, example_site, "prepaid returns label")
-    first = page.locator(".md-search-result__item a").first
-    assert "customer-care/refund-request/" in first.get_attribute("href")
-    first.click()
-    page.wait_for_url("**/customer-care/refund-request/**")
+    open_first_result(page, example_site, "prepaid returns label", "customer-care/refund-request/")
     assert page.locator(".csdocs-flowchart svg").count() == 1
 
 

@@ -41,6 +41,13 @@ def expected_titles(ranking, query: str, filters: Filters = Filters()) -> list[s
     return [sops[hit.doc].title for hit in search_filtered(query, files, filters).hits[:limit]]
 
 
+def expect_ranked(page, ranking, query: str, filters: Filters = Filters()) -> list[str]:
+    """Wait until the results list the titles csdocs' own search ranks for ``query``; return them."""
+    titles = expected_titles(ranking, query, filters)
+    expect(page.locator(f"{RESULTS} .csdocs-search__title")).to_have_text(titles)
+    return titles
+
+
 def met(text: str, query: str) -> bool:
     """Whether a result shows ``text`` as met by the query: one of its words is, or begins with, a query word."""
     return any(word == typed or (len(typed) > 1 and word.startswith(typed))
@@ -58,7 +65,7 @@ def test_a_query_typed_while_the_page_loads_is_answered(example_site, watched, r
     page = watched.page
     page.goto(example_site, wait_until="commit")  # nothing of the page may be ready yet
     type_query(page, "chargeback")
-    expect(page.locator(f"{RESULTS} .csdocs-search__title")).to_have_text(expected_titles(ranking, "chargeback"))
+    expect_ranked(page, ranking, "chargeback")
 
 
 def test_results_show_title_department_matching_contact_types_and_first_step(example_site, watched, ranking):
@@ -82,23 +89,19 @@ def test_filters_narrow_the_list(example_site, watched, ranking):
     page = watched.page
     page.goto(example_site)
     type_query(page, "refund")
-    everything = expected_titles(ranking, "refund")
-    expect(page.locator(f"{RESULTS} .csdocs-search__title")).to_have_text(everything)
+    everything = expect_ranked(page, ranking, "refund")
     chip = page.locator("[data-csdocs-search] .csdocs-search__chip[data-filter=department]").first
     department = chip.get_attribute("data-value")
     chip.click()
-    narrowed = expected_titles(ranking, "refund", Filters(department=department))
+    narrowed = expect_ranked(page, ranking, "refund", Filters(department=department))
     assert 0 < len(narrowed) < len(everything)
-    expect(page.locator(f"{RESULTS} .csdocs-search__title")).to_have_text(narrowed)
     expect(chip).to_have_attribute("aria-pressed", "true")
     channel = page.locator("[data-csdocs-search] .csdocs-search__chip[data-filter=channel]").first
     channel_value = channel.get_attribute("data-value")
     channel.click()
-    expect(page.locator(f"{RESULTS} .csdocs-search__title")).to_have_text(
-        expected_titles(ranking, "refund", Filters(department=department, channel=channel_value)))
+    expect_ranked(page, ranking, "refund", Filters(department=department, channel=channel_value))
     page.locator(f"[data-csdocs-search] .csdocs-search__chip[data-value='{department}']").click()  # off again
-    expect(page.locator(f"{RESULTS} .csdocs-search__title")).to_have_text(
-        expected_titles(ranking, "refund", Filters(channel=channel_value)))
+    expect_ranked(page, ranking, "refund", Filters(channel=channel_value))
 
 
 def test_enter_opens_the_first_result(example_site, watched, ranking):
@@ -117,8 +120,7 @@ def test_arrow_keys_move_through_the_results(example_site, watched, ranking):
     page = watched.page
     page.goto(example_site)
     type_query(page, "card")
-    titles = expected_titles(ranking, "card")
-    expect(page.locator(f"{RESULTS} .csdocs-search__title")).to_have_text(titles)
+    titles = expect_ranked(page, ranking, "card")
     box = page.locator("input.md-search__input")
     box.press("ArrowDown")
     box.page.keyboard.press("ArrowDown")
@@ -135,7 +137,7 @@ def test_the_home_page_box_searches_with_the_same_engine(example_site, watched, 
     page.goto(example_site)
     page.locator("#csdocs-home-query").fill("hoan tien")
     page.locator("#csdocs-home-query").press("Enter")
-    expect(page.locator(f"{RESULTS} .csdocs-search__title")).to_have_text(expected_titles(ranking, "hoan tien"))
+    expect_ranked(page, ranking, "hoan tien")
 
 
 def test_the_browser_ranks_as_csdocs_search(example_site, watched, ranking):
@@ -173,7 +175,7 @@ def test_search_works_in_a_site_opened_from_files(example_site_dir: Path, watche
     page.goto((example_site_dir / "index.html").as_uri())
     page.wait_for_function("window.csdocsSearch !== undefined")
     type_query(page, "chargeback")  # the theme would hide the box here (its worker cannot start): still shown
-    expect(page.locator(f"{RESULTS} .csdocs-search__title")).to_have_text(expected_titles(ranking, "chargeback"))
+    expect_ranked(page, ranking, "chargeback")
     expect(page.locator(RESULTS).first).to_be_visible()
     # the page's own files are file:// URLs, not requests leaving the machine; the console errors
     # are the theme's (its search_index.js does not exist)
