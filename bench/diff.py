@@ -34,7 +34,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the test helpers: one rename, as the review tests do it
 
-from tests.review.helpers import rename_step  # noqa: E402
+from tests.review.helpers import rename_step  # noqa: E402 - importable once ROOT is on sys.path
 
 SOPS = ROOT / "sops"
 NUMBER = re.compile(r"\d+")
