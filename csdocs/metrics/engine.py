@@ -495,8 +495,10 @@ def _recheck(con: Any, index: int, path: Path, shape: shapes.Shape, header: Sequ
             f"SELECT delimiter, quote, escape FROM csdocs_rejectsscan_{index} LIMIT 1").fetchone()
         quote, escape = ("" if quote == "(empty)" else quote), ("" if escape == "(empty)" else escape)
         again = spill / f"recheck-{index}.csv"
-        # each line as the reader saw it, after its line number: written raw (no quoting added)
-        con.execute(f"""COPY (SELECT CAST(line AS VARCHAR) || {shapes.quote_text(delimiter)} || any_value(csv_line)
+        # each line as the reader saw it, after its line number: written raw (no quoting added). With CRLF
+        # line ends DuckDB keeps the LF before a rejected row in its csv_line: trimmed, or the row is two lines
+        con.execute(f"""COPY (SELECT CAST(line AS VARCHAR) || {shapes.quote_text(delimiter)}
+                                     || trim(any_value(csv_line), chr(13) || chr(10))
                               FROM {rejects} WHERE error_type = 'CAST'
                                 AND line NOT IN (SELECT line FROM {rejects} WHERE error_type <> 'CAST')
                               GROUP BY line ORDER BY line)

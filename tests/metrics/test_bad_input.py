@@ -92,6 +92,32 @@ def test_cells_that_do_not_parse_are_found_in_a_csv_of_any_dialect(tmp_path, neg
     assert refund.metrics["escalation_rate"].value == pytest.approx(right["escalation_rate"])
 
 
+@pytest.mark.parametrize("bom, newline", [(True, "\r\n"), (False, "\r\n"), (True, "\n")],
+                         ids=["excel-csv-utf8", "crlf", "bom"])
+def test_a_bad_cell_in_an_export_saved_by_excel_is_listed_not_an_error(tmp_path, bom, newline):
+    """Excel's "CSV UTF-8" writes a byte-order mark and CRLF line ends. DuckDB then keeps the LF before a
+    rejected row in that row's text; the row read again from it must still be one row, not a failed read."""
+    import csv
+    import io
+
+    rows = tickets(12)
+    table = WRITERS["zendesk"](rows)  # table[r - 1] is spreadsheet row r, the ticket rows[r - 2]
+    table[5 - 1][table[0].index("Created at")] = "n/a"
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator=newline).writerows(table)
+    path = tmp_path / "z.csv"
+    path.write_bytes(("\ufeff" if bom else "").encode() + buffer.getvalue().encode("utf-8"))
+
+    result = measure([path], SOPS, options=Options(as_of=AS_OF, min_volume=1))
+
+    assert [(bad.row, bad.reason) for bad in result.bad_rows] == [(5, "'Created at' is not a date and time: n/a")]
+    good = [ticket for number, ticket in enumerate(rows, start=2) if number != 5]
+    assert (result.rows_read, result.rows_bad, result.tickets) == (len(rows), 1, len(good))
+    right = expected(of_sop(good, ("refund",)))
+    assert result.sop("refund-request").volume == right["volume"]
+    assert result.sop("refund-request").metrics["fcr"].value == pytest.approx(right["fcr"])
+
+
 @pytest.mark.parametrize("content, message", [
     (None, "no such file"),
     (b"", "the file is empty"),
