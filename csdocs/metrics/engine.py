@@ -571,6 +571,10 @@ def _sla_note(sop: Sop, name: str) -> str | None:
         return f"the SOP has no sla.{name}"
     if not isinstance(value, Duration):
         return f"the SOP's sla.{name} is by priority, and the exports carry no ticket priority"
+    if value.minutes is None:  # "4 h", "1:30": never reinterpreted (model.Duration), so nothing to measure against
+        return f"the SOP's sla.{name} '{value.text}' is not a duration (csdocs lint: duration-format)"
+    if value.immediate:  # _measure leaves 0m out of the SLA buckets
+        return f"the SOP's sla.{name} is 0m (immediately): not measured"
     return None
 
 

@@ -201,6 +201,30 @@ def test_an_sla_by_priority_is_not_measured_and_says_why(tmp_path):
         assert got.metrics[metric].note == f"the SOP's sla.{name} is by priority, and the exports carry no ticket priority"
 
 
+@pytest.mark.parametrize("first, resolution, first_note, resolution_note", [
+    ("1:30", "4 h", "the SOP's sla.first_response '1:30' is not a duration (csdocs lint: duration-format)",
+     "the SOP's sla.resolution '4 h' is not a duration (csdocs lint: duration-format)"),
+    ("0m", "2d", "the SOP's sla.first_response is 0m (immediately): not measured",
+     None),
+])
+def test_an_sla_that_cannot_be_measured_against_says_why(tmp_path, first, resolution, first_note,
+                                                          resolution_note):
+    """Every ticket has a status and a first reply: the SOP's SLA is why there is no value, not the tickets."""
+    from csdocs.model import Duration
+
+    unmeasured = replace(SOPS[0], sla={"first_response": Duration.parse(first),
+                                       "resolution": Duration.parse(resolution)})
+    rows = [replace(ticket, first_reply=ticket.first_reply or 5.0) for ticket in tickets()]
+    path = write_csv(tmp_path / "z.csv", WRITERS["zendesk"](rows))
+    got = measure([path], [unmeasured], options=Options(as_of=AS_OF, min_volume=5)).sop("refund-request")
+    assert got.metrics["first_response_within_sla"].value is None
+    assert got.metrics["first_response_within_sla"].note == first_note
+    if resolution_note is None:
+        assert got.metrics["backlog"].value is not None
+    else:
+        assert (got.metrics["backlog"].value, got.metrics["backlog"].note) == (None, resolution_note)
+
+
 def test_each_sop_is_measured_against_its_own_slas(tmp_path):
     """First replies are grouped by the SOPs' distinct first-response SLAs and open tickets keep their creation
     time: SOPs sharing tickets but not SLAs each get the share within their own SLA and their own backlog."""
