@@ -54,10 +54,9 @@ from ..config import Config
 from ..model import Duration, Sop, slugify
 from ..reviews import next_review
 from ..tiers import resolve as resolve_tiers
+from .api_schema import API_NAME, FORMAT
 from .pages import MAX_NAME, relative_url, render
 
-API_NAME = "csdocs/v1"
-FORMAT = 1
 API_DIR = "api/v1"
 FOR_DIR = "for"
 _PLAIN = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -131,22 +130,24 @@ def sop_document(sop: Sop, *, url: str, config: Config | None = None) -> dict[st
     tiers = resolve_tiers(sop, config)
     anchors = graph.anchors(sop)
 
-    def move(step_move: Any) -> dict[str, str] | None:
+    def move(step_move: Any) -> dict[str, str | None] | None:
+        # raises: the escalation started on the way when the agent continues at next (format 1.1)
         kind = step_move.kind
-        return {"kind": kind, "target": step_move.target} if kind else None
+        return {"kind": kind, "target": step_move.target, "raises": step_move.raises} if kind else None
 
     steps = [{
         "n": step.number, "id": step.id if step.has_id else None, "title": step.title,
         "anchor": anchors.step(step), "url": f"{url}#{anchors.step(step)}",
         "stage": step.stage, "actor": step.actor, "action": step.action, "say": step.say,
         "automated": step.automated, "decision": step.decision,
+        "every": _text(step.every), "until": step.until,
         "branches": [{"answer": branch.answer, "move": move(branch.move)} for branch in step.branches],
         "move": move(step.move),
     } for step in sop.steps]
     escalations = [{
         "id": e.id, "anchor": anchors.escalation(e), "url": f"{url}#{anchors.escalation(e)}",
         "trigger": e.trigger, "from": tiers.start(e), "to": e.to_tier, "owner": e.owner, "sla": _text(e.sla),
-        "handoff": list(e.handoff) if e.handoff is not None else None,
+        "response": _text(e.response), "handoff": list(e.handoff) if e.handoff is not None else None,
     } for e in sop.escalations]
     return {
         "api": API_NAME, "format": FORMAT,

@@ -11,14 +11,21 @@ from __future__ import annotations
 
 from typing import Any
 
+API_NAME = "csdocs/v1"
+# The shape of the files: raised whenever a field is added or changed (objects are closed).
+# 2: format 1.1's fields -- a move's ``raises`` (escalate and continue), a step's ``every`` and
+# ``until``, an escalation's ``response``.
+FORMAT = 2
+
 _TEXT_OR_NULL = {"type": ["string", "null"]}
 _DATE_OR_NULL = {"anyOf": [{"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}, {"type": "null"}]}
 _STRINGS = {"type": "array", "items": {"type": "string"}}
 _MOVE = {"anyOf": [{"type": "null"}, {
-    "type": "object", "additionalProperties": False, "required": ["kind", "target"],
-    "properties": {"kind": {"enum": ["next", "escalate", "goto", "outcome"]}, "target": {"type": "string"}},
+    "type": "object", "additionalProperties": False, "required": ["kind", "raises", "target"],
+    "properties": {"kind": {"enum": ["next", "escalate", "goto", "outcome"]}, "target": {"type": "string"},
+                   "raises": _TEXT_OR_NULL},
 }]}
-_HEADER = {"api": {"const": "csdocs/v1"}, "format": {"const": 1}}
+_HEADER = {"api": {"const": API_NAME}, "format": {"const": FORMAT}}
 
 
 def _closed(properties: dict[str, Any]) -> dict[str, Any]:
@@ -70,13 +77,14 @@ SCHEMA: dict[str, Any] = {
                 "anchor": {"type": "string"}, "url": {"type": "string"}, "stage": _TEXT_OR_NULL,
                 "actor": _TEXT_OR_NULL, "action": _TEXT_OR_NULL, "say": _TEXT_OR_NULL,
                 "automated": {"type": "boolean"}, "decision": _TEXT_OR_NULL,
+                "every": _TEXT_OR_NULL, "until": _TEXT_OR_NULL,
                 "branches": {"type": "array", "items": _closed({"answer": {"type": "string"}, "move": _MOVE})},
                 "move": _MOVE,
             })},
             "escalations": {"type": "array", "items": _closed({
                 "id": {"type": "string"}, "anchor": {"type": "string"}, "url": {"type": "string"},
                 "trigger": _TEXT_OR_NULL, "from": _TEXT_OR_NULL, "to": _TEXT_OR_NULL, "owner": _TEXT_OR_NULL,
-                "sla": _TEXT_OR_NULL, "handoff": {"anyOf": [_STRINGS, {"type": "null"}]},
+                "sla": _TEXT_OR_NULL, "response": _TEXT_OR_NULL, "handoff": {"anyOf": [_STRINGS, {"type": "null"}]},
             })},
             "metrics": {"type": "object", "additionalProperties": {"type": "string"}},
             "related": _STRINGS,

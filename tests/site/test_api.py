@@ -12,6 +12,7 @@ from urllib.parse import quote
 import jsonschema
 import markupsafe
 import pytest
+import yaml
 
 from csdocs.loader import load_text
 from csdocs.model import Glossary, Sop, slugify
@@ -19,6 +20,8 @@ from csdocs.site.api import build_api, group_contact_types
 from csdocs.site.api_schema import SCHEMA
 from csdocs.site.corpus import Corpus
 from csdocs.site.pages import plan_layout
+
+from ..conftest import SOPS
 
 
 def _sop(sop_id: str, *, title: str = "", department: str = "Billing", contact_types: str = "[refund]",
@@ -137,7 +140,7 @@ def test_urls_are_absolute_with_a_site_url_and_steps_have_their_anchor() -> None
     assert [(s["anchor"], s["url"]) for s in document["steps"]] == [
         ("step-log", "https://sops.example.com/help/billing/a/#step-log"),
         ("step-done", "https://sops.example.com/help/billing/a/#step-done")]
-    assert document["steps"][1]["move"] == {"kind": "outcome", "target": "resolved"}
+    assert document["steps"][1]["move"] == {"kind": "outcome", "target": "resolved", "raises": None}
     entry = json.loads(files["api/v1/index.json"])["sops"][0]
     assert entry["api"] == "https://sops.example.com/help/api/v1/sops/a.json"
 
@@ -188,3 +191,29 @@ def test_the_built_site_serves_the_api_outside_search_and_sitemap(built_project:
         if path.is_file():
             text = path.read_text("utf-8", errors="replace")
             assert "api/v1" not in text and "for/chargeback" not in text, path
+
+
+def test_format_1_1_fields_are_published_as_written() -> None:
+    # The example corpus' incident SOP uses every format 1.1 field; the right values are read from its
+    # YAML here, not from the model: escalate + next is a move to next that raises the escalation.
+    path = SOPS / "technical-support" / "major-incident-response.yaml"
+    written = yaml.safe_load(path.read_text("utf-8"))
+    loaded = load_text(path.read_text("utf-8"), "sops/technical-support/major-incident-response.yaml")
+    assert loaded.sop is not None, loaded.problems
+    document = json.loads(_files([loaded.sop])["api/v1/sops/major-incident-response.json"])
+    _validator("sop").validate(document)
+
+    def raises(move: dict) -> str | None:
+        return move["escalate"] if "escalate" in move and "next" in move else None
+
+    assert [step["every"] for step in document["steps"]] == [step.get("every") for step in written["steps"]]
+    assert [step["until"] for step in document["steps"]] == [step.get("until") for step in written["steps"]]
+    assert [[branch["move"]["raises"] for branch in step["branches"]] for step in document["steps"]] == \
+        [[raises(branch) for branch in step.get("branches", [])] for step in written["steps"]]
+    assert [step["move"] and step["move"]["raises"] for step in document["steps"]] == \
+        [raises(step) if any(key in step for key in ("next", "escalate", "goto", "outcome")) else None
+         for step in written["steps"]]
+    assert [e["response"] for e in document["escalations"]] == \
+        [e.get("response") for e in written["escalations"]]
+    assert any(step["every"] for step in document["steps"])  # the SOP really uses each field
+    assert any(branch["move"]["raises"] for step in document["steps"] for branch in step["branches"])
