@@ -7,8 +7,13 @@ Nothing here ever overwrites a file.
 
 from __future__ import annotations
 
-from ..errors import CsdocsError
+from ..errors import CsdocsError, UsageError
 
 
 class ScaffoldError(CsdocsError):
-    """A request that cannot be carried out (bad id, unknown template, file exists): exit 1."""
+    """A request that cannot be carried out (a file exists, a file where a folder goes): exit 1."""
+
+
+class ScaffoldUsageError(ScaffoldError, UsageError):
+    """A bad argument (an SOP id, a template name, a department or site name): exit 2, as README's
+    "Exit status" says of every command's arguments (and as ``new --today`` already did)."""

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import ScaffoldError
+from . import ScaffoldError, ScaffoldUsageError
 
 SUFFIX = ".yaml.j2"
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -73,13 +73,13 @@ def find(name: str) -> Template:
         return templates[name]
     close = difflib.get_close_matches(name, list(templates), n=1, cutoff=0.5)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
-    raise ScaffoldError(f"unknown template {name!r}{hint}; `csdocs new --list` shows them: "
+    raise ScaffoldUsageError(f"unknown template {name!r}{hint}; `csdocs new --list` shows them: "
                         f"{', '.join(templates)}")
 
 
 def check_id(sop_id: str) -> None:
     if not ID_PATTERN.fullmatch(sop_id):
-        raise ScaffoldError(f"SOP id {sop_id[:80]!r} must be lower-case letters, digits and dashes, "
+        raise ScaffoldUsageError(f"SOP id {sop_id[:80]!r} must be lower-case letters, digits and dashes, "
                             f"starting with a letter or digit (e.g. {_slug(sop_id)!r})")
 
 
@@ -93,9 +93,9 @@ def check_text(field: str, value: str) -> str:
     """One line of printable text, trimmed; refuse empty values and control characters."""
     value = value.strip()
     if not value:
-        raise ScaffoldError(f"{field} must not be empty")
+        raise ScaffoldUsageError(f"{field} must not be empty")
     if any(not char.isprintable() for char in value):
-        raise ScaffoldError(f"{field} must be one line of printable text")
+        raise ScaffoldUsageError(f"{field} must be one line of printable text")
     return value
 
 

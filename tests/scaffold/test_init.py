@@ -115,6 +115,16 @@ def test_site_name_option_is_yaml_escaped(tmp_path: Path) -> None:
     assert yaml.safe_load((folder / "mkdocs.yml").read_text("utf-8"))["site_name"] == 'Acme: "SOPs" # here'
 
 
+@pytest.mark.parametrize("name, message", [("  ", "the site name must not be empty"),
+                                           ("Acme\nSOPs", "the site name must be one line of printable text")])
+def test_a_bad_site_name_is_a_usage_error_and_writes_nothing(tmp_path: Path, name: str, message: str) -> None:
+    folder = tmp_path / "x"
+    result = _init(folder, "--site-name", name)
+    assert result.returncode == 2  # a bad argument (README, Exit status)
+    assert message in result.stderr
+    assert not folder.exists() or not any(folder.iterdir())
+
+
 def test_refuses_a_file_in_place_of_the_folder(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x", encoding="utf-8")
     result = _init(tmp_path / "file")

@@ -71,17 +71,17 @@ def test_refuses_an_id_already_used_in_another_department(cli, project: Path) ->
     assert not (project / "sops" / "retail").exists()
 
 
-@pytest.mark.parametrize("bad_id", ["Refund", "refund_request", "-refund", "refund request", "../escape", "x/y"])
+@pytest.mark.parametrize("bad_id", ["Refund", "refund_request", "-refund", "refund request", "../escape", "x/y", "払い戻し"])
 def test_rejects_a_bad_id(cli, project: Path, bad_id: str) -> None:
     result = cli("new", "--department", "Customer Care", "--", bad_id)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a bad argument (README, Exit status)
     assert "must be lower-case letters, digits and dashes" in result.output
     assert not (project / "sops").exists()
 
 
 def test_unknown_template_suggests_the_nearest(cli, project: Path) -> None:
     result = cli("new", "x", "--template", "complain", "--department", "Customer Care")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "unknown template 'complain' (did you mean 'complaint'?)" in result.output
     assert not (project / "sops").exists()
 
@@ -99,7 +99,7 @@ def test_bad_today_is_a_usage_error(cli, project: Path) -> None:
 
 def test_empty_department_is_refused(cli, project: Path) -> None:
     result = cli("new", "x", "--department", "  ")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "the department must not be empty" in result.output
 
 
