@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..cli import config_option, get_config
+from ..render.text import plural
 from ..today import BadDate, parse_date
 
 if TYPE_CHECKING:
@@ -80,5 +81,6 @@ def metrics_command(exports: tuple[Path, ...], since: _dt.date | None, until: _d
     result = measure(files, corpus.sops, options=options)
     click.echo(FORMATTERS[output_format](result), nl=False)
     if result.rows_bad:
-        click.echo(f"csdocs: {result.rows_bad} malformed rows not counted (listed under rows.bad_rows)"
-                   if output_format == "json" else f"csdocs: {result.rows_bad} malformed rows not counted", err=True)
+        bad = plural(result.rows_bad, "malformed row")
+        click.echo(f"csdocs: {bad} not counted (listed under rows.bad_rows)" if output_format == "json"
+                   else f"csdocs: {bad} not counted", err=True)

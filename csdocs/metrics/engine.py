@@ -44,6 +44,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..model import Duration, Sop, slugify
+from ..render.text import plural
 from . import shapes
 from .targets import DEFAULT_MIN_VOLUME, MEASURES, Target, gap, parse_target, relative_gap
 
@@ -643,7 +644,7 @@ def _per_sop(con: Any, sops: Sequence[Sop], has: list[frozenset[str]], as_of: _d
             if note is None and metric == "first_response_within_sla":
                 note = _sla_note(sop, "first_response")
             if note is None and value is None:
-                note = f"no data: none of its {record['volume']} tickets {_WANTS[metric]}" if record else "no tickets"
+                note = f"no data: none of its {plural(record['volume'], 'ticket')} {_WANTS[metric]}" if record else "no tickets"
             measures[metric] = _judge(metric, value, unit, count, targets.get(metric), options.min_volume,
                                       note if value is None else None)
         weeks = tuple(

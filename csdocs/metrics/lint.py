@@ -16,6 +16,7 @@ from typing import Any
 
 from ..load.problems import Problem
 from ..model import Sop, Span
+from ..render.text import plural
 
 RULE = "metric-target-missed"
 
@@ -70,7 +71,7 @@ def missed_targets(sops: Sequence[Sop], exports: Sequence[Path], settings: Any) 
             share = f"{m.relative_gap * 100:.0f}% of the target"
             out.append((sop, Problem(RULE, span, (
                 f"{NAMES[name]} measured {format_value(m.value, m.unit)} misses the target {m.target.text} by "
-                f"{_gap_text(m)} ({share}{margin}): {m.count} tickets "
+                f"{_gap_text(m)} ({share}{margin}): {plural(m.count, 'ticket')} "
                 f"created {first} to {last} (`csdocs metrics` shows every measure)"))))
     return out
 

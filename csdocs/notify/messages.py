@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from ..model import Sop
+from ..render.text import plural
 from ..review.changes import Review, Risk
 from ..reviews import DUE_SOON_DAYS, due_reviews
 
@@ -56,10 +57,6 @@ class Message:
         }
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def reviews_message(sops: Iterable[Sop], *, today: _dt.date, page_urls: Mapping[str, str] | None = None,
                     site_url: str | None = None, soon: int = DUE_SOON_DAYS) -> Message:
     """Reviews overdue, due within ``soon`` days and never done, by owner (csdocs.reviews.due_reviews).
@@ -78,11 +75,11 @@ def reviews_message(sops: Iterable[Sop], *, today: _dt.date, page_urls: Mapping[
                 if row.due is None:
                     detail = "never reviewed"
                 elif row.days is not None and row.days < 0:
-                    detail = f"due {row.due.isoformat()}, {_plural(-row.days, 'day')} overdue"
+                    detail = f"due {row.due.isoformat()}, {plural(-row.days, 'day')} overdue"
                 elif row.days == 0:
                     detail = f"due today ({row.due.isoformat()})"
                 else:
-                    detail = f"due {row.due.isoformat()}, in {_plural(row.days or 0, 'day')}"
+                    detail = f"due {row.due.isoformat()}, in {plural(row.days or 0, 'day')}"
                 url = None
                 if site_url and page_urls and row.sop.id in page_urls:
                     url = urljoin(site_url.rstrip("/") + "/", page_urls[row.sop.id])
@@ -115,7 +112,7 @@ def changes_message(review: Review, *, titles: Mapping[str, str], min_risk: Risk
     sops = len(sections)
     at_least = "high-risk" if min_risk is Risk.HIGH else f"{min_risk.value}-or-higher-risk"
     if chosen:
-        summary = f"{_plural(len(chosen), at_least + ' change')} in {_plural(sops, 'SOP')}."
+        summary = f"{plural(len(chosen), at_least + ' change')} in {plural(sops, 'SOP')}."
     else:
         summary = f"No {at_least} change."
     return Message("SOP changes to review", summary, tuple(sections),

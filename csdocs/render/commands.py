@@ -17,6 +17,7 @@ from ..config import DEFAULT_CACHE_DIR, Config, resolve
 from ..errors import CannotWrite, CsdocsError
 from ..files import replace_atomically
 from ..model import Sop
+from .text import plural
 
 if TYPE_CHECKING:  # the renderers load when a command runs, not when the CLI starts
     from .flowchart import Lanes
@@ -35,7 +36,7 @@ def load_sop(path: Path) -> Sop:
             for problem in loaded.problems))
     if loaded.problems:  # drawn from what could be read; say so rather than pass it off as whole
         count = len(loaded.problems)
-        click.echo(f"csdocs: warning: {path} has {count} problem{'s' if count != 1 else ''} "
+        click.echo(f"csdocs: warning: {path} has {plural(count, 'problem')} "
                    f"(`csdocs lint {path}` lists them); this is drawn from what could be read", err=True)
     return loaded.sop
 

@@ -11,7 +11,7 @@ import json
 
 from ..graph import MAX_PATHS, find_paths
 from ..model import Sop
-from .text import tidy
+from .text import plural, tidy
 
 
 def paths_to_data(sop: Sop, *, limit: int = MAX_PATHS) -> dict:
@@ -44,8 +44,7 @@ END_WORDS = {"outcome": "ends", "escalate": "escalates to", "goto": "continues i
 def paths_to_text(sop: Sop, *, limit: int = MAX_PATHS) -> str:
     """One numbered block per path: the steps with the answers taken, then the end."""
     found = find_paths(sop, limit=limit)
-    lines = [f"{len(found.paths)} resolution path{'s' if len(found.paths) != 1 else ''} "
-             f"through {sop.id}"]
+    lines = [f"{plural(len(found.paths), 'resolution path')} through {sop.id}"]
     for number, path in enumerate(found.paths, start=1):
         lines.append("")
         lines.append(f"{number}. {END_WORDS[path.end_kind]} {tidy(path.end_target)}")

@@ -11,6 +11,11 @@ _SPACE = re.compile(r"\s+")
 MAX_LABEL = 240  # characters of one label: longer text is clipped so a pasted essay cannot swamp the chart
 
 
+def plural(count: int, word: str) -> str:
+    """``plural(1, "ticket")`` -> ``"1 ticket"``, ``plural(3, "ticket")`` -> ``"3 tickets"`` (English ``-s`` only)."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def tidy(text: str | None) -> str:
     """One line of text: control characters dropped, runs of white space (newlines too) made one space."""
     if not text:

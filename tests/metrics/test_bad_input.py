@@ -258,3 +258,16 @@ def test_the_memory_limit_is_a_setting_and_threads_are_the_cpus(cli, tmp_path, m
         assert result.exit_code == 0, result.output
         assert seen[-1]["memory_limit"] == limit
         assert seen[-1]["threads"] == len(os.sched_getaffinity(0))
+
+
+@pytest.mark.parametrize("bad", [1, 2])
+def test_the_cli_counts_malformed_rows_in_english(cli, tmp_path, bad):
+    lines = _zendesk_lines()
+    for number in range(1, bad + 1):
+        lines[number] += ",stray"  # a field too many
+    path = tmp_path / "z.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = cli("metrics", path, "--config", _project(tmp_path))
+    assert result.exit_code == 0, result.output
+    words = "1 malformed row not counted" if bad == 1 else f"{bad} malformed rows not counted"
+    assert f"csdocs: {words}" in result.stderr

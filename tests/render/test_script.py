@@ -9,6 +9,7 @@ import pytest
 from csdocs.config import Config
 from csdocs.loader import load_text
 from csdocs.render.script import HANDOFF_WORDING, agent_script, md, to_html, to_markdown, to_text
+from csdocs.render.text import plural
 
 from .corpus import FIXTURES, file_id, load, sop_files
 
@@ -149,3 +150,8 @@ def test_every_sop_gets_every_step_and_escalation(path) -> None:
     text = to_text(script)
     for step in sop.steps:
         assert f"{step.title.split()[0]}" in text
+
+
+@pytest.mark.parametrize(("count", "text"), [(0, "0 tickets"), (1, "1 ticket"), (2, "2 tickets")])
+def test_plural_counts_in_english(count, text):
+    assert plural(count, "ticket") == text
