@@ -175,11 +175,6 @@ class Move(NamedTuple):
         the escalation starts and the agent continues at ``next``; ``kind`` is then ``"next"``."""
         return self.escalate if self.next is not None else None
 
-    @property
-    def escalation(self) -> str | None:
-        """The escalation this move raises, whether the procedure ends there or continues."""
-        return self.escalate
-
 
 MOVE_FIELDS = Move._fields
 ESCALATE_AND_CONTINUE = frozenset({"escalate", "next"})  # the one pair of moves a step or branch may write

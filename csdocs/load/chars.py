@@ -15,7 +15,7 @@ from functools import lru_cache
 # Unicode's format characters (category Cf), the spaces other than U+0020 (Zs), the line and
 # paragraph separators (Zl, Zp), NEL (U+0085, a line break to YAML), and the letters and marks
 # drawn as nothing (Hangul fillers, the combining grapheme joiner, the Mongolian free variation
-# selectors). tests/test_invisible.py checks the Cf/Zs/Zl/Zp part against unicodedata.
+# selectors). tests/test_yaml_as_written.py checks the Cf/Zs/Zl/Zp part against unicodedata.
 INVISIBLE_RANGES = (
     "\u0085\u00a0\u00ad\u034f\u061c\u115f\u1160\u1680\u180b-\u180f\u2000-\u200f\u2028-\u202f"
     "\u205f-\u2064\u2066-\u206f\u3000\u3164\ufeff\uffa0\ufff9-\ufffb"

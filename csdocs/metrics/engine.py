@@ -170,8 +170,14 @@ class Result:
     bad_rows: tuple[BadRow, ...]  # the first MAX_BAD_LISTED, in file and row order
     exports: tuple[ExportInfo, ...]
 
+    _by_id: Mapping[str, SopResult] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {item.sop: item for item in self.sops})
+
     def sop(self, sop_id: str) -> SopResult | None:
-        return next((item for item in self.sops if item.sop == sop_id), None)
+        """One SOP's result, by id (read for every SOP page and lint finding: a dict, made once)."""
+        return self._by_id.get(sop_id)
 
 
 def _is_csv(path: Path) -> bool:

@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from ..render.text import md, plural
 from .engine import METRICS, Measure, Result, SopResult, round_value
 from .targets import NAMES
 
@@ -86,25 +87,21 @@ def to_json(result: Result) -> str:
 def to_text(result: Result) -> str:
     lines = []
     window = f"{_iso(result.first) or '-'} .. {_iso(result.last) or '-'}"
-    lines.append(f"{result.tickets} tickets created {window}; backlog as of {_iso(result.as_of) or '-'}")
+    lines.append(f"{plural(result.tickets, 'ticket')} created {window}; backlog as of {_iso(result.as_of) or '-'}")
     for sop in result.sops:
-        lines.append(f"\n{sop.sop} ({sop.volume} tickets)")
+        lines.append(f"\n{sop.sop} ({plural(sop.volume, 'ticket')})")
         for name in METRICS:
             m = sop.metrics[name]
             target = f" target {m.target.text}" if m.target else ""
             lines.append(f"  {NAMES[name]:<27} {format_value(m.value, m.unit):>10}{target:<14} "
                          f"{verdict(m)} (n={m.count})")
-    lines.append(f"\nunmatched: {result.unmatched} tickets match no SOP"
+    lines.append(f"\nunmatched: {plural(result.unmatched, 'ticket')} match no SOP"
                  + (": " + ", ".join(f"{t} ({n})" for t, n in result.unmatched_tags) if result.unmatched_tags else ""))
-    lines.append(f"shared: {result.shared} tickets count for two SOPs or more")
+    lines.append(f"shared: {plural(result.shared, 'ticket')} count for two SOPs or more")
     lines.append(f"rows: {result.rows_read} read, {result.rows_bad} malformed")
     for bad in result.bad_rows:
         lines.append(f"  {bad.file}:{bad.row}: {bad.reason}")
     return "\n".join(lines) + "\n"
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def to_markdown(result: Result) -> str:
@@ -115,12 +112,12 @@ def to_markdown(result: Result) -> str:
         for name in METRICS:
             m = sop.metrics[name]
             mark = (" ✅" if m.met else " ❌" if m.met is False else "") if m.judged else ""
-            target = f" / {m.target.text}" if m.target else ""
-            cells.append(_cell(format_value(m.value, m.unit) + target) + mark)
-        lines.append(f"| {_cell(sop.sop)} | {sop.volume} | " + " | ".join(cells) + " |")
+            target = f" / {md(m.target.text)}" if m.target else ""
+            cells.append(format_value(m.value, m.unit) + target + mark)
+        lines.append(f"| {md(sop.sop)} | {sop.volume} | " + " | ".join(cells) + " |")
     lines.append("")
-    lines.append(f"Unmatched: {result.unmatched} tickets"
-                 + (" (" + ", ".join(f"`{_cell(t)}` {n}" for t, n in result.unmatched_tags) + ")"
+    lines.append(f"Unmatched: {plural(result.unmatched, 'ticket')}"
+                 + (" (" + ", ".join(f"{md(t)} {n}" for t, n in result.unmatched_tags) + ")"
                     if result.unmatched_tags else "") + f"; malformed rows: {result.rows_bad} of {result.rows_read}.")
     return "\n".join(lines) + "\n"
 

@@ -212,7 +212,7 @@ def _sla_words(value: SlaValue) -> str:
     """``"4h"`` -> "within 4h"; ``"0m"`` -> "immediately"; by priority: "immediately (emergency), within 1d (high)"."""
     parts = []
     for priority, duration in sla_entries(value):
-        when = "immediately" if duration.immediate else f"within {tidy(duration.text)}"
+        when = response_words(duration)
         parts.append(when if priority is None else f"{when} ({tidy(priority)})")
     return ", ".join(parts)
 

@@ -39,3 +39,27 @@ def humanize(key: str) -> str:
     """``"customer_account_id"`` -> ``"Customer account id"``."""
     words = tidy(key.replace("_", " ").replace("-", " "))
     return words[:1].upper() + words[1:]
+
+
+# Markdown for pull-request comments and reports (csdocs diff, csdocs metrics): SOP text and
+# export values are untrusted.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_MD_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_WORD_JOINER = "\u2060"  # invisible; stops GitHub reading "@team", "#12" or "https://" as a link
+
+
+def md(text: object) -> str:
+    """Untrusted text as inert Markdown on one line: no HTML, links, mentions or table breaks."""
+    value = _MD_CONTROL.sub(" ", " ".join(str(text).split()))
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    value = _MD_SPECIAL.sub(r"\\\1", value)
+    value = value.replace("@", "@" + _WORD_JOINER).replace("://", ":" + _WORD_JOINER + "//")
+    value = value.replace("#", "#" + _WORD_JOINER)  # "#12" would link issue 12
+    return value
+
+
+def fence(body: str, info: str) -> str:
+    """A fenced code block whose fence is longer than any backtick run in ``body``."""
+    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}{info}\n{body.rstrip()}\n{ticks}"

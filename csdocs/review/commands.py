@@ -10,6 +10,7 @@ import click
 
 from ..cli import config_option, get_config
 from ..errors import CannotWrite, ExitCode, UsageError
+from ..render.text import plural
 from .changes import Risk
 from .report import FORMATS, FORMATTERS, MermaidFn
 
@@ -68,7 +69,7 @@ def diff_command(files: tuple[Path, ...], base: str | None, head: str | None, ou
         except MetricsError as error:
             raise UsageError(str(error), where="--metrics") from None
         if measured.result.rows_bad:
-            click.echo(f"csdocs: warning: --metrics: {measured.result.rows_bad} malformed rows not counted "
+            click.echo(f"csdocs: warning: --metrics: {plural(measured.result.rows_bad, 'malformed row')} not counted "
                        "(csdocs metrics lists them)", err=True)
     for warning in result.warnings:
         click.echo(f"csdocs: warning: {warning}", err=True)

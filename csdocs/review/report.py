@@ -15,13 +15,13 @@ of tickets the value is computed over.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from ..loader import clip
 from ..model import Sop
+from ..render.text import fence, md
 from .changes import Change, Review, Risk, SopDiff
 from .measured import Measured, metric_line, missed, targeted
 
@@ -157,26 +157,6 @@ def as_github(review: Review, **_: Any) -> str:
 # --------------------------------------------------------------------------
 # markdown
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_WORD_JOINER = "\u2060"  # invisible; stops GitHub reading "@team", "#12" or "https://" as a link
-
-
-def md(text: object) -> str:
-    """Untrusted text as inert Markdown on one line: no HTML, links, mentions or table breaks."""
-    value = _CONTROL.sub(" ", " ".join(str(text).split()))
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    value = _MD_SPECIAL.sub(r"\\\1", value)
-    value = value.replace("@", "@" + _WORD_JOINER).replace("://", ":" + _WORD_JOINER + "//")
-    value = value.replace("#", "#" + _WORD_JOINER)  # "#12" would link issue 12
-    return value
-
-
-def fence(body: str, info: str) -> str:
-    """A fenced code block whose fence is longer than any backtick run in ``body``."""
-    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
-    ticks = "`" * max(3, longest + 1)
-    return f"{ticks}{info}\n{body.rstrip()}\n{ticks}"
 
 
 _BADGE = {Risk.HIGH: "🔴 high", Risk.MEDIUM: "🟠 medium", Risk.LOW: "🟢 low"}

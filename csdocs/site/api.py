@@ -190,9 +190,11 @@ def group_contact_types(sops: Iterable[Sop]) -> tuple[dict[str, tuple[str, list[
     for sop in sops:
         if sop.status == "retired":
             continue
+        written: set[str] = set()  # a contact type this SOP already wrote (in another spelling)
         for index, raw in enumerate(sop.contact_types):
             name = contact_type_name(raw)
-            if name and sop not in [s for s, _ in by_name.get(name, ())]:
+            if name and name not in written:
+                written.add(name)
                 by_name.setdefault(name, []).append((sop, index))
     by_slug: dict[str, list[str]] = {}
     warnings: list[str] = []

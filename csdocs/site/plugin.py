@@ -40,6 +40,7 @@ from mkdocs.utils import clean_directory, get_build_date
 from ..config import OPTIONS, Config, ConfigError, config_from_options, resolve
 from ..errors import CsdocsError
 from ..files import new_folder_beside
+from ..render.text import plural
 from ..today import BadDate
 from ..today import today as current_date
 from . import generate, incremental
@@ -106,8 +107,8 @@ class CsdocsPlugin(BasePlugin):  # its config class is made at import, from the 
         except MetricsError as error:
             raise PluginError(f"csdocs metrics: {error}") from None
         if result.rows_bad:
-            log.warning("metrics: %d malformed rows in the exports were not counted (csdocs metrics lists them)",
-                        result.rows_bad)
+            log.warning("metrics: %s in the exports not counted (csdocs metrics lists them)",
+                        plural(result.rows_bad, "malformed row"))
         return result
 
     # ------------------------------------------------------------------ config

@@ -7,7 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from csdocs.metrics.engine import Options, measure
+from csdocs.metrics.engine import METRICS, Options, measure
+from csdocs.metrics.report import to_markdown
 
 from .helpers import AS_OF, WRITERS, expected, for_freshdesk, for_generic, of_sop, sop, tickets, write_csv
 
@@ -315,3 +316,16 @@ def test_tickets_meet_sops_under_the_one_slug_of_csdocs_in_any_script(tmp_path):
         assert result.sop(sop_id).volume == 4 * sum(owner == sop_id for owner in tagged.values())
     assert result.unmatched == 4 * sum(owner is None for owner in tagged.values())
     assert dict(result.unmatched_tags) == {"hoan-tien": 4}
+
+
+def test_markdown_output_keeps_sop_text_inert(tmp_path):
+    # an SOP's id is SOP text (lint refuses this one, metrics still reports it) and reaches PR comments:
+    # no HTML, mention or link may survive, and its "|" splits no cell
+    payload = "refund <img src=x onerror=alert(1)> @billing-team https://evil.example | x"
+    path = write_csv(tmp_path / "zendesk.csv", WRITERS["zendesk"](tickets()))
+    text = to_markdown(measure([path], [sop(payload, REFUND, fcr="80%")],
+                               options=Options(as_of=AS_OF, min_volume=5)))
+    row = next(line for line in text.splitlines() if line.startswith("| refund"))
+    assert "<img" not in text and "&lt;img" in row
+    assert "@billing-team" not in text and "https://evil" not in text
+    assert row.count(" | ") == len(METRICS) + 1
