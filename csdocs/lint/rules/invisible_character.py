@@ -133,6 +133,12 @@ def _names(sop: Sop) -> Iterator[tuple[_Located, str, str]]:
         for field, value in (("id", escalation.id), ("to", escalation.to_tier), ("owner", escalation.owner)):
             if value and field in escalation.spans:
                 yield escalation, field, value
+    for tier in sop.tiers:  # a tier's id is its key (the tier's own span), its name a field
+        yield tier, "id", tier.id
+        if "name" in tier.spans:
+            yield tier, "name", tier.name
+    for definition in sop.definitions:  # a term is a key: the definition's span
+        yield definition, "term", definition.term
 
 
 def _is_running_text(where: str, *, is_key: bool) -> bool:
